@@ -1,0 +1,5 @@
+add_test( [==[kinship.Genotype index is triangular and round-trips]==] /work/main/build/tests/kinship_tests [==[Genotype index is triangular and round-trips]==]  )
+set_tests_properties( [==[kinship.Genotype index is triangular and round-trips]==] PROPERTIES WORKING_DIRECTORY /work/main/build/tests)
+add_test( [==[kinship.Pairwise validation cases match the R pedsuite to 1e-9]==] /work/main/build/tests/kinship_tests [==[Pairwise validation cases match the R pedsuite to 1e-9]==]  )
+set_tests_properties( [==[kinship.Pairwise validation cases match the R pedsuite to 1e-9]==] PROPERTIES WORKING_DIRECTORY /work/main/build/tests)
+set( kinship_tests_TESTS [==[kinship.Genotype index is triangular and round-trips]==] [==[kinship.Pairwise validation cases match the R pedsuite to 1e-9]==])

@@ -1,0 +1,84 @@
+// File: kinship/io.h
+//
+// Strict readers for the files a lab gives kinship. Every reader returns an
+// `absl::Status` error naming the file, the line and what was expected
+// (`path:line: what is wrong; expected ...`), with the codes: NotFound (cannot open),
+// InvalidArgument (malformed content), FailedPrecondition (inputs inconsistent with
+// each other), OutOfRange (past supported limits). Line endings may be LF or CRLF;
+// a UTF-8 byte-order mark is ignored; blank lines and lines starting with `#` are
+// skipped.
+//
+//   kinship::Diagnostics diag;
+//   auto table = kinship::ReadAlleleFreqs("freqs.csv", &diag);
+//   auto records = kinship::ReadProfileRecords("profiles.csv", &diag);
+//   kinship::ProfileBuildOptions opts;
+//   auto profiles = kinship::BuildProfileSet(*records, opts, &*table, &diag);
+#ifndef KINSHIP_IO_H_
+#define KINSHIP_IO_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "kinship/diagnostics.h"
+#include "kinship/locus.h"
+
+namespace kinship {
+
+// Reads an allele frequency table in either layout (detected from the header):
+//  * long CSV, header `locus,allele,frequency` (one row per allele);
+//  * wide CSV, as published tables are laid out: header `Allele,<locus>,<locus>...`,
+//    one row per allele label with a frequency per locus (empty, `-` or 0 = allele not
+//    seen at that locus), and an optional last row whose first cell is `N` giving the
+//    number of individuals per locus (or `2N`: the number of alleles).
+// Locus names are made canonical (see CanonicalLocusName); each renaming is noted.
+// Frequencies must be numbers in (0, 1]; a locus whose frequencies do not sum to 1
+// within 1e-3 is noted as a warning and used as written.
+absl::StatusOr<AlleleFreqTable> ReadAlleleFreqs(const std::string& path,
+                                                Diagnostics* diag);
+
+// Reads sample sizes (individuals per locus) into `table`. Accepted layouts:
+// `locus,n_individuals` or `file,locus,n_individuals[,n_alleles]` (the layout of
+// data/allele_freqs/sample_sizes.csv), of which only rows whose `file` equals
+// `freq_file_name` (a base name) are used. Loci absent from the table are noted.
+absl::Status ReadSampleSizes(const std::string& path,
+                             const std::string& freq_file_name,
+                             AlleleFreqTable* table, Diagnostics* diag);
+
+// One genotype as written in a profile file, before it is bound to a frequency table.
+// Empty allele strings mean "not typed".
+struct GenotypeRecord {
+  std::string sample_id;
+  std::string locus;    // as written
+  std::string allele1;  // as written (trimmed)
+  std::string allele2;
+  std::string where;    // "path:line", for messages
+};
+
+// Reads profiles in either layout (detected from the header):
+//  * long CSV `sample_id,locus,allele1,allele2` (a homozygote repeats its allele;
+//    `allele1` and `allele2` both empty or both `NA` = untyped; a locus with no row is
+//    untyped);
+//  * a GeneMapper ID-X "genotypes table" export: tab-separated with columns
+//    `Sample Name`, `Marker`, `Allele 1`, `Allele 2`, ... (further `Allele k` columns
+//    allowed, other columns ignored). One allele means a homozygote, as GeneMapper
+//    writes it; more than two alleles is an error naming the sample (kinship needs
+//    single-source profiles). Amelogenin and Y markers are skipped with a note.
+absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(
+    const std::string& path, Diagnostics* diag);
+
+// Per-locus mutation rates: CSV with a `locus` column and either a `rate` column
+// (both sexes) or `rate_male` and `rate_female` columns (`paternal_rate` and
+// `maternal_rate` are accepted as synonyms). Rates must be numbers in [0, 1).
+struct LocusRates {
+  double male;
+  double female;
+};
+absl::StatusOr<std::map<std::string, LocusRates>> ReadMutationRates(
+    const std::string& path, Diagnostics* diag);
+
+}  // namespace kinship
+
+#endif  // KINSHIP_IO_H_

@@ -1,0 +1,135 @@
+// File: kinship/locus.h
+//
+// The model of STR loci and allele frequencies.
+//
+// Conventions used throughout kinship (one place, as plink2_base.h does):
+//  * Alleles of a locus are small integers 0..n-1 (`AlleleIdx`), in the order of the
+//    frequency table; their labels (`9.3`, `15.2`, `OL`, `<8`) are kept as text.
+//  * An unordered genotype {a, b} with a <= b is one integer, its triangular index
+//    `GenotypeIndex(a, b) = b*(b+1)/2 + a`; a locus with n alleles has n(n+1)/2
+//    genotypes. `kUntyped` marks a locus not typed in a sample.
+//  * Names carry their scale: `log10_lr` is a base-10 log, `lr` a linear ratio,
+//    `freq` a probability.
+//
+//   kinship::Diagnostics diag;
+//   absl::StatusOr<kinship::AlleleFreqTable> table =
+//       kinship::ReadAlleleFreqs("data/allele_freqs/NIST1036_All.csv", &diag);
+//   const kinship::Locus* th01 = table->Find("TH01");
+//   int idx = th01->FindAllele("9.3");        // -1 if absent
+//   double p = th01->freq(idx);
+#ifndef KINSHIP_LOCUS_H_
+#define KINSHIP_LOCUS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace kinship {
+
+using AlleleIdx = std::uint8_t;
+using GenotypeIdx = std::uint16_t;
+
+// Largest number of alleles a locus may have (a genotype index then fits 16 bits).
+inline constexpr int kMaxAllelesPerLocus = 255;
+inline constexpr GenotypeIdx kUntyped = 0xFFFF;
+
+inline constexpr int GenotypeCount(int allele_ct) {
+  return allele_ct * (allele_ct + 1) / 2;
+}
+// REQUIRES: a, b < kMaxAllelesPerLocus. Order of a and b does not matter.
+inline constexpr GenotypeIdx GenotypeIndex(int a, int b) {
+  return a <= b ? static_cast<GenotypeIdx>(b * (b + 1) / 2 + a)
+                : static_cast<GenotypeIdx>(a * (a + 1) / 2 + b);
+}
+// The two alleles (first <= second) of a genotype index. REQUIRES: g != kUntyped.
+struct AllelePair {
+  AlleleIdx a;
+  AlleleIdx b;
+};
+AllelePair GenotypeAlleles(GenotypeIdx g);
+
+// Numeric reading of an STR allele label, for stepwise mutation models: `9.3` is
+// repeat number 9.3 with microvariant class 3; `12` has class 0. Labels that are
+// not a decimal number with at most one decimal digit (`OL`, `<8`, `9.31`) have no
+// numeric reading.
+struct AlleleValue {
+  double repeats;
+  int microvariant_class;  // the decimal digit, 0..9
+};
+std::optional<AlleleValue> ParseAlleleValue(const std::string& label);
+
+// One locus: its canonical name, allele labels and frequencies, and the number of
+// individuals behind the frequencies when known (for the 5/(2N) minimum).
+class Locus {
+ public:
+  Locus() = default;
+  explicit Locus(std::string name) : name_(std::move(name)) {}
+
+  const std::string& name() const { return name_; }
+  int allele_ct() const { return static_cast<int>(labels_.size()); }
+  int genotype_ct() const { return GenotypeCount(allele_ct()); }
+  const std::string& label(int allele) const { return labels_[allele]; }
+  double freq(int allele) const { return freqs_[allele]; }
+  const std::vector<double>& freqs() const { return freqs_; }
+  const std::vector<std::string>& labels() const { return labels_; }
+  // Whether allele `a` was imputed (absent from the table, added by kinship).
+  bool imputed(int allele) const { return imputed_[allele]; }
+
+  // Number of individuals typed for the frequency estimate; nullopt if unknown.
+  std::optional<int> sample_size() const { return sample_size_; }
+  void set_sample_size(std::optional<int> n) { sample_size_ = n; }
+
+  // Index of the allele with this label, or -1.
+  int FindAllele(const std::string& label) const;
+  // Appends an allele. REQUIRES: label not present; allele_ct() < kMaxAllelesPerLocus.
+  int AddAllele(std::string label, double freq, bool imputed = false);
+  // Multiplies every frequency by `factor` (rescaling after imputation).
+  void ScaleFrequencies(double factor);
+  double FrequencySum() const;
+
+ private:
+  std::string name_;
+  std::vector<std::string> labels_;
+  std::vector<double> freqs_;
+  std::vector<bool> imputed_;
+  std::unordered_map<std::string, int> index_;
+  std::optional<int> sample_size_;
+};
+
+// The loci of a frequency table, in the order they were read.
+class AlleleFreqTable {
+ public:
+  int locus_ct() const { return static_cast<int>(loci_.size()); }
+  const Locus& locus(int i) const { return loci_[i]; }
+  Locus& mutable_locus(int i) { return loci_[i]; }
+  const std::vector<Locus>& loci() const { return loci_; }
+  // Index of the locus with this canonical name, or -1.
+  int FindLocus(const std::string& canonical_name) const;
+  const Locus* Find(const std::string& canonical_name) const {
+    int i = FindLocus(canonical_name);
+    return i < 0 ? nullptr : &loci_[i];
+  }
+  // Appends a locus. REQUIRES: no locus of that name yet.
+  int AddLocus(Locus locus);
+
+ private:
+  std::vector<Locus> loci_;
+  std::unordered_map<std::string, int> index_;
+};
+
+// Canonical spelling of a locus name: aliases of the common STR loci (`VWA`, `vWA`,
+// `THO1`, `TH01`, `PENTA_E`, `Penta E`, `PentaE`, `d2s1338`, ...) map to one form
+// (`vWA`, `TH01`, `Penta E`, `D2S1338`). Matching ignores case, spaces, `_`, `-`
+// and `.`; a name outside the alias table becomes its upper-case form with those
+// characters removed.
+std::string CanonicalLocusName(const std::string& name);
+
+// Whether a marker is a sex or Y-chromosome marker that kinship skips
+// (Amelogenin, DYS..., Y-indel).
+bool IsSexOrYMarker(const std::string& name);
+
+}  // namespace kinship
+
+#endif  // KINSHIP_LOCUS_H_

@@ -1,0 +1,111 @@
+// File: kinship/pairwise.h
+//
+// Exact likelihood ratios for a pair of persons: a stated relationship against
+// unrelated, per locus and in total (log10 LR, summed over loci in locus order).
+//
+// Model (docs/model.md has the derivations and references):
+//  * Without mutation the LR of a relationship with IBD coefficients (k0, k1, k2) is
+//      LR = k0 + k1 P(B | A, IBD=1) / P(B | A, IBD=0) + k2 P(B | A, IBD=2) / P(B | A, IBD=0)
+//    (Thompson 1975), where all founder alleles are drawn from one subpopulation with
+//    the Balding-Nichols sampling formula: the next allele is x with probability
+//    (c_x theta + (1 - theta) p_x) / (1 + (n - 1) theta) after n draws, c_x of them x
+//    (NRC II 4.10 for the match case; Fung & Hu 2008 for relatives). theta = 0 is
+//    Hardy-Weinberg.
+//  * parent-child with mutation: id1 (the parent, of sex `sex1`) transmits one of its
+//    alleles through its mutation matrix; the child's other allele comes from the
+//    untyped other parent, whose transmitted allele is drawn from the subpopulation
+//    given id1's alleles and then passes through that parent's mutation matrix (p M,
+//    not p: untyped founders are not pruned).
+//  * A locus untyped in either person has LR 1 and is not counted as compared.
+//  * Without mutation an inconsistent locus has LR 0 and log10 LR -inf; NaN is never
+//    a result. `loci_inconsistent` counts loci inconsistent with the relationship in
+//    the absence of mutation, whether or not a mutation model explains them.
+//
+//   auto rel = kinship::ParseRelationship("full-siblings");
+//   kinship::PairwiseOptions opts;  opts.theta = 0.01;
+//   auto calc = kinship::PairwiseCalculator::Create(table, *rel, opts);
+//   kinship::PairResult r = calc->Compute(profiles, i, profiles, j, nullptr);
+//
+// Thread safety: a PairwiseCalculator is immutable after Create; Compute may be
+// called from many threads at once.
+#ifndef KINSHIP_PAIRWISE_H_
+#define KINSHIP_PAIRWISE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kinship/locus.h"
+#include "kinship/mutation.h"
+#include "kinship/profile.h"
+
+namespace kinship {
+
+struct Relationship {
+  std::string name;  // as the user wrote it, canonical: "parent-child", "ibd:0.25:0.5:0.25"
+  double k0 = 1, k1 = 0, k2 = 0;
+  bool parent_child = false;  // modelled by transmissions, so mutation applies
+};
+
+// "parent-child", "full-siblings", "half-siblings", "grandparent", "avuncular",
+// "first-cousins", "unrelated", or "ibd:k0:k1:k2" (non-negative, summing to 1 within
+// 1e-9). For parent-child, grandparent and avuncular, id1 is the older generation.
+absl::StatusOr<Relationship> ParseRelationship(const std::string& text);
+
+struct PairwiseOptions {
+  double theta = 0;       // Balding-Nichols subpopulation correction, in [0, 1)
+  MutationSpec mutation;  // applies to parent-child only (see Create)
+  Sex sex1 = Sex::kUnknown;  // sex of id1 (the parent in parent-child)
+};
+
+struct PairResult {
+  double log10_lr = 0;
+  int loci_compared = 0;
+  int loci_inconsistent = 0;
+};
+
+class PairwiseCalculator {
+ public:
+  // Errors: InvalidArgument for theta outside [0, 1); FailedPrecondition for a
+  // mutation model with a relationship other than parent-child (those go through the
+  // pedigree engine), and for sex-specific rates that differ when sex1 is unknown;
+  // mutation-matrix errors as in BuildMutationMatrix.
+  static absl::StatusOr<PairwiseCalculator> Create(const AlleleFreqTable& table,
+                                                   const Relationship& rel,
+                                                   const PairwiseOptions& options);
+
+  // Linear LR at one locus for genotypes g1 (id1) and g2 (id2), both typed;
+  // `*inconsistent` is set when the genotypes are incompatible with the relationship
+  // without mutation.
+  double LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2, bool* inconsistent) const;
+
+  // LR of sample i1 of `s1` (id1) against sample i2 of `s2` (id2), whose loci are the
+  // table's loci. If `per_locus_log10_lr` is not null it receives one value per locus
+  // (0 for loci not compared).
+  PairResult Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
+                     std::vector<double>* per_locus_log10_lr) const;
+
+  const Relationship& relationship() const { return rel_; }
+
+ private:
+  struct LocusData {
+    std::vector<double> freqs;
+    int allele_ct = 0;
+    MutationMatrix m_parent;  // id1's transmissions (parent-child with mutation)
+    MutationMatrix m_other;   // the untyped other parent's transmissions
+    std::vector<double> p_m_other;  // p * m_other
+  };
+  PairwiseCalculator() = default;
+  double IbdLr(const LocusData& d, AllelePair a, AllelePair b, bool* inconsistent) const;
+  double ParentChildMutationLr(const LocusData& d, AllelePair a, AllelePair b,
+                               bool* inconsistent) const;
+
+  Relationship rel_;
+  double theta_ = 0;
+  bool mutation_ = false;
+  std::vector<LocusData> loci_;
+};
+
+}  // namespace kinship
+
+#endif  // KINSHIP_PAIRWISE_H_

@@ -1,0 +1,52 @@
+// Private: line-oriented reading of delimited text files with exact positions.
+#ifndef KINSHIP_INTERNAL_CSV_H_
+#define KINSHIP_INTERNAL_CSV_H_
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace kinship::internal {
+
+// Reads a text file line by line: strips a UTF-8 BOM on the first line and a
+// trailing '\r' (CRLF files); skips blank lines and lines starting with '#'.
+class LineReader {
+ public:
+  // NotFound if the file cannot be opened.
+  absl::Status Open(const std::string& path);
+  // Next non-blank, non-comment line; false at end of file.
+  bool Next(std::string* line);
+  int line_no() const { return line_no_; }
+  const std::string& path() const { return path_; }
+  // "path:line"
+  std::string Where() const;
+  // InvalidArgument "path:line: message".
+  absl::Status Error(const std::string& message) const;
+  // InvalidArgument "path: message" (no line).
+  absl::Status FileError(const std::string& message) const;
+  bool read_error() const { return in_.bad(); }
+
+ private:
+  std::ifstream in_;
+  std::string path_;
+  int line_no_ = 0;
+};
+
+// Splits one line on `delim`. Fields are trimmed of spaces and tabs (unless the
+// delimiter is a tab, where only spaces are trimmed); a field may be quoted with '"'
+// ('""' inside quotes is one '"'). Returns false on an unterminated quote.
+bool SplitFields(const std::string& line, char delim, std::vector<std::string>* out);
+
+// Lower-case copy, for header matching.
+std::string Lower(const std::string& s);
+
+// Parses a finite decimal number; false if the text is not entirely a number.
+bool ParseDouble(const std::string& text, double* out);
+bool ParseInt(const std::string& text, long* out);
+
+}  // namespace kinship::internal
+
+#endif  // KINSHIP_INTERNAL_CSV_H_

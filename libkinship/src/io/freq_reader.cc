@@ -1,0 +1,223 @@
+// Readers for allele frequency tables and sample sizes.
+#include <cmath>
+#include <set>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "internal/csv.h"
+#include "internal/status_macros.h"
+#include "kinship/io.h"
+
+namespace kinship {
+
+using internal::LineReader;
+using internal::Lower;
+using internal::ParseDouble;
+using internal::ParseInt;
+using internal::SplitFields;
+
+namespace {
+
+// Notes a renamed locus once per file.
+void NoteRename(const std::string& path, const std::string& written,
+                const std::string& canonical, std::set<std::string>* seen,
+                Diagnostics* diag) {
+  if (written == canonical || !seen->insert(written).second) return;
+  diag->Info(absl::StrCat(path, ": locus '", written, "' read as '", canonical, "'"));
+}
+
+absl::Status CheckFrequency(const LineReader& in, const std::string& text, double* f) {
+  if (!ParseDouble(text, f))
+    return in.Error(absl::StrCat("frequency '", text, "' is not a number; expected a decimal in (0, 1]"));
+  if (*f <= 0 || *f > 1)
+    return in.Error(absl::StrCat("frequency ", text, " is outside (0, 1]; expected a decimal in (0, 1]"));
+  return absl::OkStatus();
+}
+
+absl::Status AddAlleleChecked(const LineReader& in, Locus* locus, const std::string& label,
+                              double f) {
+  if (label.empty()) return in.Error("empty allele label; expected an allele such as 12 or 9.3");
+  if (locus->FindAllele(label) >= 0)
+    return in.Error(absl::StrCat("allele '", label, "' of locus ", locus->name(),
+                                 " is listed twice; expected one row per allele"));
+  if (locus->allele_ct() >= kMaxAllelesPerLocus)
+    return absl::OutOfRangeError(absl::StrCat(in.Where(), ": locus ", locus->name(), " has more than ",
+                                              kMaxAllelesPerLocus, " alleles"));
+  locus->AddAllele(label, f);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<AlleleFreqTable> ReadLong(LineReader& in, const std::vector<std::string>& header,
+                                         Diagnostics* diag) {
+  int c_locus = -1, c_allele = -1, c_freq = -1;
+  for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+    std::string h = Lower(header[i]);
+    if (h == "locus" || h == "marker") c_locus = i;
+    else if (h == "allele") c_allele = i;
+    else if (h == "frequency" || h == "freq") c_freq = i;
+  }
+  if (c_locus < 0 || c_allele < 0 || c_freq < 0)
+    return in.Error("header must name columns locus, allele and frequency");
+  AlleleFreqTable table;
+  std::set<std::string> renamed;
+  std::string line;
+  std::vector<std::string> f;
+  const size_t need = static_cast<size_t>(std::max({c_locus, c_allele, c_freq})) + 1;
+  while (in.Next(&line)) {
+    if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
+    if (f.size() != header.size())
+      return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size(),
+                                   " (locus,allele,frequency)"));
+    (void)need;
+    const std::string& written = f[c_locus];
+    if (written.empty()) return in.Error("empty locus name");
+    std::string name = CanonicalLocusName(written);
+    NoteRename(in.path(), written, name, &renamed, diag);
+    double freq;
+    KINSHIP_RETURN_IF_ERROR(CheckFrequency(in, f[c_freq], &freq));
+    int li = table.FindLocus(name);
+    if (li < 0) li = table.AddLocus(Locus(name));
+    KINSHIP_RETURN_IF_ERROR(AddAlleleChecked(in, &table.mutable_locus(li), f[c_allele], freq));
+  }
+  if (in.read_error()) return in.FileError("read error");
+  return table;
+}
+
+absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::string>& header,
+                                         Diagnostics* diag) {
+  if (header.size() < 2)
+    return in.Error("expected a long table (locus,allele,frequency) or a wide table (Allele,<locus>,...)");
+  AlleleFreqTable table;
+  std::set<std::string> renamed;
+  std::vector<int> col_locus(header.size(), -1);
+  for (size_t c = 1; c < header.size(); ++c) {
+    if (header[c].empty()) return in.Error(absl::StrCat("column ", c + 1, " has no locus name"));
+    std::string name = CanonicalLocusName(header[c]);
+    NoteRename(in.path(), header[c], name, &renamed, diag);
+    if (table.FindLocus(name) >= 0)
+      return in.Error(absl::StrCat("locus ", name, " appears in two columns"));
+    col_locus[c] = table.AddLocus(Locus(name));
+  }
+  std::string line;
+  std::vector<std::string> f;
+  bool seen_n = false;
+  while (in.Next(&line)) {
+    if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
+    if (f.size() != header.size())
+      return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size(),
+                                   " (one per column of the header)"));
+    if (seen_n) return in.Error("rows after the N row; expected the N row to be last");
+    std::string first = Lower(f[0]);
+    if (first == "n" || first == "2n") {
+      seen_n = true;
+      for (size_t c = 1; c < f.size(); ++c) {
+        if (f[c].empty()) continue;
+        long n;
+        if (!ParseInt(f[c], &n) || n <= 0)
+          return in.Error(absl::StrCat("sample size '", f[c], "' for ", header[c],
+                                       "; expected a positive integer"));
+        if (first == "2n") {
+          if (n % 2 != 0)
+            return in.Error(absl::StrCat("2N = ", n, " for ", header[c], " is odd; expected a count of alleles"));
+          n /= 2;
+        }
+        table.mutable_locus(col_locus[c]).set_sample_size(static_cast<int>(n));
+      }
+      continue;
+    }
+    for (size_t c = 1; c < f.size(); ++c) {
+      const std::string& cell = f[c];
+      if (cell.empty() || cell == "-" || cell == "NA") continue;
+      double freq;
+      if (!ParseDouble(cell, &freq))
+        return in.Error(absl::StrCat("frequency '", cell, "' for ", header[c],
+                                     " is not a number; expected a decimal in [0, 1]"));
+      if (freq == 0) continue;
+      KINSHIP_RETURN_IF_ERROR(CheckFrequency(in, cell, &freq));
+      KINSHIP_RETURN_IF_ERROR(AddAlleleChecked(in, &table.mutable_locus(col_locus[c]), f[0], freq));
+    }
+  }
+  if (in.read_error()) return in.FileError("read error");
+  for (const Locus& l : table.loci())
+    if (l.allele_ct() == 0)
+      return in.FileError(absl::StrCat("locus ", l.name(), " has no allele with a frequency"));
+  return table;
+}
+
+}  // namespace
+
+absl::StatusOr<AlleleFreqTable> ReadAlleleFreqs(const std::string& path, Diagnostics* diag) {
+  LineReader in;
+  KINSHIP_RETURN_IF_ERROR(in.Open(path));
+  std::string line;
+  if (!in.Next(&line))
+    return in.FileError("empty file; expected a header locus,allele,frequency (or Allele,<locus>,...)");
+  std::vector<std::string> header;
+  if (!SplitFields(line, ',', &header)) return in.Error("unterminated quote");
+  absl::StatusOr<AlleleFreqTable> table;
+  std::string h0 = Lower(header[0]);
+  if (h0 == "locus" || h0 == "marker") {
+    table = ReadLong(in, header, diag);
+  } else {
+    table = ReadWide(in, header, diag);
+  }
+  if (!table.ok()) return table;
+  if (table->locus_ct() == 0)
+    return in.FileError("no frequencies; expected at least one data row after the header");
+  for (const Locus& l : table->loci()) {
+    double s = l.FrequencySum();
+    if (std::fabs(s - 1) > 1e-3)
+      diag->Warn(absl::StrFormat("%s: frequencies of locus %s sum to %.6f, not 1; used as written",
+                                 path, l.name(), s));
+  }
+  return table;
+}
+
+absl::Status ReadSampleSizes(const std::string& path, const std::string& freq_file_name,
+                             AlleleFreqTable* table, Diagnostics* diag) {
+  LineReader in;
+  KINSHIP_RETURN_IF_ERROR(in.Open(path));
+  std::string line;
+  if (!in.Next(&line)) return in.FileError("empty file; expected a header locus,n_individuals");
+  std::vector<std::string> header, f;
+  if (!SplitFields(line, ',', &header)) return in.Error("unterminated quote");
+  int c_file = -1, c_locus = -1, c_n = -1;
+  for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+    std::string h = Lower(header[i]);
+    if (h == "file") c_file = i;
+    else if (h == "locus") c_locus = i;
+    else if (h == "n_individuals" || h == "n") c_n = i;
+  }
+  if (c_locus < 0 || c_n < 0)
+    return in.Error("header must name columns locus and n_individuals (and optionally file)");
+  std::set<std::string> unknown;
+  int used = 0;
+  while (in.Next(&line)) {
+    if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
+    if (f.size() != header.size())
+      return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size()));
+    if (c_file >= 0 && f[c_file] != freq_file_name) continue;
+    long n;
+    if (!ParseInt(f[c_n], &n) || n <= 0)
+      return in.Error(absl::StrCat("n_individuals '", f[c_n], "'; expected a positive integer"));
+    std::string name = CanonicalLocusName(f[c_locus]);
+    int li = table->FindLocus(name);
+    if (li < 0) {
+      unknown.insert(name);
+      continue;
+    }
+    table->mutable_locus(li).set_sample_size(static_cast<int>(n));
+    ++used;
+  }
+  if (in.read_error()) return in.FileError("read error");
+  if (used == 0)
+    return absl::FailedPreconditionError(absl::StrCat(
+        path, ": no sample size applies to the frequency table ", freq_file_name,
+        "; expected rows for its loci", c_file >= 0 ? " with file = its file name" : ""));
+  for (const std::string& u : unknown)
+    diag->Info(absl::StrCat(path, ": sample size for locus ", u, " ignored (not in the frequency table)"));
+  return absl::OkStatus();
+}
+
+}  // namespace kinship

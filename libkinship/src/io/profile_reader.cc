@@ -1,0 +1,186 @@
+// Readers for profile files: long CSV and GeneMapper ID-X genotype tables.
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "internal/csv.h"
+#include "internal/status_macros.h"
+#include "kinship/io.h"
+
+namespace kinship {
+
+using internal::LineReader;
+using internal::Lower;
+using internal::SplitFields;
+
+namespace {
+
+bool IsMissingAllele(const std::string& a) { return a.empty() || a == "NA" || a == "na"; }
+
+absl::StatusOr<std::vector<GenotypeRecord>> ReadLongProfiles(
+    LineReader& in, const std::vector<std::string>& header) {
+  int c_sample = -1, c_locus = -1, c_a1 = -1, c_a2 = -1;
+  for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+    std::string h = Lower(header[i]);
+    if (h == "sample_id" || h == "sample") c_sample = i;
+    else if (h == "locus" || h == "marker") c_locus = i;
+    else if (h == "allele1") c_a1 = i;
+    else if (h == "allele2") c_a2 = i;
+  }
+  if (c_sample < 0 || c_locus < 0 || c_a1 < 0 || c_a2 < 0)
+    return in.Error("header must name columns sample_id,locus,allele1,allele2");
+  std::vector<GenotypeRecord> out;
+  std::string line;
+  std::vector<std::string> f;
+  while (in.Next(&line)) {
+    if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
+    if (f.size() != header.size())
+      return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size(),
+                                   " (sample_id,locus,allele1,allele2)"));
+    GenotypeRecord r;
+    r.sample_id = f[c_sample];
+    r.locus = f[c_locus];
+    r.where = in.Where();
+    if (r.sample_id.empty()) return in.Error("empty sample_id");
+    if (r.locus.empty()) return in.Error("empty locus");
+    bool m1 = IsMissingAllele(f[c_a1]), m2 = IsMissingAllele(f[c_a2]);
+    if (m1 != m2)
+      return in.Error(absl::StrCat("sample ", r.sample_id, " locus ", r.locus,
+                                   " has one allele; expected two (a homozygote repeats its allele) or none"));
+    if (!m1) {
+      r.allele1 = f[c_a1];
+      r.allele2 = f[c_a2];
+    }
+    out.push_back(std::move(r));
+  }
+  if (in.read_error()) return in.FileError("read error");
+  return out;
+}
+
+absl::StatusOr<std::vector<GenotypeRecord>> ReadGeneMapper(
+    LineReader& in, const std::vector<std::string>& header, Diagnostics* diag) {
+  int c_sample = -1, c_marker = -1;
+  std::vector<int> c_alleles;
+  for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+    std::string h = Lower(header[i]);
+    if (h == "sample name") c_sample = i;
+    else if (h == "marker") c_marker = i;
+    else if (h.rfind("allele ", 0) == 0) c_alleles.push_back(i);
+  }
+  if (c_sample < 0 || c_marker < 0 || c_alleles.size() < 2)
+    return in.Error("GeneMapper header must name columns Sample Name, Marker, Allele 1, Allele 2");
+  std::vector<GenotypeRecord> out;
+  std::map<std::string, int> skipped;  // marker -> rows
+  std::string line;
+  std::vector<std::string> f;
+  while (in.Next(&line)) {
+    if (!SplitFields(line, '\t', &f)) return in.Error("unterminated quote");
+    if (f.size() < header.size()) f.resize(header.size());  // exports drop trailing empty cells
+    if (f.size() > header.size())
+      return in.Error(absl::StrCat("found ", f.size(), " fields; expected at most ", header.size()));
+    const std::string& sample = f[c_sample];
+    const std::string& marker = f[c_marker];
+    if (sample.empty()) return in.Error("empty Sample Name");
+    if (marker.empty()) return in.Error(absl::StrCat("sample ", sample, ": empty Marker"));
+    if (IsSexOrYMarker(marker)) {
+      ++skipped[marker];
+      continue;
+    }
+    std::vector<std::string> alleles;
+    for (int c : c_alleles)
+      if (!IsMissingAllele(f[c])) alleles.push_back(f[c]);
+    if (alleles.size() > 2)
+      return in.Error(absl::StrCat("sample ", sample, " has ", alleles.size(), " alleles at ", marker, " (",
+                                   absl::StrJoin(alleles, ","),
+                                   "); expected at most 2: kinship needs single-source profiles"));
+    GenotypeRecord r;
+    r.sample_id = sample;
+    r.locus = marker;
+    r.where = in.Where();
+    if (alleles.size() == 1) {
+      r.allele1 = r.allele2 = alleles[0];
+    } else if (alleles.size() == 2) {
+      r.allele1 = alleles[0];
+      r.allele2 = alleles[1];
+    }
+    out.push_back(std::move(r));
+  }
+  if (in.read_error()) return in.FileError("read error");
+  for (const auto& [marker, n] : skipped)
+    diag->Info(absl::StrCat(in.path(), ": marker ", marker, " skipped (sex/Y marker, ", n, " rows)"));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(const std::string& path,
+                                                              Diagnostics* diag) {
+  LineReader in;
+  KINSHIP_RETURN_IF_ERROR(in.Open(path));
+  std::string line;
+  if (!in.Next(&line))
+    return in.FileError("empty file; expected a header sample_id,locus,allele1,allele2 or a GeneMapper table");
+  std::vector<std::string> header;
+  absl::StatusOr<std::vector<GenotypeRecord>> records;
+  if (line.find('\t') != std::string::npos && Lower(line).find("sample name") != std::string::npos) {
+    if (!SplitFields(line, '\t', &header)) return in.Error("unterminated quote");
+    records = ReadGeneMapper(in, header, diag);
+  } else {
+    if (!SplitFields(line, ',', &header)) return in.Error("unterminated quote");
+    records = ReadLongProfiles(in, header);
+  }
+  if (records.ok() && records->empty())
+    return in.FileError("no genotypes; expected at least one data row after the header");
+  return records;
+}
+
+absl::StatusOr<std::map<std::string, LocusRates>> ReadMutationRates(const std::string& path,
+                                                                   Diagnostics* diag) {
+  LineReader in;
+  KINSHIP_RETURN_IF_ERROR(in.Open(path));
+  std::string line;
+  if (!in.Next(&line)) return in.FileError("empty file; expected a header locus,rate_male,rate_female");
+  std::vector<std::string> header, f;
+  if (!SplitFields(line, ',', &header)) return in.Error("unterminated quote");
+  int c_locus = -1, c_rate = -1, c_male = -1, c_female = -1;
+  for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+    std::string h = Lower(header[i]);
+    if (h == "locus") c_locus = i;
+    else if (h == "rate") c_rate = i;
+    else if (h == "rate_male" || h == "paternal_rate") c_male = i;
+    else if (h == "rate_female" || h == "maternal_rate") c_female = i;
+  }
+  if (c_locus < 0 || (c_rate < 0 && (c_male < 0 || c_female < 0)))
+    return in.Error("header must name columns locus and rate, or locus, rate_male and rate_female");
+  std::map<std::string, LocusRates> out;
+  std::set<std::string> renamed;
+  auto parse = [&](int col, double* v) -> absl::Status {
+    if (!internal::ParseDouble(f[col], v) || *v < 0 || *v >= 1)
+      return in.Error(absl::StrCat(header[col], " '", f[col], "'; expected a rate in [0, 1)"));
+    return absl::OkStatus();
+  };
+  while (in.Next(&line)) {
+    if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
+    if (f.size() != header.size())
+      return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size()));
+    std::string name = CanonicalLocusName(f[c_locus]);
+    if (name != f[c_locus] && renamed.insert(f[c_locus]).second)
+      diag->Info(absl::StrCat(path, ": locus '", f[c_locus], "' read as '", name, "'"));
+    LocusRates r{};
+    if (c_rate >= 0) {
+      KINSHIP_RETURN_IF_ERROR(parse(c_rate, &r.male));
+      r.female = r.male;
+    } else {
+      KINSHIP_RETURN_IF_ERROR(parse(c_male, &r.male));
+      KINSHIP_RETURN_IF_ERROR(parse(c_female, &r.female));
+    }
+    if (!out.emplace(name, r).second)
+      return in.Error(absl::StrCat("locus ", name, " is listed twice; expected one row per locus"));
+  }
+  if (in.read_error()) return in.FileError("read error");
+  if (out.empty()) return in.FileError("no rates; expected at least one data row after the header");
+  return out;
+}
+
+}  // namespace kinship

@@ -1,0 +1,175 @@
+// Exact pairwise likelihood ratios (see kinship/pairwise.h and docs/model.md).
+#include "kinship/pairwise.h"
+
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "internal/status_macros.h"
+
+namespace kinship {
+
+absl::StatusOr<Relationship> ParseRelationship(const std::string& text) {
+  Relationship r;
+  r.name = text;
+  if (text == "parent-child") {
+    r.k0 = 0, r.k1 = 1, r.k2 = 0, r.parent_child = true;
+  } else if (text == "full-siblings") {
+    r.k0 = 0.25, r.k1 = 0.5, r.k2 = 0.25;
+  } else if (text == "half-siblings" || text == "grandparent" || text == "avuncular") {
+    r.k0 = 0.5, r.k1 = 0.5, r.k2 = 0;
+  } else if (text == "first-cousins") {
+    r.k0 = 0.75, r.k1 = 0.25, r.k2 = 0;
+  } else if (text == "unrelated") {
+    r.k0 = 1, r.k1 = 0, r.k2 = 0;
+  } else if (text.rfind("ibd:", 0) == 0) {
+    std::vector<std::string> parts = absl::StrSplit(text.substr(4), ':');
+    double k[3];
+    bool ok = parts.size() == 3;
+    for (int i = 0; ok && i < 3; ++i)
+      ok = absl::SimpleAtod(parts[i], &k[i]) && std::isfinite(k[i]) && k[i] >= 0 && k[i] <= 1;
+    if (!ok || std::fabs(k[0] + k[1] + k[2] - 1) > 1e-9)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "relationship '", text, "': expected ibd:k0:k1:k2 with non-negative numbers summing to 1"));
+    r.k0 = k[0], r.k1 = k[1], r.k2 = k[2];
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unknown relationship '", text,
+        "'; expected parent-child, full-siblings, half-siblings, grandparent, avuncular, "
+        "first-cousins, unrelated or ibd:k0:k1:k2"));
+  }
+  return r;
+}
+
+absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTable& table,
+                                                              const Relationship& rel,
+                                                              const PairwiseOptions& options) {
+  if (!(options.theta >= 0 && options.theta < 1))
+    return absl::InvalidArgumentError(absl::StrCat("theta ", options.theta, " is outside [0, 1)"));
+  PairwiseCalculator calc;
+  calc.rel_ = rel;
+  calc.theta_ = options.theta;
+  calc.mutation_ = options.mutation.enabled();
+  if (calc.mutation_ && !rel.parent_child)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "a mutation model with relationship '", rel.name,
+        "' needs the pedigree engine, which this version does not have; "
+        "pairwise mutation is supported for parent-child only"));
+  Sex sex1 = options.sex1;
+  if (calc.mutation_ && sex1 == Sex::kUnknown) {
+    // Sex only matters when the sexes' models differ.
+    bool differ = options.mutation.male.rate != options.mutation.female.rate ||
+                  options.mutation.male.rate2 != options.mutation.female.rate2 ||
+                  options.mutation.male.range != options.mutation.female.range;
+    for (const auto& [locus, r] : options.mutation.per_locus_rates) differ |= r.male != r.female;
+    if (differ)
+      return absl::FailedPreconditionError(
+          "male and female mutation rates differ: the sex of id1 (the parent) must be given (--sex1)");
+    sex1 = Sex::kMale;
+  }
+  const Sex sex_other = sex1 == Sex::kMale ? Sex::kFemale : Sex::kMale;
+  calc.loci_.resize(table.locus_ct());
+  for (int l = 0; l < table.locus_ct(); ++l) {
+    const Locus& locus = table.locus(l);
+    LocusData& d = calc.loci_[l];
+    d.freqs = locus.freqs();
+    d.allele_ct = locus.allele_ct();
+    if (calc.mutation_) {
+      KINSHIP_ASSIGN_OR_RETURN(d.m_parent,
+                               BuildMutationMatrix(locus, options.mutation.ParamsFor(locus.name(), sex1)));
+      KINSHIP_ASSIGN_OR_RETURN(d.m_other,
+                               BuildMutationMatrix(locus, options.mutation.ParamsFor(locus.name(), sex_other)));
+      d.p_m_other.assign(d.allele_ct, 0.0);
+      for (int x = 0; x < d.allele_ct; ++x)
+        for (int y = 0; y < d.allele_ct; ++y) d.p_m_other[y] += d.freqs[x] * d.m_other(x, y);
+    }
+  }
+  return calc;
+}
+
+namespace {
+
+inline int Count(AllelePair g, int x) { return (g.a == x) + (g.b == x); }
+
+}  // namespace
+
+// P(B | A, IBD = i) with founder alleles drawn by the Balding-Nichols formula: after n
+// draws of which c are x, the next is x with probability (c θ + (1-θ) p_x)/(1 + (n-1) θ).
+//   IBD0: B's alleles c, d are the 3rd and 4th draws:
+//         P0 = [2 if c != d] (c_A(c) θ + (1-θ) p_c)/(1+θ) · (c_{A+c}(d) θ + (1-θ) p_d)/(1+2θ)
+//   IBD1: one allele is a copy of one of A's two (probability c_A(x)/2 for x), the other is
+//         the 3rd draw: P1 = Σ_{(x,y) orderings of B} c_A(x)/2 · (c_A(y) θ + (1-θ) p_y)/(1+θ)
+//   IBD2: P2 = [A == B].
+// LR = k0 + k1 P1/P0 + k2 P2/P0 (Thompson 1975; with θ, Fung & Hu 2008).
+double PairwiseCalculator::IbdLr(const LocusData& d, AllelePair a, AllelePair b,
+                                 bool* inconsistent) const {
+  const double th = theta_;
+  const double* p = d.freqs.data();
+  const int c = b.a, e = b.b;
+  auto next2 = [&](int x) { return (Count(a, x) * th + (1 - th) * p[x]) / (1 + th); };
+  const double f1 = next2(c);
+  const int cnt_e = Count(a, e) + (c == e);
+  const double f2 = (cnt_e * th + (1 - th) * p[e]) / (1 + 2 * th);
+  const double p0 = (c == e ? 1.0 : 2.0) * f1 * f2;
+  double p1 = 0.5 * Count(a, c) * next2(e);
+  if (c != e) p1 += 0.5 * Count(a, e) * f1;
+  const double p2 = (a.a == b.a && a.b == b.b) ? 1.0 : 0.0;
+  const double num = rel_.k0 * p0 + rel_.k1 * p1 + rel_.k2 * p2;
+  *inconsistent = num == 0;
+  return num / p0;
+}
+
+// Parent-child with mutation. id1 = A = {a1, a2} is the parent; the child B = {c, e}
+// gets allele x from A with probability T1(x) = (M_A[a1][x] + M_A[a2][x]) / 2, and
+// allele y from the untyped other parent with probability
+//   T2(y) = Σ_z P(z | A) M_O[z][y],  P(z | A) = (c_A(z) θ + (1-θ) p_z)/(1+θ),
+//         = ((1-θ) (p M_O)[y] + θ (M_O[a1][y] + M_O[a2][y])) / (1+θ).
+// P(B | A, H1) = T1(c) T2(e) + T1(e) T2(c) for c != e, T1(c) T2(c) for c == e;
+// P(B | A, H2) = P0 of IbdLr.
+double PairwiseCalculator::ParentChildMutationLr(const LocusData& d, AllelePair a, AllelePair b,
+                                                 bool* inconsistent) const {
+  const double th = theta_;
+  const double* p = d.freqs.data();
+  const int c = b.a, e = b.b;
+  auto t1 = [&](int x) { return 0.5 * (d.m_parent(a.a, x) + d.m_parent(a.b, x)); };
+  auto t2 = [&](int y) {
+    return ((1 - th) * d.p_m_other[y] + th * (d.m_other(a.a, y) + d.m_other(a.b, y))) / (1 + th);
+  };
+  const double num = c == e ? t1(c) * t2(c) : t1(c) * t2(e) + t1(e) * t2(c);
+  auto next2 = [&](int x) { return (Count(a, x) * th + (1 - th) * p[x]) / (1 + th); };
+  const int cnt_e = Count(a, e) + (c == e);
+  const double p0 = (c == e ? 1.0 : 2.0) * next2(c) * (cnt_e * th + (1 - th) * p[e]) / (1 + 2 * th);
+  *inconsistent = Count(a, c) == 0 && Count(a, e) == 0;
+  return num / p0;
+}
+
+double PairwiseCalculator::LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2,
+                                   bool* inconsistent) const {
+  const LocusData& d = loci_[locus];
+  const AllelePair a = GenotypeAlleles(g1), b = GenotypeAlleles(g2);
+  return mutation_ ? ParentChildMutationLr(d, a, b, inconsistent) : IbdLr(d, a, b, inconsistent);
+}
+
+PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
+                                       std::vector<double>* per_locus_log10_lr) const {
+  PairResult r;
+  const int n = static_cast<int>(loci_.size());
+  if (per_locus_log10_lr) per_locus_log10_lr->assign(n, 0.0);
+  for (int l = 0; l < n; ++l) {
+    const GenotypeIdx g1 = s1.genotype(l, i1), g2 = s2.genotype(l, i2);
+    if (g1 == kUntyped || g2 == kUntyped) continue;
+    bool inconsistent;
+    const double lr = LocusLr(l, g1, g2, &inconsistent);
+    // lr == 0 gives -inf; lr is never NaN (P0 > 0 since frequencies are positive).
+    const double log10_lr = std::log10(lr);
+    ++r.loci_compared;
+    r.loci_inconsistent += inconsistent;
+    r.log10_lr += log10_lr;
+    if (per_locus_log10_lr) (*per_locus_log10_lr)[l] = log10_lr;
+  }
+  return r;
+}
+
+}  // namespace kinship

@@ -1,0 +1,74 @@
+// kinship: likelihood ratios for kinship and missing-person identification.
+// Dispatches `kinship <command> [options]` to one function per subcommand.
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli_common.h"
+#include "kinship/version.h"
+
+namespace kinship::cli {
+int RunLr(int argc, char** argv);
+}
+
+namespace {
+
+const char kUsage[] =
+    "kinship " KINSHIP_VERSION_STRING
+    " - STR likelihood ratios for kinship and missing-person identification\n"
+    "\n"
+    "Usage: kinship <command> [options]\n"
+    "\n"
+    "Commands:\n"
+    "  lr        exact pairwise likelihood ratios (relationship vs unrelated)\n"
+    "  help CMD  options of a command (same as `kinship CMD --help`)\n"
+    "\n"
+    "Options:\n"
+    "  --help, -h     this text\n"
+    "  --version      program version\n"
+    "\n"
+    "Exit codes: 0 success; 1 bad input or I/O failure; 2 usage error (unknown option,\n"
+    "missing argument); 3 internal error.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace kinship::cli;
+  try {
+    if (argc < 2) {
+      std::cerr << kUsage;
+      return kExitUsage;
+    }
+    std::string cmd = argv[1];
+    if (cmd == "--help" || cmd == "-h") {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (cmd == "--version") {
+      std::cout << "kinship " << KINSHIP_VERSION_STRING << "\n";
+      return kExitOk;
+    }
+    if (cmd == "help") {
+      if (argc < 3) {
+        std::cout << kUsage;
+        return kExitOk;
+      }
+      std::string sub = argv[2];
+      char help[] = "--help";
+      char* args[] = {argv[2], help, nullptr};
+      if (sub == "lr") return RunLr(2, args);
+      std::cerr << "kinship: unknown command '" << sub << "'\n";
+      return kExitUsage;
+    }
+    if (cmd == "lr") return RunLr(argc - 1, argv + 1);
+    std::cerr << "kinship: unknown command '" << cmd << "'\n\n" << kUsage;
+    return kExitUsage;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "kinship: error: out of memory\n";
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::cerr << "kinship: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
