@@ -8,7 +8,11 @@ set(CMAKE_DEPENDS_LANGUAGES
 
 # The set of dependency files which are needed:
 set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/tests/io/freq_reader_test.cc" "tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o" "gcc" "tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o.d"
+  "/work/main/tests/io/profile_reader_test.cc" "tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o" "gcc" "tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o.d"
   "/work/main/tests/model/locus_test.cc" "tests/CMakeFiles/kinship_tests.dir/model/locus_test.cc.o" "gcc" "tests/CMakeFiles/kinship_tests.dir/model/locus_test.cc.o.d"
+  "/work/main/tests/stats/mutation_test.cc" "tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o" "gcc" "tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o.d"
+  "/work/main/tests/stats/pairwise_test.cc" "tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o" "gcc" "tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o.d"
   "/work/main/tests/stats/validation_test.cc" "tests/CMakeFiles/kinship_tests.dir/stats/validation_test.cc.o" "gcc" "tests/CMakeFiles/kinship_tests.dir/stats/validation_test.cc.o.d"
   )
 

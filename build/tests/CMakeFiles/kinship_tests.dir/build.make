@@ -97,16 +97,80 @@ tests/CMakeFiles/kinship_tests.dir/stats/validation_test.cc.s: cmake_force
 	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/kinship_tests.dir/stats/validation_test.cc.s"
 	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/stats/validation_test.cc -o CMakeFiles/kinship_tests.dir/stats/validation_test.cc.s
 
+tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o: tests/CMakeFiles/kinship_tests.dir/flags.make
+tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o: /work/main/tests/stats/pairwise_test.cc
+tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o: tests/CMakeFiles/kinship_tests.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Building CXX object tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o -MF CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o.d -o CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o -c /work/main/tests/stats/pairwise_test.cc
+
+tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.i"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/tests/stats/pairwise_test.cc > CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.i
+
+tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.s"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/stats/pairwise_test.cc -o CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.s
+
+tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o: tests/CMakeFiles/kinship_tests.dir/flags.make
+tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o: /work/main/tests/stats/mutation_test.cc
+tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o: tests/CMakeFiles/kinship_tests.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_4) "Building CXX object tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o -MF CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o.d -o CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o -c /work/main/tests/stats/mutation_test.cc
+
+tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.i"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/tests/stats/mutation_test.cc > CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.i
+
+tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.s"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/stats/mutation_test.cc -o CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.s
+
+tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o: tests/CMakeFiles/kinship_tests.dir/flags.make
+tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o: /work/main/tests/io/freq_reader_test.cc
+tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o: tests/CMakeFiles/kinship_tests.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_5) "Building CXX object tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o -MF CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o.d -o CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o -c /work/main/tests/io/freq_reader_test.cc
+
+tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.i"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/tests/io/freq_reader_test.cc > CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.i
+
+tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.s"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/io/freq_reader_test.cc -o CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.s
+
+tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o: tests/CMakeFiles/kinship_tests.dir/flags.make
+tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o: /work/main/tests/io/profile_reader_test.cc
+tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o: tests/CMakeFiles/kinship_tests.dir/compiler_depend.ts
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_6) "Building CXX object tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -MD -MT tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o -MF CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o.d -o CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o -c /work/main/tests/io/profile_reader_test.cc
+
+tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.i: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Preprocessing CXX source to CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.i"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -E /work/main/tests/io/profile_reader_test.cc > CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.i
+
+tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.s: cmake_force
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green "Compiling CXX source to assembly CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.s"
+	cd /work/main/build/tests && /usr/bin/c++ $(CXX_DEFINES) $(CXX_INCLUDES) $(CXX_FLAGS) -S /work/main/tests/io/profile_reader_test.cc -o CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.s
+
 # Object files for target kinship_tests
 kinship_tests_OBJECTS = \
 "CMakeFiles/kinship_tests.dir/model/locus_test.cc.o" \
-"CMakeFiles/kinship_tests.dir/stats/validation_test.cc.o"
+"CMakeFiles/kinship_tests.dir/stats/validation_test.cc.o" \
+"CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o" \
+"CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o" \
+"CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o" \
+"CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o"
 
 # External object files for target kinship_tests
 kinship_tests_EXTERNAL_OBJECTS =
 
 tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/model/locus_test.cc.o
 tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/stats/validation_test.cc.o
+tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/stats/pairwise_test.cc.o
+tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o
+tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/io/freq_reader_test.cc.o
+tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/io/profile_reader_test.cc.o
 tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/build.make
 tests/kinship_tests: libkinship/libkinship.a
 tests/kinship_tests: /usr/lib/libCatch2WithMain.a
@@ -142,7 +206,7 @@ tests/kinship_tests: /usr/lib/x86_64-linux-gnu/libabsl_raw_logging_internal.so.2
 tests/kinship_tests: /usr/lib/x86_64-linux-gnu/libabsl_log_severity.so.20220623.0.0
 tests/kinship_tests: /usr/lib/x86_64-linux-gnu/libtbb.so.12.8
 tests/kinship_tests: tests/CMakeFiles/kinship_tests.dir/link.txt
-	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_3) "Linking CXX executable kinship_tests"
+	@$(CMAKE_COMMAND) -E cmake_echo_color --switch=$(COLOR) --green --bold --progress-dir=/work/main/build/CMakeFiles --progress-num=$(CMAKE_PROGRESS_7) "Linking CXX executable kinship_tests"
 	cd /work/main/build/tests && $(CMAKE_COMMAND) -E cmake_link_script CMakeFiles/kinship_tests.dir/link.txt --verbose=$(VERBOSE)
 	cd /work/main/build/tests && /usr/bin/cmake -D TEST_TARGET=kinship_tests -D TEST_EXECUTABLE=/work/main/build/tests/kinship_tests -D TEST_EXECUTOR= -D TEST_WORKING_DIR=/work/main/build/tests -D TEST_SPEC= -D TEST_EXTRA_ARGS= -D TEST_PROPERTIES= -D TEST_PREFIX=kinship. -D TEST_SUFFIX= -D TEST_LIST=kinship_tests_TESTS -D TEST_REPORTER= -D TEST_OUTPUT_DIR= -D TEST_OUTPUT_PREFIX= -D TEST_OUTPUT_SUFFIX= -D CTEST_FILE=/work/main/build/tests/kinship_tests_tests-b12d07c.cmake -P /usr/lib/cmake/Catch2/CatchAddTests.cmake
 
