@@ -243,4 +243,227 @@ tests/CMakeFiles/kinship_tests.dir/stats/mutation_test.cc.o: \
  /usr/include/x86_64-linux-gnu/c++/12/bits/opt_random.h \
  /usr/include/c++/12/bits/random.tcc /usr/include/c++/12/numeric \
  /usr/include/c++/12/bits/stl_numeric.h \
- /usr/include/c++/12/pstl/glue_numeric_defs.h
+ /usr/include/c++/12/pstl/glue_numeric_defs.h \
+ /usr/include/absl/status/status.h /usr/include/c++/12/iostream \
+ /usr/include/absl/container/inlined_vector.h /usr/include/c++/12/cstring \
+ /usr/include/string.h /usr/include/strings.h \
+ /usr/include/c++/12/iterator /usr/include/c++/12/bits/stream_iterator.h \
+ /usr/include/absl/algorithm/algorithm.h /usr/include/absl/base/config.h \
+ /usr/include/absl/base/options.h /usr/include/c++/12/ciso646 \
+ /usr/include/absl/base/policy_checks.h \
+ /usr/include/absl/base/internal/throw_delegate.h \
+ /usr/include/absl/base/macros.h /usr/include/absl/base/attributes.h \
+ /usr/include/absl/base/optimization.h /usr/include/absl/base/port.h \
+ /usr/include/absl/container/internal/inlined_vector.h \
+ /usr/include/absl/container/internal/compressed_tuple.h \
+ /usr/include/absl/utility/utility.h \
+ /usr/include/absl/base/internal/inline_variable.h \
+ /usr/include/absl/base/internal/identity.h \
+ /usr/include/absl/base/internal/invoke.h \
+ /usr/include/absl/meta/type_traits.h /usr/include/absl/memory/memory.h \
+ /usr/include/absl/types/span.h /usr/include/absl/types/internal/span.h \
+ /usr/include/absl/functional/function_ref.h \
+ /usr/include/absl/functional/internal/function_ref.h \
+ /usr/include/absl/status/internal/status_internal.h \
+ /usr/include/absl/strings/cord.h \
+ /usr/include/absl/base/internal/endian.h /usr/include/absl/base/casts.h \
+ /usr/include/absl/base/internal/unaligned_access.h \
+ /usr/include/absl/base/internal/per_thread_tls.h \
+ /usr/include/absl/strings/cord_analysis.h \
+ /usr/include/absl/strings/internal/cord_internal.h \
+ /usr/include/c++/12/atomic /usr/include/absl/strings/string_view.h \
+ /usr/include/absl/strings/cord_buffer.h /usr/include/absl/numeric/bits.h \
+ /usr/include/absl/numeric/internal/bits.h \
+ /usr/include/absl/strings/internal/cord_rep_flat.h \
+ /usr/include/absl/strings/internal/cord_data_edge.h \
+ /usr/include/absl/strings/internal/cord_rep_btree.h \
+ /usr/include/absl/base/internal/raw_logging.h \
+ /usr/include/absl/base/internal/atomic_hook.h \
+ /usr/include/absl/base/log_severity.h \
+ /usr/include/absl/strings/internal/cord_rep_btree_reader.h \
+ /usr/include/absl/strings/internal/cord_rep_btree_navigator.h \
+ /usr/include/absl/strings/internal/cord_rep_crc.h \
+ /usr/include/absl/strings/internal/cord_rep_ring.h \
+ /usr/include/absl/container/internal/layout.h \
+ /usr/include/absl/strings/str_cat.h /usr/include/absl/strings/numbers.h \
+ /usr/include/absl/numeric/int128.h \
+ /usr/include/absl/numeric/int128_have_intrinsic.inc \
+ /usr/include/c++/12/cxxabi.h \
+ /usr/include/x86_64-linux-gnu/c++/12/bits/cxxabi_tweaks.h \
+ /usr/include/absl/strings/internal/cordz_functions.h \
+ /usr/include/absl/strings/internal/cordz_info.h \
+ /usr/include/absl/base/internal/spinlock.h \
+ /usr/include/absl/base/const_init.h \
+ /usr/include/absl/base/dynamic_annotations.h \
+ /usr/include/absl/base/internal/dynamic_annotations.h \
+ /usr/include/absl/base/internal/low_level_scheduling.h \
+ /usr/include/absl/base/internal/scheduling_mode.h \
+ /usr/include/absl/base/internal/tsan_mutex_interface.h \
+ /usr/include/absl/base/thread_annotations.h \
+ /usr/include/absl/base/internal/thread_annotations.h \
+ /usr/include/absl/strings/internal/cordz_handle.h \
+ /usr/include/absl/synchronization/mutex.h \
+ /usr/include/absl/base/internal/low_level_alloc.h \
+ /usr/include/absl/base/internal/thread_identity.h \
+ /usr/include/absl/synchronization/internal/kernel_timeout.h \
+ /usr/include/absl/time/clock.h /usr/include/absl/time/time.h \
+ /usr/include/x86_64-linux-gnu/sys/time.h \
+ /usr/include/absl/time/civil_time.h \
+ /usr/include/absl/time/internal/cctz/include/cctz/civil_time.h \
+ /usr/include/absl/time/internal/cctz/include/cctz/civil_time_detail.h \
+ /usr/include/absl/time/internal/cctz/include/cctz/time_zone.h \
+ /usr/include/absl/synchronization/internal/per_thread_sem.h \
+ /usr/include/absl/synchronization/internal/create_thread_identity.h \
+ /usr/include/absl/strings/internal/cordz_statistics.h \
+ /usr/include/absl/strings/internal/cordz_update_tracker.h \
+ /usr/include/absl/strings/internal/cordz_update_scope.h \
+ /usr/include/absl/strings/internal/resize_uninitialized.h \
+ /usr/include/absl/strings/internal/string_constant.h \
+ /usr/include/absl/types/optional.h \
+ /usr/include/absl/types/bad_optional_access.h \
+ /usr/include/absl/types/internal/optional.h \
+ /work/main/libkinship/include/kinship/locus.h \
+ /usr/include/c++/12/optional \
+ /work/main/libkinship/include/kinship/mutation.h /usr/include/c++/12/map \
+ /usr/include/c++/12/bits/stl_tree.h /usr/include/c++/12/bits/stl_map.h \
+ /usr/include/c++/12/bits/stl_multimap.h /usr/include/eigen3/Eigen/Core \
+ /usr/include/eigen3/Eigen/src/Core/util/DisableStupidWarnings.h \
+ /usr/include/eigen3/Eigen/src/Core/util/Macros.h \
+ /usr/include/eigen3/Eigen/src/Core/util/ConfigureVectorization.h \
+ /usr/lib/gcc/x86_64-linux-gnu/12/include/mmintrin.h \
+ /usr/lib/gcc/x86_64-linux-gnu/12/include/emmintrin.h \
+ /usr/lib/gcc/x86_64-linux-gnu/12/include/xmmintrin.h \
+ /usr/lib/gcc/x86_64-linux-gnu/12/include/mm_malloc.h \
+ /usr/include/c++/12/stdlib.h /usr/include/c++/12/complex \
+ /usr/include/eigen3/Eigen/src/Core/util/MKL_support.h \
+ /usr/include/eigen3/Eigen/src/Core/util/Constants.h \
+ /usr/include/eigen3/Eigen/src/Core/util/Meta.h \
+ /usr/include/eigen3/Eigen/src/Core/util/ForwardDeclarations.h \
+ /usr/include/eigen3/Eigen/src/Core/util/StaticAssert.h \
+ /usr/include/eigen3/Eigen/src/Core/util/XprHelper.h \
+ /usr/include/eigen3/Eigen/src/Core/util/Memory.h \
+ /usr/include/eigen3/Eigen/src/Core/util/IntegralConstant.h \
+ /usr/include/eigen3/Eigen/src/Core/util/SymbolicIndex.h \
+ /usr/include/eigen3/Eigen/src/Core/NumTraits.h \
+ /usr/include/eigen3/Eigen/src/Core/MathFunctions.h \
+ /usr/include/eigen3/Eigen/src/Core/GenericPacketMath.h \
+ /usr/include/eigen3/Eigen/src/Core/MathFunctionsImpl.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/Default/ConjHelper.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/Default/Half.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/Default/BFloat16.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/Default/TypeCasting.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/Default/GenericPacketMathFunctionsFwd.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/SSE/PacketMath.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/SSE/TypeCasting.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/SSE/MathFunctions.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/SSE/Complex.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/Default/Settings.h \
+ /usr/include/eigen3/Eigen/src/Core/arch/Default/GenericPacketMathFunctions.h \
+ /usr/include/eigen3/Eigen/src/Core/functors/TernaryFunctors.h \
+ /usr/include/eigen3/Eigen/src/Core/functors/BinaryFunctors.h \
+ /usr/include/eigen3/Eigen/src/Core/functors/UnaryFunctors.h \
+ /usr/include/eigen3/Eigen/src/Core/functors/NullaryFunctors.h \
+ /usr/include/eigen3/Eigen/src/Core/functors/StlFunctors.h \
+ /usr/include/eigen3/Eigen/src/Core/functors/AssignmentFunctors.h \
+ /usr/include/eigen3/Eigen/src/Core/util/IndexedViewHelper.h \
+ /usr/include/eigen3/Eigen/src/Core/util/ReshapedHelper.h \
+ /usr/include/eigen3/Eigen/src/Core/ArithmeticSequence.h \
+ /usr/include/eigen3/Eigen/src/Core/IO.h \
+ /usr/include/eigen3/Eigen/src/Core/DenseCoeffsBase.h \
+ /usr/include/eigen3/Eigen/src/Core/DenseBase.h \
+ /usr/include/eigen3/Eigen/src/plugins/CommonCwiseUnaryOps.h \
+ /usr/include/eigen3/Eigen/src/plugins/BlockMethods.h \
+ /usr/include/eigen3/Eigen/src/plugins/IndexedViewMethods.h \
+ /usr/include/eigen3/Eigen/src/plugins/IndexedViewMethods.h \
+ /usr/include/eigen3/Eigen/src/plugins/ReshapedMethods.h \
+ /usr/include/eigen3/Eigen/src/plugins/ReshapedMethods.h \
+ /usr/include/eigen3/Eigen/src/Core/MatrixBase.h \
+ /usr/include/eigen3/Eigen/src/plugins/CommonCwiseBinaryOps.h \
+ /usr/include/eigen3/Eigen/src/plugins/MatrixCwiseUnaryOps.h \
+ /usr/include/eigen3/Eigen/src/plugins/MatrixCwiseBinaryOps.h \
+ /usr/include/eigen3/Eigen/src/Core/EigenBase.h \
+ /usr/include/eigen3/Eigen/src/Core/Product.h \
+ /usr/include/eigen3/Eigen/src/Core/CoreEvaluators.h \
+ /usr/include/eigen3/Eigen/src/Core/AssignEvaluator.h \
+ /usr/include/eigen3/Eigen/src/Core/Assign.h \
+ /usr/include/eigen3/Eigen/src/Core/ArrayBase.h \
+ /usr/include/eigen3/Eigen/src/plugins/ArrayCwiseUnaryOps.h \
+ /usr/include/eigen3/Eigen/src/plugins/ArrayCwiseBinaryOps.h \
+ /usr/include/eigen3/Eigen/src/Core/util/BlasUtil.h \
+ /usr/include/eigen3/Eigen/src/Core/DenseStorage.h \
+ /usr/include/eigen3/Eigen/src/Core/NestByValue.h \
+ /usr/include/eigen3/Eigen/src/Core/ReturnByValue.h \
+ /usr/include/eigen3/Eigen/src/Core/NoAlias.h \
+ /usr/include/eigen3/Eigen/src/Core/PlainObjectBase.h \
+ /usr/include/eigen3/Eigen/src/Core/Matrix.h \
+ /usr/include/eigen3/Eigen/src/Core/Array.h \
+ /usr/include/eigen3/Eigen/src/Core/CwiseTernaryOp.h \
+ /usr/include/eigen3/Eigen/src/Core/CwiseBinaryOp.h \
+ /usr/include/eigen3/Eigen/src/Core/CwiseUnaryOp.h \
+ /usr/include/eigen3/Eigen/src/Core/CwiseNullaryOp.h \
+ /usr/include/eigen3/Eigen/src/Core/CwiseUnaryView.h \
+ /usr/include/eigen3/Eigen/src/Core/SelfCwiseBinaryOp.h \
+ /usr/include/eigen3/Eigen/src/Core/Dot.h \
+ /usr/include/eigen3/Eigen/src/Core/StableNorm.h \
+ /usr/include/eigen3/Eigen/src/Core/Stride.h \
+ /usr/include/eigen3/Eigen/src/Core/MapBase.h \
+ /usr/include/eigen3/Eigen/src/Core/Map.h \
+ /usr/include/eigen3/Eigen/src/Core/Ref.h \
+ /usr/include/eigen3/Eigen/src/Core/Block.h \
+ /usr/include/eigen3/Eigen/src/Core/VectorBlock.h \
+ /usr/include/eigen3/Eigen/src/Core/IndexedView.h \
+ /usr/include/eigen3/Eigen/src/Core/Reshaped.h \
+ /usr/include/eigen3/Eigen/src/Core/Transpose.h \
+ /usr/include/eigen3/Eigen/src/Core/DiagonalMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/Diagonal.h \
+ /usr/include/eigen3/Eigen/src/Core/DiagonalProduct.h \
+ /usr/include/eigen3/Eigen/src/Core/Redux.h \
+ /usr/include/eigen3/Eigen/src/Core/Visitor.h \
+ /usr/include/eigen3/Eigen/src/Core/Fuzzy.h \
+ /usr/include/eigen3/Eigen/src/Core/Swap.h \
+ /usr/include/eigen3/Eigen/src/Core/CommaInitializer.h \
+ /usr/include/eigen3/Eigen/src/Core/GeneralProduct.h \
+ /usr/include/eigen3/Eigen/src/Core/Solve.h \
+ /usr/include/eigen3/Eigen/src/Core/Inverse.h \
+ /usr/include/eigen3/Eigen/src/Core/SolverBase.h \
+ /usr/include/eigen3/Eigen/src/Core/PermutationMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/Transpositions.h \
+ /usr/include/eigen3/Eigen/src/Core/TriangularMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/SelfAdjointView.h \
+ /usr/include/eigen3/Eigen/src/Core/products/GeneralBlockPanelKernel.h \
+ /usr/include/eigen3/Eigen/src/Core/products/Parallelizer.h \
+ /usr/include/eigen3/Eigen/src/Core/ProductEvaluators.h \
+ /usr/include/eigen3/Eigen/src/Core/products/GeneralMatrixVector.h \
+ /usr/include/eigen3/Eigen/src/Core/products/GeneralMatrixMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/SolveTriangular.h \
+ /usr/include/eigen3/Eigen/src/Core/products/GeneralMatrixMatrixTriangular.h \
+ /usr/include/eigen3/Eigen/src/Core/products/SelfadjointMatrixVector.h \
+ /usr/include/eigen3/Eigen/src/Core/products/SelfadjointMatrixMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/products/SelfadjointProduct.h \
+ /usr/include/eigen3/Eigen/src/Core/products/SelfadjointRank2Update.h \
+ /usr/include/eigen3/Eigen/src/Core/products/TriangularMatrixVector.h \
+ /usr/include/eigen3/Eigen/src/Core/products/TriangularMatrixMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/products/TriangularSolverMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/products/TriangularSolverVector.h \
+ /usr/include/eigen3/Eigen/src/Core/BandMatrix.h \
+ /usr/include/eigen3/Eigen/src/Core/CoreIterators.h \
+ /usr/include/eigen3/Eigen/src/Core/ConditionEstimator.h \
+ /usr/include/eigen3/Eigen/src/Core/BooleanRedux.h \
+ /usr/include/eigen3/Eigen/src/Core/Select.h \
+ /usr/include/eigen3/Eigen/src/Core/VectorwiseOp.h \
+ /usr/include/eigen3/Eigen/src/Core/PartialReduxEvaluator.h \
+ /usr/include/eigen3/Eigen/src/Core/Random.h \
+ /usr/include/eigen3/Eigen/src/Core/Replicate.h \
+ /usr/include/eigen3/Eigen/src/Core/Reverse.h \
+ /usr/include/eigen3/Eigen/src/Core/ArrayWrapper.h \
+ /usr/include/eigen3/Eigen/src/Core/StlIterators.h \
+ /usr/include/eigen3/Eigen/src/Core/GlobalFunctions.h \
+ /usr/include/eigen3/Eigen/src/Core/util/ReenableStupidWarnings.h \
+ /usr/include/absl/status/statusor.h /usr/include/absl/base/call_once.h \
+ /usr/include/absl/base/internal/spinlock_wait.h \
+ /usr/include/absl/status/internal/statusor_internal.h \
+ /usr/include/absl/types/variant.h \
+ /usr/include/absl/types/internal/variant.h \
+ /usr/include/absl/types/bad_variant_access.h \
+ /work/main/libkinship/include/kinship/io.h \
+ /work/main/libkinship/include/kinship/diagnostics.h

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# CLI tests for `kinship`: exit codes, outputs, atomic writes and error messages.
+# Usage: cli_test.sh KINSHIP_BINARY REPO_ROOT
+set -uo pipefail
+bin="$1"; root="$2"
+data="$root/data"; val="$root/tests/data/validation"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok()   { pass=$((pass+1)); }
+bad()  { fail=$((fail+1)); echo "FAIL: $*"; }
+expect_rc() {  # expect_rc WANT DESC CMD...
+  local want=$1 desc=$2; shift 2
+  "$@" >"$tmp/stdout" 2>"$tmp/stderr"; local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else bad "$desc: exit $rc, expected $want"; sed 's/^/  stderr: /' "$tmp/stderr" | head -5; fi
+}
+expect_grep() {  # expect_grep FILE PATTERN DESC
+  if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(basename "$1")"; sed 's/^/  /' "$1" | head -5; fi
+}
+
+# Usage and exit codes.
+expect_rc 0 "--help" "$bin" --help;            expect_grep "$tmp/stdout" "Exit codes" "--help text"
+expect_rc 2 "bare kinship" "$bin";             expect_grep "$tmp/stderr" "Usage" "bare usage on stderr"
+expect_rc 0 "--version" "$bin" --version;      expect_grep "$tmp/stdout" "kinship 0\." "version"
+expect_rc 0 "lr --help" "$bin" lr --help;      expect_grep "$tmp/stdout" "--mutation-model" "lr help"
+expect_rc 0 "help lr" "$bin" help lr;          expect_grep "$tmp/stdout" "--pairs" "help lr"
+expect_rc 2 "unknown command" "$bin" frobnicate
+expect_rc 2 "unknown option" "$bin" lr --frobnicate
+expect_rc 2 "missing required" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv"
+
+# A validation case through the CLI: C0007 (rel_PO, no mutation) and C0261 (rel_PO,
+# stepwise), matched to the independent value to 1e-9.
+printf 'id1,id2,relationship\nP002_A,P002_B,parent-child\n' > "$tmp/pairs.csv"
+grep -E '^(sample_id|P002_|P043_)' "$val/profiles.csv" > "$tmp/prof.csv"
+expect_rc 0 "lr C0007" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --out "$tmp/out.csv" -q
+want=$(grep '^C0007,' "$val/cases.csv" | cut -d, -f13)
+got=$(sed -n 2p "$tmp/out.csv" | cut -d, -f4)
+awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "C0007 via CLI: $got vs $want"
+expect_grep "$tmp/out.csv" "^id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent$" "output header"
+printf 'id1,id2,relationship\nP043_A,P043_B,parent-child\n' > "$tmp/pairs2.csv"
+expect_rc 0 "lr C0261" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs2.csv" \
+  --mutation-model stepwise --mutation-rate 0.005 --mutation-rate2 0.000001 --mutation-range 0.1 --sex1 male --out "$tmp/out2.csv" --per-locus "$tmp/loci2.csv"
+want=$(grep '^C0261,' "$val/cases.csv" | cut -d, -f13)
+got=$(sed -n 2p "$tmp/out2.csv" | cut -d, -f4)
+awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "C0261 via CLI: $got vs $want"
+# The per-locus file sums to the total.
+sum=$(awk -F, 'NR>1{s+=$5} END{printf "%.12f", s}' "$tmp/loci2.csv")
+awk -v a="$got" -v b="$sum" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "per-locus sum $sum vs total $got"
+# Stdout when no --out: CSV only.
+expect_rc 0 "lr to stdout" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" -q
+[ "$(head -1 "$tmp/stdout")" = "id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent" ] && ok || bad "stdout CSV header"
+
+# Exclusion prints -inf, never nan.
+printf 'id1,id2,relationship\nP002_A,P043_B,parent-child\n' > "$tmp/pairs3.csv"
+expect_rc 0 "exclusion" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs3.csv" -q
+expect_grep "$tmp/stdout" ",-inf," "exclusion is -inf"
+! grep -qi nan "$tmp/stdout" && ok || bad "nan in output"
+
+# Bad input: non-zero exit, path:line in the message, no output file, an existing file kept.
+printf 'sample_id,locus,allele1,allele2\nX,TH01,6\n' > "$tmp/badprof.csv"
+echo "keep me" > "$tmp/existing.csv"
+expect_rc 1 "bad profile" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/badprof.csv" --pairs "$tmp/pairs.csv" --out "$tmp/existing.csv"
+expect_grep "$tmp/stderr" "badprof.csv:2:" "bad profile names file:line"
+[ "$(cat "$tmp/existing.csv")" = "keep me" ] && ok || bad "existing output overwritten on error"
+expect_rc 1 "missing freqs" "$bin" lr --freqs "$tmp/nope.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --out "$tmp/new.csv"
+[ ! -e "$tmp/new.csv" ] && ok || bad "output left behind on error"
+ls "$tmp" | grep -q '\.tmp\.' && bad "temporary file left behind" || ok
+printf 'id1,id2,relationship\nP002_A,NOBODY,parent-child\n' > "$tmp/pairs4.csv"
+expect_rc 1 "unknown sample" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs4.csv"
+expect_grep "$tmp/stderr" "pairs4.csv:2: sample 'NOBODY'" "unknown sample message"
+printf 'id1,id2,relationship\nP002_A,P002_B,cousins\n' > "$tmp/pairs5.csv"
+expect_rc 1 "unknown relationship" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs5.csv"
+expect_grep "$tmp/stderr" "pairs5.csv:2:" "unknown relationship names line"
+printf 'id1,id2,relationship\nP002_A,P002_B,full-siblings\n' > "$tmp/pairs6.csv"
+expect_rc 1 "mutation with siblings" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs6.csv" --mutation-model equal --mutation-rate 0.001
+expect_grep "$tmp/stderr" "pedigree engine" "mutation with siblings message"
+expect_rc 1 "rates without model" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --mutation-rate 0.001
+expect_rc 1 "sexes differ, sex1 unknown" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --mutation-model equal --mutation-rate 0.002 --mutation-rate-female 0.001
+expect_grep "$tmp/stderr" "sex1" "sex1 needed message"
+
+# Imputed alleles are reported.
+printf 'sample_id,locus,allele1,allele2\nA,TH01,6,99\nB,TH01,6,7\n' > "$tmp/rare.csv"
+printf 'id1,id2,relationship\nA,B,parent-child\n' > "$tmp/pairs7.csv"
+expect_rc 0 "imputation" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$tmp/rare.csv" --pairs "$tmp/pairs7.csv"
+expect_grep "$tmp/stderr" "allele 99 at TH01 not in the frequency table: imputed frequency 0.002413" "imputation note (5/2N, N=1036)"
+
+# The demo data.
+expect_rc 0 "demo" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$data/examples/profiles.csv" --pairs "$data/examples/pairs.csv" --out "$tmp/demo.csv"
+[ "$(wc -l < "$tmp/demo.csv")" -eq 7 ] && ok || bad "demo rows"
+expect_grep "$tmp/stdout" "written:" "demo summary"
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
