@@ -1,2 +1,0 @@
-# Empty dependencies file for kinship.
-# This may be replaced when dependencies are built.
