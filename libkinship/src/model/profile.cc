@@ -48,6 +48,10 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
       continue;
     }
     rec_locus[r] = li;
+    if (rec.allele1.empty() != rec.allele2.empty())
+      return absl::InvalidArgumentError(absl::StrCat(
+          rec.where, ": sample ", rec.sample_id, " locus ", rec.locus,
+          " has one allele; expected two (a homozygote repeats its allele) or none"));
     if (rec.allele1.empty()) continue;
     for (const std::string* a : {&rec.allele1, &rec.allele2}) {
       Locus& locus = table->mutable_locus(li);

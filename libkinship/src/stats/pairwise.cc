@@ -60,7 +60,8 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
   Sex sex1 = options.sex1;
   if (calc.mutation_ && sex1 == Sex::kUnknown) {
     // Sex only matters when the sexes' models differ.
-    bool differ = options.mutation.male.rate != options.mutation.female.rate ||
+    bool differ = options.mutation.male.model != options.mutation.female.model ||
+                  options.mutation.male.rate != options.mutation.female.rate ||
                   options.mutation.male.rate2 != options.mutation.female.rate2 ||
                   options.mutation.male.range != options.mutation.female.range;
     for (const auto& [locus, r] : options.mutation.per_locus_rates) differ |= r.male != r.female;

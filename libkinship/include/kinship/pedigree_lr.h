@@ -1,0 +1,91 @@
+// File: kinship/pedigree_lr.h
+//
+// Exact pedigree likelihoods per locus and missing-person likelihood ratios.
+//
+// The engine (variable elimination over each person's paternal and maternal allele,
+// the allele-level form of Elston-Stewart peeling) sums over the genotypes of every
+// untyped member, with founders drawn from the allele frequencies (Hardy-Weinberg) or
+// jointly from one subpopulation (theta, Balding-Nichols), and every transmission
+// passing through the parent's sex-specific mutation matrix. Pedigrees with loops are
+// computed exactly; a pedigree whose exact computation would need more memory than
+// `EngineLimits` allows is rejected with ResourceExhausted, never approximated.
+//
+// Missing-person LR for a victim of genotype g at a locus (H1: the victim is the missing
+// person; H2: the victim is unrelated and the missing person untyped):
+//   LR(g) = P(references, MP = g) / (P(references) P(V = g))
+// with P(V = g) the victim's own probability (Hardy-Weinberg when theta = 0). The family
+// table is the vector of LR(g) over every genotype g, computed in one pass per locus.
+//
+//   kinship::PedigreeLocusModel model = ...;  // from BuildPedigreeModels
+//   auto table = kinship::FamilyTable(ped, genotypes, mp, model);
+//   double lr = (*table)[kinship::GenotypeIndex(a, b)];
+#ifndef KINSHIP_PEDIGREE_LR_H_
+#define KINSHIP_PEDIGREE_LR_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kinship/locus.h"
+#include "kinship/mutation.h"
+#include "kinship/pedigree.h"
+
+namespace kinship {
+
+// What the engine needs at one locus.
+struct PedigreeLocusModel {
+  std::vector<double> freqs;
+  MutationMatrix male;    // fathers' transmissions (empty = no mutation)
+  MutationMatrix female;  // mothers' transmissions (empty = no mutation)
+  double theta = 0;
+  int allele_ct() const { return static_cast<int>(freqs.size()); }
+  bool mutation() const { return male.size() > 0; }
+};
+
+// One model per locus of `table`.
+absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(
+    const AlleleFreqTable& table, const MutationSpec& mutation, double theta);
+
+struct EngineLimits {
+  // Largest intermediate factor, in entries (8 bytes each).
+  std::int64_t max_factor_entries = std::int64_t{1} << 26;
+  // theta > 0: most untyped founder alleles (after pruning) the exact expansion handles.
+  int max_untyped_founder_alleles_theta = 8;
+};
+
+// P(observed genotypes) at one locus: `genotypes[i]` is person i's genotype or kUntyped.
+// A heterozygote counts both phases (2pq for a founder). Errors: ResourceExhausted past
+// the limits.
+absl::StatusOr<double> PedigreeLikelihood(const Pedigree& ped,
+                                          const std::vector<GenotypeIdx>& genotypes,
+                                          const PedigreeLocusModel& model,
+                                          const EngineLimits& limits = {});
+
+// For each genotype g of person `target` (who must be untyped in `genotypes`), the joint
+// probability P(observed genotypes, target = g), in one elimination pass.
+// REQUIRES: model.theta == 0 (InvalidArgument otherwise).
+absl::StatusOr<std::vector<double>> JointWithTarget(const Pedigree& ped,
+                                                    const std::vector<GenotypeIdx>& genotypes,
+                                                    int target, const PedigreeLocusModel& model,
+                                                    const EngineLimits& limits = {});
+
+// The family table at one locus: LR(g) for every genotype g of the missing person
+// `target`, as defined above. theta = 0 uses one pass (JointWithTarget); theta > 0
+// computes both hypotheses per genotype. FailedPrecondition when the references are
+// impossible under the pedigree (P(references) = 0).
+absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped,
+                                                const std::vector<GenotypeIdx>& genotypes,
+                                                int target, const PedigreeLocusModel& model,
+                                                const EngineLimits& limits = {});
+
+// The LR at one locus for a victim of genotype g (both hypotheses computed directly;
+// any theta). Returns LR(g); FailedPrecondition as in FamilyTable.
+absl::StatusOr<double> MissingPersonLocusLr(const Pedigree& ped,
+                                            const std::vector<GenotypeIdx>& genotypes,
+                                            int target, GenotypeIdx victim,
+                                            const PedigreeLocusModel& model,
+                                            const EngineLimits& limits = {});
+
+}  // namespace kinship
+
+#endif  // KINSHIP_PEDIGREE_LR_H_

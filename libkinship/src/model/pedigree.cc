@@ -1,0 +1,195 @@
+#include "kinship/pedigree.h"
+
+#include <functional>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "internal/csv.h"
+#include "internal/status_macros.h"
+
+namespace kinship {
+
+int Pedigree::Find(const std::string& id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? -1 : it->second;
+}
+
+int Pedigree::Add(Person p) {
+  int i = size();
+  index_.emplace(p.id, i);
+  persons_.push_back(std::move(p));
+  return i;
+}
+
+std::vector<int> Pedigree::MissingPersons() const {
+  std::vector<int> out;
+  for (int i = 0; i < size(); ++i)
+    if (persons_[i].missing) out.push_back(i);
+  return out;
+}
+
+absl::Status Pedigree::Validate() const {
+  for (int i = 0; i < size(); ++i) {
+    const Person& p = persons_[i];
+    auto err = [&](const std::string& what) {
+      return absl::FailedPreconditionError(absl::StrCat("family ", family_, ", member ", p.id, ": ", what));
+    };
+    if ((p.father < 0) != (p.mother < 0))
+      return err("one parent given without the other; expected both (add an untyped parent) or none");
+    if (p.father >= 0 && persons_[p.father].sex == Sex::kFemale)
+      return err(absl::StrCat("father ", persons_[p.father].id, " has sex 2 (female)"));
+    if (p.mother >= 0 && persons_[p.mother].sex == Sex::kMale)
+      return err(absl::StrCat("mother ", persons_[p.mother].id, " has sex 1 (male)"));
+    if (p.father >= 0 && p.father == p.mother) return err("father and mother are the same person");
+  }
+  // Cycle check: depth-first search over parent links.
+  std::vector<int> state(size(), 0);  // 0 new, 1 on stack, 2 done
+  std::function<int(int)> visit = [&](int i) -> int {
+    if (state[i] == 1) return i;
+    if (state[i] == 2) return -1;
+    state[i] = 1;
+    for (int par : {persons_[i].father, persons_[i].mother}) {
+      if (par < 0) continue;
+      int c = visit(par);
+      if (c >= 0) return c;
+    }
+    state[i] = 2;
+    return -1;
+  };
+  for (int i = 0; i < size(); ++i) {
+    int c = visit(i);
+    if (c >= 0)
+      return absl::FailedPreconditionError(
+          absl::StrCat("family ", family_, ", member ", persons_[c].id, " is their own ancestor"));
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+struct Row {
+  std::string id, father, mother, sample_id, where;
+  Sex sex;
+  bool missing;
+};
+}  // namespace
+
+absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, bool require_missing,
+                                                    Diagnostics* diag) {
+  (void)diag;
+  internal::LineReader in;
+  KINSHIP_RETURN_IF_ERROR(in.Open(path));
+  std::string line;
+  if (!in.Next(&line))
+    return in.FileError("empty file; expected a header family,id,father,mother,sex,sample_id,missing");
+  std::vector<std::string> header, f;
+  if (!internal::SplitFields(line, ',', &header)) return in.Error("unterminated quote");
+  int c_fam = -1, c_id = -1, c_fa = -1, c_mo = -1, c_sex = -1, c_sample = -1, c_missing = -1;
+  for (int i = 0; i < static_cast<int>(header.size()); ++i) {
+    std::string h = internal::Lower(header[i]);
+    if (h == "family") c_fam = i;
+    else if (h == "id") c_id = i;
+    else if (h == "father") c_fa = i;
+    else if (h == "mother") c_mo = i;
+    else if (h == "sex") c_sex = i;
+    else if (h == "sample_id") c_sample = i;
+    else if (h == "missing") c_missing = i;
+  }
+  if (c_fam < 0 || c_id < 0 || c_fa < 0 || c_mo < 0 || c_sex < 0)
+    return in.Error("header must name columns family,id,father,mother,sex (and optionally sample_id,missing)");
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<Row>> fams;
+  std::map<std::string, std::string> sample_where;
+  while (in.Next(&line)) {
+    if (!internal::SplitFields(line, ',', &f)) return in.Error("unterminated quote");
+    if (f.size() != header.size())
+      return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size()));
+    Row r;
+    r.where = in.Where();
+    const std::string& fam = f[c_fam];
+    r.id = f[c_id];
+    if (fam.empty()) return in.Error("empty family");
+    if (r.id.empty() || r.id == "0") return in.Error("empty member id (0 is reserved for 'unknown parent')");
+    r.father = f[c_fa];
+    r.mother = f[c_mo];
+    const std::string& sex = f[c_sex];
+    if (sex == "1") r.sex = Sex::kMale;
+    else if (sex == "2") r.sex = Sex::kFemale;
+    else if (sex == "0" || sex.empty()) r.sex = Sex::kUnknown;
+    else return in.Error(absl::StrCat("sex '", sex, "'; expected 1 (male), 2 (female) or 0 (unknown)"));
+    r.sample_id = c_sample >= 0 ? f[c_sample] : "";
+    std::string miss = c_missing >= 0 ? f[c_missing] : "0";
+    if (miss == "1") r.missing = true;
+    else if (miss == "0" || miss.empty()) r.missing = false;
+    else return in.Error(absl::StrCat("missing '", miss, "'; expected 1 or 0"));
+    if (r.missing && !r.sample_id.empty())
+      return in.Error(absl::StrCat("family ", fam, ", member ", r.id,
+                                   ": a missing person has no reference sample; expected an empty sample_id"));
+    if (!r.sample_id.empty()) {
+      auto [it, inserted] = sample_where.emplace(r.sample_id, r.where);
+      if (!inserted)
+        return in.Error(absl::StrCat("sample ", r.sample_id, " is linked twice (first at ", it->second,
+                                     "); expected one member per sample"));
+    }
+    if (!fams.count(fam)) order.push_back(fam);
+    fams[fam].push_back(std::move(r));
+  }
+  if (in.read_error()) return in.FileError("read error");
+  if (order.empty()) return in.FileError("no members; expected at least one data row after the header");
+
+  std::vector<Pedigree> out;
+  for (const std::string& fam : order) {
+    const std::vector<Row>& rows = fams[fam];
+    std::map<std::string, int> row_of;
+    for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
+      if (!row_of.emplace(rows[i].id, i).second)
+        return absl::InvalidArgumentError(absl::StrCat(rows[i].where, ": family ", fam, ", member ",
+                                                       rows[i].id, " is listed twice"));
+    }
+    for (const Row& r : rows)
+      for (const std::string* par : {&r.father, &r.mother})
+        if (*par != "0" && !par->empty() && !row_of.count(*par))
+          return absl::FailedPreconditionError(absl::StrCat(r.where, ": family ", fam, ", member ", r.id,
+                                                            ": parent '", *par, "' is not a member of the family"));
+    // Add parents before children; a cycle leaves members unplaced.
+    Pedigree ped(fam);
+    std::vector<int> placed(rows.size(), -1);
+    bool progress = true;
+    int n_placed = 0;
+    while (progress) {
+      progress = false;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (placed[i] >= 0) continue;
+        const Row& r = rows[i];
+        auto parent = [&](const std::string& id) { return id == "0" || id.empty() ? -2 : placed[row_of[id]]; };
+        int fa = parent(r.father), mo = parent(r.mother);
+        if (fa == -1 || mo == -1) continue;  // a parent not yet placed
+        Person p;
+        p.id = r.id;
+        p.father = fa < 0 ? -1 : fa;
+        p.mother = mo < 0 ? -1 : mo;
+        p.sex = r.sex;
+        p.sample_id = r.sample_id;
+        p.missing = r.missing;
+        placed[i] = ped.Add(std::move(p));
+        ++n_placed;
+        progress = true;
+      }
+    }
+    if (n_placed < static_cast<int>(rows.size())) {
+      for (size_t i = 0; i < rows.size(); ++i)
+        if (placed[i] < 0)
+          return absl::FailedPreconditionError(absl::StrCat(rows[i].where, ": family ", fam, ", member ",
+                                                            rows[i].id, " is their own ancestor"));
+    }
+    absl::Status st = ped.Validate();
+    if (!st.ok()) return absl::FailedPreconditionError(absl::StrCat(path, ": ", st.message()));
+    if (require_missing && ped.MissingPersons().empty())
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, ": family ", fam, " has no missing person; expected a member with missing = 1"));
+    out.push_back(std::move(ped));
+  }
+  return out;
+}
+
+}  // namespace kinship

@@ -1,0 +1,488 @@
+// Exact pedigree likelihoods by variable elimination (see kinship/pedigree_lr.h).
+//
+// Variables: each person's paternal allele P_i and maternal allele M_i (ids 2i and
+// 2i+1), over the locus' alleles; a typed person's alleles are restricted to its
+// genotype. Factors:
+//  * founder alleles: p(x) each (theta = 0); with theta > 0 see FounderExpansion below;
+//  * a typed heterozygote {a, b}: [P != M] over P, M in {a, b};
+//  * a child c of father f: T(P_f, M_f, P_c) = (Mm[P_f][P_c] + Mm[M_f][P_c]) / 2 with the
+//    father's mutation matrix Mm (identity without mutation); likewise M_c from the mother.
+// Untyped members without typed descendants are pruned first (their genotypes sum to 1).
+// The remaining variables are eliminated greedily (smallest resulting factor first,
+// ties to the lower id), which handles loops exactly; the size of every intermediate
+// factor is bounded by EngineLimits.
+//
+// theta > 0 (Balding-Nichols, all founder alleles drawn jointly): typed founder alleles T
+// are drawn first (their probability is a constant); the k untyped founder alleles after
+// them, the j-th (j = 0, 1, ...) with probability (c θ + (1-θ) p_x)/(1 + (|T| + j - 1) θ), c counting x among
+// T and the untyped alleles drawn before. Expanding the product, each untyped allele is
+// either "new" (weight w(x) = (1-θ) p_x + θ c_T(x)) or a copy of an earlier untyped allele
+// (weight θ). Grouping copies gives a sum over set partitions of the untyped founder
+// alleles: alleles in a block are one variable with weight w(x) θ^{s-1} (s-1)!, s the
+// block size, and the whole is divided by Π_{j=0}^{k-1} (1 + (|T| + j - 1) θ). One elimination per
+// partition; exact.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "absl/strings/str_cat.h"
+#include "internal/status_macros.h"
+#include "kinship/pedigree_lr.h"
+
+namespace kinship {
+
+namespace {
+
+struct Factor {
+  std::vector<int> vars;        // sorted, unique
+  std::vector<std::int64_t> strides;
+  std::vector<double> table;
+};
+
+class Eliminator {
+ public:
+  Eliminator(std::vector<int> dom_size, const EngineLimits& limits)
+      : dom_(std::move(dom_size)), limits_(limits) {}
+
+  // Adds a factor over `vars` (may repeat: repeated variables take one value), with
+  // value(vals) for vals[i] the domain position of vars[i].
+  template <typename Fn>
+  void Add(const std::vector<int>& vars, Fn value) {
+    Factor f;
+    f.vars = vars;
+    std::sort(f.vars.begin(), f.vars.end());
+    f.vars.erase(std::unique(f.vars.begin(), f.vars.end()), f.vars.end());
+    SetStrides(&f);
+    std::vector<int> where(vars.size());
+    for (size_t i = 0; i < vars.size(); ++i)
+      where[i] = static_cast<int>(std::lower_bound(f.vars.begin(), f.vars.end(), vars[i]) - f.vars.begin());
+    std::vector<int> pos(f.vars.size(), 0), vals(vars.size());
+    const std::int64_t n = f.table.size();
+    for (std::int64_t idx = 0; idx < n; ++idx) {
+      for (size_t i = 0; i < vars.size(); ++i) vals[i] = pos[where[i]];
+      f.table[idx] = value(vals);
+      for (int k = static_cast<int>(pos.size()) - 1; k >= 0; --k) {
+        if (++pos[k] < dom_[f.vars[k]]) break;
+        pos[k] = 0;
+      }
+    }
+    factors_.push_back(std::move(f));
+  }
+
+  // Eliminates every variable not in `keep`; then multiplies what is left into one
+  // factor over `keep` (sorted), returned as a table (row-major, last var fastest).
+  absl::StatusOr<std::vector<double>> Run(const std::vector<int>& keep) {
+    std::vector<char> kept(dom_.size(), 0);
+    for (int v : keep) kept[v] = 1;
+    while (true) {
+      // Candidate variables: in some factor, not kept.
+      int best = -1;
+      std::int64_t best_size = 0;
+      std::vector<char> seen(dom_.size(), 0);
+      for (const Factor& f : factors_)
+        for (int v : f.vars) seen[v] = 1;
+      for (int v = 0; v < static_cast<int>(dom_.size()); ++v) {
+        if (!seen[v] || kept[v]) continue;
+        std::int64_t size = ProductSize(v);
+        if (best < 0 || size < best_size) best = v, best_size = size;
+      }
+      if (best < 0) break;
+      if (best_size > limits_.max_factor_entries)
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "exact computation needs a factor of ", best_size,
+            " entries, more than the limit of ", limits_.max_factor_entries,
+            " (a pedigree with many untyped members in loops)"));
+      Eliminate(best);
+    }
+    // Multiply the remaining factors over `keep`.
+    Factor result;
+    result.vars = keep;
+    SetStrides(&result);
+    std::fill(result.table.begin(), result.table.end(), 1.0);
+    for (const Factor& f : factors_) {
+      std::vector<int> pos(keep.size(), 0);
+      for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(result.table.size()); ++idx) {
+        std::int64_t fi = 0;
+        for (size_t k = 0; k < f.vars.size(); ++k) {
+          int at = static_cast<int>(std::find(keep.begin(), keep.end(), f.vars[k]) - keep.begin());
+          fi += pos[at] * f.strides[k];
+        }
+        result.table[idx] *= f.table[fi];
+        for (int k = static_cast<int>(pos.size()) - 1; k >= 0; --k) {
+          if (++pos[k] < dom_[keep[k]]) break;
+          pos[k] = 0;
+        }
+      }
+    }
+    return result.table;
+  }
+
+ private:
+  void SetStrides(Factor* f) const {
+    f->strides.assign(f->vars.size(), 1);
+    std::int64_t s = 1;
+    for (int k = static_cast<int>(f->vars.size()) - 1; k >= 0; --k) {
+      f->strides[k] = s;
+      s *= dom_[f->vars[k]];
+    }
+    f->table.assign(s, 0.0);
+  }
+
+  // Entries of the product of all factors containing v (before summing v out).
+  std::int64_t ProductSize(int v) const {
+    std::vector<char> in(dom_.size(), 0);
+    for (const Factor& f : factors_)
+      if (std::binary_search(f.vars.begin(), f.vars.end(), v))
+        for (int u : f.vars) in[u] = 1;
+    std::int64_t size = 1;
+    for (int u = 0; u < static_cast<int>(dom_.size()); ++u)
+      if (in[u]) size = std::min<std::int64_t>(size * dom_[u], std::int64_t{1} << 62);
+    return size;
+  }
+
+  void Eliminate(int v) {
+    std::vector<Factor> with, without;
+    for (Factor& f : factors_) {
+      if (std::binary_search(f.vars.begin(), f.vars.end(), v)) with.push_back(std::move(f));
+      else without.push_back(std::move(f));
+    }
+    Factor out;
+    for (const Factor& f : with)
+      for (int u : f.vars)
+        if (u != v) out.vars.push_back(u);
+    std::sort(out.vars.begin(), out.vars.end());
+    out.vars.erase(std::unique(out.vars.begin(), out.vars.end()), out.vars.end());
+    SetStrides(&out);
+    // For each input factor: stride of each output var (0 if absent) and of v.
+    const size_t m = with.size(), r = out.vars.size();
+    std::vector<std::vector<std::int64_t>> st(m, std::vector<std::int64_t>(r, 0));
+    std::vector<std::int64_t> st_v(m, 0);
+    for (size_t j = 0; j < m; ++j) {
+      const Factor& f = with[j];
+      for (size_t k = 0; k < f.vars.size(); ++k) {
+        if (f.vars[k] == v) {
+          st_v[j] = f.strides[k];
+        } else {
+          size_t at = std::lower_bound(out.vars.begin(), out.vars.end(), f.vars[k]) - out.vars.begin();
+          st[j][at] = f.strides[k];
+        }
+      }
+    }
+    std::vector<int> pos(r, 0);
+    std::vector<std::int64_t> base(m, 0);
+    const int dv = dom_[v];
+    for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(out.table.size()); ++idx) {
+      double sum = 0;
+      for (int x = 0; x < dv; ++x) {
+        double prod = 1;
+        for (size_t j = 0; j < m; ++j) prod *= with[j].table[base[j] + x * st_v[j]];
+        sum += prod;
+      }
+      out.table[idx] = sum;
+      for (int k = static_cast<int>(r) - 1; k >= 0; --k) {
+        for (size_t j = 0; j < m; ++j) base[j] += st[j][k];
+        if (++pos[k] < dom_[out.vars[k]]) break;
+        for (size_t j = 0; j < m; ++j) base[j] -= st[j][k] * pos[k];
+        pos[k] = 0;
+      }
+    }
+    without.push_back(std::move(out));
+    factors_ = std::move(without);
+  }
+
+  std::vector<int> dom_;
+  EngineLimits limits_;
+  std::vector<Factor> factors_;
+};
+
+// The pruned problem: persons kept, their domains.
+struct Problem {
+  std::vector<int> persons;        // original indices of kept persons
+  std::vector<int> local;          // original index -> kept index or -1
+  std::vector<std::vector<int>> domain;  // per variable (2 per kept person): allele indices
+};
+
+Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int n_alleles) {
+  const int n = ped.size();
+  std::vector<char> needed(n, 0);
+  for (int i = 0; i < n; ++i) needed[i] = g[i] != kUntyped || i == target;
+  // needed(i) |= some child needed; iterate to a fixpoint (children come after parents).
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = 0; i < n; ++i) {
+      if (!needed[i]) continue;
+      for (int par : {ped.person(i).father, ped.person(i).mother})
+        if (par >= 0 && !needed[par]) needed[par] = 1, changed = true;
+    }
+  }
+  Problem p;
+  p.local.assign(n, -1);
+  for (int i = 0; i < n; ++i)
+    if (needed[i]) {
+      p.local[i] = static_cast<int>(p.persons.size());
+      p.persons.push_back(i);
+    }
+  std::vector<int> all(n_alleles);
+  std::iota(all.begin(), all.end(), 0);
+  for (int i : p.persons) {
+    if (g[i] == kUntyped) {
+      p.domain.push_back(all);
+      p.domain.push_back(all);
+    } else {
+      AllelePair ab = GenotypeAlleles(g[i]);
+      std::vector<int> d = ab.a == ab.b ? std::vector<int>{ab.a} : std::vector<int>{ab.a, ab.b};
+      p.domain.push_back(d);
+      p.domain.push_back(d);
+    }
+  }
+  return p;
+}
+
+// One elimination with founder alleles tied by `rep` (rep[v] = representative variable)
+// and founder weights `founder_weight[v]` (applied to representatives of untyped founder
+// alleles and, theta = 0, to typed founder alleles).
+absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                            const Problem& p, const PedigreeLocusModel& model,
+                                            const std::vector<int>& rep,
+                                            const std::vector<std::vector<double>>& unary,
+                                            int target_local, const EngineLimits& limits) {
+  const int nv = static_cast<int>(p.domain.size());
+  std::vector<int> dom(nv);
+  for (int v = 0; v < nv; ++v) dom[v] = static_cast<int>(p.domain[v].size());
+  Eliminator e(dom, limits);
+  for (int v = 0; v < nv; ++v)
+    if (!unary[v].empty()) {
+      const auto& w = unary[v];
+      const auto& d = p.domain[v];
+      e.Add({v}, [&](const std::vector<int>& x) { return w[d[x[0]]]; });
+    }
+  for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
+    const int i = p.persons[k];
+    const int pv = 2 * k, mv = 2 * k + 1;
+    if (g[i] != kUntyped) {
+      AllelePair ab = GenotypeAlleles(g[i]);
+      if (ab.a != ab.b) e.Add({pv, mv}, [](const std::vector<int>& x) { return x[0] != x[1] ? 1.0 : 0.0; });
+    }
+    const Person& per = ped.person(i);
+    if (per.father < 0) continue;
+    for (int side = 0; side < 2; ++side) {
+      const int par = p.local[side == 0 ? per.father : per.mother];
+      const int a = rep[2 * par], b = rep[2 * par + 1], c = side == 0 ? pv : mv;
+      const MutationMatrix* m = side == 0 ? &model.male : &model.female;
+      const bool mut = model.mutation();
+      const auto& da = p.domain[a];
+      const auto& db = p.domain[b];
+      const auto& dc = p.domain[c];
+      e.Add({a, b, c}, [&, m, mut](const std::vector<int>& x) {
+        const int xa = da[x[0]], xb = db[x[1]], xc = dc[x[2]];
+        if (!mut) return 0.5 * ((xa == xc) + (xb == xc));
+        return 0.5 * ((*m)(xa, xc) + (*m)(xb, xc));
+      });
+    }
+  }
+  std::vector<int> keep;
+  if (target_local >= 0) keep = {2 * target_local, 2 * target_local + 1};
+  return e.Run(keep);
+}
+
+// Calls fn(block_of) for every set partition of {0..k-1} (restricted growth strings).
+template <typename Fn>
+absl::Status ForEachPartition(int k, Fn fn) {
+  std::vector<int> a(k, 0), maxv(k, 0);
+  while (true) {
+    KINSHIP_RETURN_IF_ERROR(fn(a));
+    int i = k - 1;
+    while (i > 0 && a[i] == maxv[i - 1] + 1) --i;
+    if (i <= 0) return absl::OkStatus();
+    ++a[i];
+    maxv[i] = std::max(maxv[i - 1], a[i]);
+    for (int j = i + 1; j < k; ++j) a[j] = 0, maxv[j] = maxv[i];
+  }
+}
+
+// The engine's core: likelihood (target < 0) or the ordered table over the target's
+// (paternal, maternal) alleles.
+absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                            int target, const PedigreeLocusModel& model,
+                                            const EngineLimits& limits) {
+  const int n = model.allele_ct();
+  Problem p = Prune(ped, g, target, n);
+  const int nv = static_cast<int>(p.domain.size());
+  const int target_local = target >= 0 ? p.local[target] : -1;
+  std::vector<int> rep(nv);
+  std::iota(rep.begin(), rep.end(), 0);
+  std::vector<std::vector<double>> unary(nv);
+  const double th = model.theta;
+  if (th == 0) {
+    for (int k = 0; k < static_cast<int>(p.persons.size()); ++k)
+      if (ped.person(p.persons[k]).father < 0) unary[2 * k] = unary[2 * k + 1] = model.freqs;
+    return RunOnce(ped, g, p, model, rep, unary, target_local, limits);
+  }
+  if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
+  // theta > 0: typed founder alleles first (constant), then the partition expansion.
+  std::vector<int> counts(n, 0);
+  int t_ct = 0;
+  double const_factor = 1;
+  std::vector<int> untyped_slots;
+  for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
+    const int i = p.persons[k];
+    if (ped.person(i).father >= 0) continue;
+    if (g[i] == kUntyped) {
+      untyped_slots.push_back(2 * k);
+      untyped_slots.push_back(2 * k + 1);
+      continue;
+    }
+    AllelePair ab = GenotypeAlleles(g[i]);
+    for (int x : {static_cast<int>(ab.a), static_cast<int>(ab.b)}) {
+      // Balding-Nichols: after n = t_ct draws, (c θ + (1-θ) p) / (1 + (n-1) θ).
+      const_factor *= (counts[x] * th + (1 - th) * model.freqs[x]) / (1 + (t_ct - 1) * th);
+      ++counts[x];
+      ++t_ct;
+    }
+    // The elimination sums both phases of a heterozygous founder; the ordered draw
+    // probability above is that of one phase, as wanted.
+  }
+  const int k = static_cast<int>(untyped_slots.size());
+  if (k > limits.max_untyped_founder_alleles_theta)
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "theta > 0 with ", k / 2, " untyped founders that have typed descendants: the exact expansion "
+        "handles at most ", limits.max_untyped_founder_alleles_theta / 2));
+  for (int j = 0; j < k; ++j) const_factor /= 1 + (t_ct + j - 1) * th;
+  std::vector<double> w(n);
+  for (int x = 0; x < n; ++x) w[x] = (1 - th) * model.freqs[x] + th * counts[x];
+  double total = 0;
+  KINSHIP_RETURN_IF_ERROR(ForEachPartition(k, [&](const std::vector<int>& block) -> absl::Status {
+    const int blocks = k == 0 ? 0 : *std::max_element(block.begin(), block.end()) + 1;
+    std::vector<int> first(blocks, -1), size(blocks, 0);
+    std::vector<int> r(nv);
+    std::iota(r.begin(), r.end(), 0);
+    std::vector<std::vector<double>> un(nv);
+    for (int j = 0; j < k; ++j) {
+      int b = block[j];
+      if (first[b] < 0) first[b] = untyped_slots[j];
+      r[untyped_slots[j]] = first[b];
+      ++size[b];
+    }
+    double weight = 1;
+    for (int b = 0; b < blocks; ++b) {
+      un[first[b]] = w;
+      for (int s = 1; s < size[b]; ++s) weight *= th * s;  // θ^{s-1} (s-1)!
+    }
+    KINSHIP_ASSIGN_OR_RETURN(std::vector<double> v, RunOnce(ped, g, p, model, r, un, -1, limits));
+    total += weight * v[0];
+    return absl::OkStatus();
+  }));
+  return std::vector<double>{const_factor * total};
+}
+
+double HardyWeinberg(const PedigreeLocusModel& model, GenotypeIdx g) {
+  AllelePair ab = GenotypeAlleles(g);
+  return ab.a == ab.b ? model.freqs[ab.a] * model.freqs[ab.a] : 2 * model.freqs[ab.a] * model.freqs[ab.b];
+}
+
+absl::Status CheckTarget(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target) {
+  if (static_cast<int>(g.size()) != ped.size())
+    return absl::InvalidArgumentError("one genotype per pedigree member expected");
+  if (target < 0 || target >= ped.size()) return absl::InvalidArgumentError("target is not a member");
+  if (g[target] != kUntyped) return absl::InvalidArgumentError("the target must be untyped");
+  return absl::OkStatus();
+}
+
+absl::Status Inconsistent(const Pedigree& ped) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "family ", ped.family(), ": the references' genotypes are impossible under the pedigree"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(const AlleleFreqTable& table,
+                                                                    const MutationSpec& mutation,
+                                                                    double theta) {
+  if (!(theta >= 0 && theta < 1))
+    return absl::InvalidArgumentError(absl::StrCat("theta ", theta, " is outside [0, 1)"));
+  std::vector<PedigreeLocusModel> out(table.locus_ct());
+  for (int l = 0; l < table.locus_ct(); ++l) {
+    const Locus& locus = table.locus(l);
+    out[l].freqs = locus.freqs();
+    out[l].theta = theta;
+    if (mutation.enabled()) {
+      KINSHIP_ASSIGN_OR_RETURN(out[l].male, BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kMale)));
+      KINSHIP_ASSIGN_OR_RETURN(out[l].female,
+                               BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kFemale)));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<double> PedigreeLikelihood(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                          const PedigreeLocusModel& model, const EngineLimits& limits) {
+  if (static_cast<int>(genotypes.size()) != ped.size())
+    return absl::InvalidArgumentError("one genotype per pedigree member expected");
+  KINSHIP_ASSIGN_OR_RETURN(std::vector<double> v, Compute(ped, genotypes, -1, model, limits));
+  return v[0];
+}
+
+absl::StatusOr<std::vector<double>> JointWithTarget(const Pedigree& ped,
+                                                    const std::vector<GenotypeIdx>& genotypes, int target,
+                                                    const PedigreeLocusModel& model,
+                                                    const EngineLimits& limits) {
+  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+  if (model.theta != 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
+  KINSHIP_ASSIGN_OR_RETURN(std::vector<double> ordered, Compute(ped, genotypes, target, model, limits));
+  const int n = model.allele_ct();
+  std::vector<double> out(GenotypeCount(n));
+  for (int b = 0; b < n; ++b)
+    for (int a = 0; a <= b; ++a)
+      out[GenotypeIndex(a, b)] = a == b ? ordered[a * n + a] : ordered[a * n + b] + ordered[b * n + a];
+  return out;
+}
+
+absl::StatusOr<double> MissingPersonLocusLr(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                            int target, GenotypeIdx victim, const PedigreeLocusModel& model,
+                                            const EngineLimits& limits) {
+  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+  std::vector<GenotypeIdx> h1 = genotypes;
+  h1[target] = victim;
+  KINSHIP_ASSIGN_OR_RETURN(double l1, PedigreeLikelihood(ped, h1, model, limits));
+  double l2;
+  if (model.theta == 0) {
+    KINSHIP_ASSIGN_OR_RETURN(double refs, PedigreeLikelihood(ped, genotypes, model, limits));
+    if (refs == 0) return Inconsistent(ped);
+    l2 = refs * HardyWeinberg(model, victim);
+  } else {
+    Pedigree h2 = ped;
+    Person v;
+    v.id = "\x01victim";  // cannot clash with a member id read from a file
+    h2.Add(v);
+    std::vector<GenotypeIdx> g2 = genotypes;
+    g2.push_back(victim);
+    KINSHIP_ASSIGN_OR_RETURN(l2, PedigreeLikelihood(h2, g2, model, limits));
+    if (l2 == 0) return Inconsistent(ped);
+  }
+  return l1 / l2;
+}
+
+absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                                int target, const PedigreeLocusModel& model,
+                                                const EngineLimits& limits) {
+  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+  const int gc = GenotypeCount(model.allele_ct());
+  std::vector<double> out(gc);
+  if (model.theta == 0) {
+    KINSHIP_ASSIGN_OR_RETURN(std::vector<double> joint, JointWithTarget(ped, genotypes, target, model, limits));
+    // P(references) by its own elimination (the missing person pruned), not as the sum
+    // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the
+    // H2 of the LR is the references' likelihood as computed without the target.
+    KINSHIP_ASSIGN_OR_RETURN(double refs, PedigreeLikelihood(ped, genotypes, model, limits));
+    if (refs == 0) return Inconsistent(ped);
+    for (int g = 0; g < gc; ++g) out[g] = joint[g] / (refs * HardyWeinberg(model, static_cast<GenotypeIdx>(g)));
+    return out;
+  }
+  for (int g = 0; g < gc; ++g) {
+    KINSHIP_ASSIGN_OR_RETURN(out[g], MissingPersonLocusLr(ped, genotypes, target, static_cast<GenotypeIdx>(g),
+                                                          model, limits));
+  }
+  return out;
+}
+
+}  // namespace kinship

@@ -1,0 +1,177 @@
+// Every case of the acceptance vectors (tests/data/validation, computed by the R
+// pedsuite) through the pedigree engine, from its H1 and H2 pedigree files: log10 LR
+// to 1e-9, total and per locus, and -inf exactly. Also: the family table (one pass
+// over the missing person's genotypes) equals the direct two-hypothesis computation.
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "internal/csv.h"
+#include "kinship/io.h"
+#include "kinship/pedigree.h"
+#include "kinship/pedigree_lr.h"
+#include "kinship/profile.h"
+
+using namespace kinship;
+
+namespace {
+
+const std::string kDir = std::string(KINSHIP_TEST_DATA_DIR) + "/validation/";
+
+std::vector<std::map<std::string, std::string>> ReadCsv(const std::string& path) {
+  internal::LineReader in;
+  REQUIRE(in.Open(path).ok());
+  std::string line;
+  std::vector<std::string> header, f;
+  REQUIRE(in.Next(&line));
+  REQUIRE(internal::SplitFields(line, ',', &header));
+  std::vector<std::map<std::string, std::string>> rows;
+  while (in.Next(&line)) {
+    REQUIRE(internal::SplitFields(line, ',', &f));
+    REQUIRE(f.size() == header.size());
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < f.size(); ++i) row[header[i]] = f[i];
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+double ParseLog10(const std::string& s) {
+  if (s == "-Inf") return -INFINITY;
+  return std::stod(s);
+}
+
+void CheckLog10(double got, double want) {
+  if (std::isinf(want)) {
+    REQUIRE(got == want);
+  } else {
+    REQUIRE(std::isfinite(got));
+    REQUIRE(got == Approx(want).margin(1e-9).epsilon(0));
+  }
+}
+
+// All families of a hypothesis file as one pedigree (ids are unique across them).
+Pedigree ReadHypothesis(const std::string& file) {
+  Diagnostics diag;
+  auto fams = ReadPedigrees(kDir + file, /*require_missing=*/false, &diag);
+  REQUIRE(fams.ok());
+  Pedigree all("H");
+  for (const Pedigree& f : *fams) {
+    const int offset = all.size();
+    for (const Person& p : f.persons()) {
+      Person q = p;
+      if (q.father >= 0) q.father += offset, q.mother += offset;
+      REQUIRE(all.Find(q.id) < 0);
+      all.Add(q);
+    }
+  }
+  return all;
+}
+
+std::map<std::string, std::string> ParseTyped(const std::string& typed) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < typed.size()) {
+    size_t semi = typed.find(';', start);
+    std::string item = typed.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+    size_t eq = item.find('=');
+    out[item.substr(0, eq)] = item.substr(eq + 1);
+    if (semi == std::string::npos) break;
+    start = semi + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Every validation case matches the R pedsuite through the pedigree engine",
+          "[stats][golden][pedigree]") {
+  auto cases = ReadCsv(kDir + "cases.csv");
+  std::map<std::string, std::map<std::string, double>> per_locus;
+  for (auto& r : ReadCsv(kDir + "per_locus.csv")) per_locus[r["case_id"]][r["locus"]] = ParseLog10(r["log10_lr"]);
+  Diagnostics ignored;
+  auto all_records = ReadProfileRecords(kDir + "profiles.csv", &ignored);
+  REQUIRE(all_records.ok());
+
+  int checked = 0, table_checked = 0;
+  std::map<std::string, int> by_kind;
+  for (auto& c : cases) {
+    INFO("case " << c["case_id"] << " " << c["h1_ped"] << " " << c["mut_model"] << " theta " << c["theta"]);
+    Pedigree h1 = ReadHypothesis(c["h1_ped"]);
+    Pedigree h2 = ReadHypothesis(c["h2_ped"]);
+    auto typed = ParseTyped(c["typed"]);
+    Diagnostics diag;
+    auto table = ReadAlleleFreqs(kDir + c["freq_file"], &diag);
+    REQUIRE(table.ok());
+    std::vector<GenotypeRecord> records;
+    for (auto& r : *all_records)
+      for (auto& [member, sample] : typed)
+        if (r.sample_id == sample) records.push_back(r);
+    auto profiles = BuildProfileSet(records, ProfileBuildOptions{}, &*table, &diag);
+    REQUIRE(profiles.ok());
+
+    MutationSpec mut;
+    if (c["mut_model"] != "none") {
+      auto model = ParseMutationModel(c["mut_model"]);
+      REQUIRE(model.ok());
+      mut.male = mut.female = {*model, std::stod(c["mut_rate"]), std::stod(c["mut_rate2"]), std::stod(c["mut_range"])};
+    }
+    auto models = BuildPedigreeModels(*table, mut, std::stod(c["theta"]));
+    REQUIRE(models.ok());
+
+    double total = 0;
+    for (int l = 0; l < table->locus_ct(); ++l) {
+      std::vector<GenotypeIdx> g1(h1.size(), kUntyped), g2(h2.size(), kUntyped);
+      for (auto& [member, sample] : typed) {
+        GenotypeIdx g = profiles->genotype(l, profiles->FindSample(sample));
+        int i1 = h1.Find(member), i2 = h2.Find(member);
+        REQUIRE(i1 >= 0);
+        REQUIRE(i2 >= 0);
+        g1[i1] = g;
+        g2[i2] = g;
+      }
+      auto l1 = PedigreeLikelihood(h1, g1, (*models)[l]);
+      auto l2 = PedigreeLikelihood(h2, g2, (*models)[l]);
+      REQUIRE(l1.ok());
+      REQUIRE(l2.ok());
+      REQUIRE(*l2 > 0);
+      const double log10_lr = std::log10(*l1 / *l2);
+      const std::string& name = table->locus(l).name();
+      for (auto& [locus_name, want] : per_locus[c["case_id"]])
+        if (CanonicalLocusName(locus_name) == name) {
+          INFO("locus " << name);
+          CheckLog10(log10_lr, want);
+        }
+      total += log10_lr;
+
+      // Missing-person cases: the family table at the victim's genotype gives the same LR.
+      const int v = h2.Find("V"), mp = h2.Find("MP");
+      if (mp >= 0 && g1[h1.Find("V")] != kUntyped && l % 4 == 0) {
+        std::vector<GenotypeIdx> refs = g2;
+        refs[v] = kUntyped;
+        INFO("family table, locus " << name);
+        const GenotypeIdx gv = g1[h1.Find("V")];
+        if ((*models)[l].theta == 0) {
+          auto ftable = FamilyTable(h2, refs, mp, (*models)[l]);
+          REQUIRE(ftable.ok());
+          CHECK((*ftable)[gv] == Approx(*l1 / *l2).epsilon(1e-12));
+        } else {  // theta > 0: the table is this per genotype; one genotype suffices here
+          auto lr = MissingPersonLocusLr(h2, refs, mp, gv, (*models)[l]);
+          REQUIRE(lr.ok());
+          CHECK(*lr == Approx(*l1 / *l2).epsilon(1e-12));
+        }
+        ++table_checked;
+      }
+    }
+    CheckLog10(total, ParseLog10(c["log10_lr"]));
+    ++checked;
+    ++by_kind[c["kind"]];
+  }
+  CHECK(checked == 271);
+  CHECK(by_kind["mp"] == 102);
+  CHECK(by_kind["mp_theta"] == 8);
+  CHECK(table_checked > 100);
+}
