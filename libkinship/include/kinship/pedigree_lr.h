@@ -49,7 +49,11 @@ absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(
 struct EngineLimits {
   // Largest intermediate factor, in entries (8 bytes each).
   std::int64_t max_factor_entries = std::int64_t{1} << 26;
-  // theta > 0: most untyped founder alleles (after pruning) the exact expansion handles.
+  // theta > 0 without mutation: most meioses (2 per non-founder with typed descendants)
+  // the sum over inheritance vectors handles (2^meioses vectors).
+  int max_meioses_theta = 20;
+  // theta > 0 with mutation: most untyped founder alleles (after pruning) the exact
+  // expansion over their set partitions handles (Bell(8) = 4140 eliminations).
   int max_untyped_founder_alleles_theta = 8;
 };
 

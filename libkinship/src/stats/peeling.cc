@@ -23,6 +23,7 @@
 // partition; exact.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
@@ -300,6 +301,84 @@ absl::Status ForEachPartition(int k, Fn fn) {
   }
 }
 
+// theta > 0 without mutation: sum over inheritance vectors. Given which founder allele
+// each non-founder allele copies (one bit per meiosis, probability 1/2 each), the typed
+// genotypes fix the values of the founder alleles they reach (both phases of a
+// heterozygote are tried); the reached founder alleles are a Balding-Nichols sample, whose
+// probability is the ordered draw probability, and founder alleles reached by nobody sum out
+// (the sampling formula is exchangeable). Exact, loops included; 2^(meioses) vectors.
+absl::StatusOr<double> InheritanceTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                        const Problem& p, const PedigreeLocusModel& model,
+                                        const EngineLimits& limits) {
+  const int np = static_cast<int>(p.persons.size());
+  std::vector<int> nonfounders;
+  for (int k = 0; k < np; ++k)
+    if (ped.person(p.persons[k]).father >= 0) nonfounders.push_back(k);
+  const int meioses = 2 * static_cast<int>(nonfounders.size());
+  if (meioses > limits.max_meioses_theta)
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "theta > 0: ", meioses, " meioses among members with typed descendants, more than the limit of ",
+        limits.max_meioses_theta));
+  const double th = model.theta;
+  const std::vector<double>& freq = model.freqs;
+  std::vector<int> slot(2 * np);  // variable -> founder allele slot (a founder variable id)
+  std::vector<int> typed;         // kept indices of typed persons
+  for (int k = 0; k < np; ++k)
+    if (g[p.persons[k]] != kUntyped) typed.push_back(k);
+  std::vector<int> value(2 * np, -1);
+  std::vector<int> counts(freq.size(), 0);
+  double total = 0;
+  const std::uint64_t n_vectors = std::uint64_t{1} << meioses;
+  for (std::uint64_t v = 0; v < n_vectors; ++v) {
+    for (int k = 0; k < np; ++k) slot[2 * k] = 2 * k, slot[2 * k + 1] = 2 * k + 1;
+    for (size_t j = 0; j < nonfounders.size(); ++j) {
+      const int k = nonfounders[j];
+      const Person& per = ped.person(p.persons[k]);
+      const int f = p.local[per.father], m = p.local[per.mother];
+      slot[2 * k] = slot[2 * f + ((v >> (2 * j)) & 1)];
+      slot[2 * k + 1] = slot[2 * m + ((v >> (2 * j + 1)) & 1)];
+    }
+    // Depth-first over the typed persons' phases.
+    std::fill(value.begin(), value.end(), -1);
+    std::function<void(size_t)> dfs = [&](size_t t) {
+      if (t == typed.size()) {
+        // Ordered draw probability of the assigned slots, in slot order.
+        std::fill(counts.begin(), counts.end(), 0);
+        double prob = 1;
+        int drawn = 0;
+        for (int s = 0; s < 2 * np; ++s) {
+          const int x = value[s];
+          if (x < 0) continue;
+          prob *= (counts[x] * th + (1 - th) * freq[x]) / (1 + (drawn - 1) * th);
+          ++counts[x];
+          ++drawn;
+        }
+        total += prob;
+        return;
+      }
+      const int k = typed[t];
+      const AllelePair ab = GenotypeAlleles(g[p.persons[k]]);
+      const int sp = slot[2 * k], sm = slot[2 * k + 1];
+      for (int phase = 0; phase < (ab.a == ab.b ? 1 : 2); ++phase) {
+        const int xp = phase == 0 ? ab.a : ab.b, xm = phase == 0 ? ab.b : ab.a;
+        const int old_p = value[sp], old_m = value[sm];
+        if ((old_p >= 0 && old_p != xp) || (old_m >= 0 && old_m != xm)) continue;
+        value[sp] = xp;
+        if (value[sm] >= 0 && value[sm] != xm) {  // sp == sm with xp != xm
+          value[sp] = old_p;
+          continue;
+        }
+        value[sm] = xm;
+        dfs(t + 1);
+        value[sp] = old_p;
+        value[sm] = old_m;
+      }
+    };
+    dfs(0);
+  }
+  return total * std::ldexp(1.0, -meioses);
+}
+
 // The engine's core: likelihood (target < 0) or the ordered table over the target's
 // (paternal, maternal) alleles.
 absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
@@ -319,6 +398,10 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
     return RunOnce(ped, g, p, model, rep, unary, target_local, limits);
   }
   if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
+  if (!model.mutation()) {
+    KINSHIP_ASSIGN_OR_RETURN(double lik, InheritanceTheta(ped, g, p, model, limits));
+    return std::vector<double>{lik};
+  }
   // theta > 0: typed founder alleles first (constant), then the partition expansion.
   std::vector<int> counts(n, 0);
   int t_ct = 0;
