@@ -70,9 +70,9 @@ expect_grep "$tmp/stderr" "pairs4.csv:2: sample 'NOBODY'" "unknown sample messag
 printf 'id1,id2,relationship\nP002_A,P002_B,cousins\n' > "$tmp/pairs5.csv"
 expect_rc 1 "unknown relationship" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs5.csv"
 expect_grep "$tmp/stderr" "pairs5.csv:2:" "unknown relationship names line"
-printf 'id1,id2,relationship\nP002_A,P002_B,full-siblings\n' > "$tmp/pairs6.csv"
-expect_rc 1 "mutation with siblings" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs6.csv" --mutation-model equal --mutation-rate 0.001
-expect_grep "$tmp/stderr" "pedigree engine" "mutation with siblings message"
+printf 'id1,id2,relationship\nP002_A,P002_B,ibd:0:1:0\n' > "$tmp/pairs6.csv"
+expect_rc 1 "mutation with ibd:" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs6.csv" --mutation-model equal --mutation-rate 0.001
+expect_grep "$tmp/stderr" "has no pedigree" "mutation with ibd: message"
 expect_rc 1 "rates without model" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --mutation-rate 0.001
 expect_rc 1 "sexes differ, sex1 unknown" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --mutation-model equal --mutation-rate 0.002 --mutation-rate-female 0.001
 expect_grep "$tmp/stderr" "sex1" "sex1 needed message"
@@ -82,6 +82,35 @@ printf 'sample_id,locus,allele1,allele2\nA,TH01,6,99\nB,TH01,6,7\n' > "$tmp/rare
 printf 'id1,id2,relationship\nA,B,parent-child\n' > "$tmp/pairs7.csv"
 expect_rc 0 "imputation" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$tmp/rare.csv" --pairs "$tmp/pairs7.csv"
 expect_grep "$tmp/stderr" "allele 99 at TH01 not in the frequency table: imputed frequency 0.002413" "imputation note (5/2N, N=1036)"
+
+# Pedigree mode: validation cases C0476 (no mutation) and C0477 (equal) of the mother +
+# sister family, through --pedigrees/--cases, to 1e-9.
+printf 'family,id,father,mother,sex,sample_id,missing\nFAM,FA,0,0,1,,0\nFAM,MO,0,0,2,F004_MO,0\nFAM,S1,FA,MO,2,F004_S1,0\nFAM,MP,FA,MO,1,,1\n' > "$tmp/peds.csv"
+grep -E '^(sample_id|F004_|V014,)' "$val/profiles.csv" > "$tmp/pprof.csv"
+printf 'family,missing_id,sample_id\nFAM,MP,V014\n' > "$tmp/cases.csv"
+for spec in "C0476:none" "C0477:equal"; do
+  id=${spec%%:*}; m=${spec##*:}
+  extra=(); [ "$m" = equal ] && extra=(--mutation-model equal --mutation-rate 0.005)
+  expect_rc 0 "pedigree $id" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds.csv" --cases "$tmp/cases.csv" "${extra[@]}" --out "$tmp/ped_$id.csv" -q
+  want=$(grep "^$id," "$val/cases.csv" | cut -d, -f13)
+  got=$(sed -n 2p "$tmp/ped_$id.csv" | cut -d, -f4)
+  awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "$id via CLI: $got vs $want"
+done
+expect_grep "$tmp/ped_C0476.csv" "^family,missing_id,sample_id,log10_lr,loci_compared,loci_inconsistent$" "pedigree output header"
+# A Mendelian error among the references: an error without mutation, a warning with it.
+printf 'family,id,father,mother,sex,sample_id,missing\nFAM,FA,0,0,1,,0\nFAM,MO,0,0,2,F004_MO,0\nFAM,S1,FA,MO,2,F004_S1,0\nFAM,MP,FA,MO,1,,1\nFAM,X,FA,MO,2,BADKID,0\n' > "$tmp/peds_bad.csv"
+{ cat "$tmp/pprof.csv"; printf 'BADKID,TH01,99,99\n'; } > "$tmp/pprof_bad.csv"
+expect_rc 1 "inconsistent references" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof_bad.csv" --pedigrees "$tmp/peds_bad.csv" --cases "$tmp/cases.csv"
+expect_grep "$tmp/stderr" "family FAM, locus TH01: the references are inconsistent with the pedigree without mutation: (X, MO)" "inconsistency names family, locus, members"
+expect_rc 0 "inconsistent references, mutation" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof_bad.csv" --pedigrees "$tmp/peds_bad.csv" --cases "$tmp/cases.csv" --mutation-model equal --mutation-rate 0.001
+expect_grep "$tmp/stderr" "warning: family FAM, locus TH01.*mutation model explains" "inconsistency warning with mutation"
+printf 'family,missing_id,sample_id\nFAM,S1,V014\n' > "$tmp/cases_bad.csv"
+expect_rc 1 "case names a non-missing member" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds.csv" --cases "$tmp/cases_bad.csv"
+expect_grep "$tmp/stderr" "cases_bad.csv:2: 'S1' is not a missing person of family FAM" "bad case message"
+printf 'family,id,father,mother,sex,sample_id,missing\nFAM,FA,0,0,2,,0\nFAM,MO,0,0,2,F004_MO,0\nFAM,MP,FA,MO,1,,1\n' > "$tmp/peds_sex.csv"
+expect_rc 1 "father of sex 2" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds_sex.csv" --cases "$tmp/cases.csv"
+expect_grep "$tmp/stderr" "family FAM, member MP: father FA has sex 2" "father sex message"
+expect_rc 2 "pairs and pedigrees together" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds.csv" --cases "$tmp/cases.csv" --pairs "$tmp/pairs.csv"
 
 # The demo data.
 expect_rc 0 "demo" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$data/examples/profiles.csv" --pairs "$data/examples/pairs.csv" --out "$tmp/demo.csv"

@@ -308,13 +308,11 @@ TEST_CASE("Long frequency table: wrong header", "[io][freq]") {
   }
 }
 
-// BUG (see report): the layout is chosen from the first header cell only; any header
-// whose first cell is not `locus`/`marker` is read as a wide table, even when that
-// cell is not `Allele` (the documented wide header). A long table with a misnamed
-// first column is thus read as a wide table with loci "ALLELE" and "FREQUENCY" and
-// fails at line 2 with a misleading frequency error instead of a header error.
+// Regression: the layout was once chosen from the first header cell only, so a long
+// table with a misnamed first column was read as a wide table and failed at line 2 with
+// a misleading frequency error instead of a header error at line 1.
 TEST_CASE("Header whose first cell is neither locus nor Allele is a header error",
-          "[io][freq][!mayfail]") {
+          "[io][freq]") {
   TempDir dir;
   Diagnostics diag;
   std::string path = dir.Write("h.csv", "locus_name,allele,frequency\nTPOX,8,1\n");
@@ -936,10 +934,8 @@ TEST_CASE("Mutation rates: malformed files", "[io][rates]") {
   }
 }
 
-// BUG (see report): ReadMutationRates does not reject an empty locus cell; the row is
-// stored under the locus name "" (ReadAlleleFreqs rejects the same with "empty locus
-// name").
-TEST_CASE("Mutation rates: empty locus is an error", "[io][rates][!mayfail]") {
+// Regression: an empty locus cell was once stored under the locus name "".
+TEST_CASE("Mutation rates: empty locus is an error", "[io][rates]") {
   TempDir dir;
   Diagnostics diag;
   std::string path = dir.Write("noloc.csv", "locus,rate\nFGA,0.001\n,0.002\n");

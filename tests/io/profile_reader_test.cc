@@ -639,12 +639,10 @@ TEST_CASE("BuildProfileSet: rescale_after_imputation makes the locus sum to 1",
   CHECK(CountNotes(diag, "allele 10 at TH01") == 1);
 }
 
-// BUG (see report): with rescale_after_imputation, the imputation note reads
-// "imputed frequency X (5/(2N), N = 500) before rescaling" but X is the frequency
-// *after* rescaling (0.004975124378 here, not 5/(2N) = 0.005): BuildProfileSet rescales
-// the loci before it writes the notes and then prints locus.freq(a).
+// Regression: with rescale_after_imputation the note once printed the frequency after
+// rescaling (0.004975124378 here) where it says "before rescaling" (5/(2N) = 0.005).
 TEST_CASE("BuildProfileSet: the imputation note gives the frequency before rescaling",
-          "[profile][impute][!mayfail]") {
+          "[profile][impute]") {
   AlleleFreqTable table = TestTable();
   ProfileBuildOptions opts;
   opts.rescale_after_imputation = true;

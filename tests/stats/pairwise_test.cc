@@ -527,7 +527,7 @@ TEST_CASE("All genotype pairs match a brute-force urn enumeration", "[stats][pai
   }
 }
 
-TEST_CASE("Theta outside [0, 1) is rejected", "[stats][pairwise][theta]") {
+TEST_CASE("Theta outside 0 to 1 (exclusive) is rejected", "[stats][pairwise][theta]") {
   const AlleleFreqTable table = OneLocusTable();
   for (double th : {-0.01, 1.0, 1.5, std::nan("")}) {
     PairwiseOptions opts;
@@ -723,16 +723,49 @@ TEST_CASE("Sex-specific mutation rates", "[stats][pairwise][mutation]") {
   REQUIRE(Lr(pl, A, A, B, B) == Approx(0.003 / 3 * pm(0.001) / (pB * pB)).epsilon(kEps));
 }
 
-TEST_CASE("A mutation model with a relationship other than parent-child is refused",
+TEST_CASE("Mutation with ibd: relationships or sex-specific rates off parent-child is refused",
           "[stats][pairwise][mutation]") {
   const AlleleFreqTable table = OneLocusTable();
   PairwiseOptions opts;
   opts.mutation = EqualMutation(0.002);
-  for (const char* name : {"full-siblings", "half-siblings", "grandparent", "avuncular",
-                           "first-cousins", "unrelated", "ibd:0:1:0"}) {
+  auto ibd = PairwiseCalculator::Create(table, Rel("ibd:0:1:0"), opts);
+  REQUIRE(ibd.status().code() == absl::StatusCode::kFailedPrecondition);
+  opts.mutation.female.rate = 0.001;
+  for (const char* name : {"full-siblings", "half-siblings", "grandparent", "avuncular", "first-cousins"}) {
     INFO(name);
     auto calc = PairwiseCalculator::Create(table, Rel(name), opts);
     REQUIRE(calc.status().code() == absl::StatusCode::kFailedPrecondition);
+  }
+}
+
+TEST_CASE("Relationships through the pedigree engine agree with the IBD formulas to 1e-12",
+          "[stats][pairwise][mutation]") {
+  // With mutation rate 0 the engine's relationship pedigree (paternal line) must give the
+  // IBD-coefficient LR k0 + k1 P1/P0 + k2 P2/P0, with and without theta, for every pair
+  // of genotypes; and "unrelated" with mutation is exactly 1.
+  const AlleleFreqTable table = OneLocusTable();
+  const int gc = table.locus(0).genotype_ct();
+  for (double theta : {0.0, 0.03}) {
+    for (const char* name : {"full-siblings", "half-siblings", "grandparent", "avuncular", "first-cousins",
+                             "unrelated"}) {
+      INFO(name << " theta " << theta);
+      PairwiseOptions plain;
+      plain.theta = theta;
+      PairwiseOptions engine = plain;
+      engine.mutation = EqualMutation(0.0);
+      auto c1 = PairwiseCalculator::Create(table, Rel(name), plain);
+      auto c2 = PairwiseCalculator::Create(table, Rel(name), engine);
+      REQUIRE(c1.ok());
+      REQUIRE(c2.ok());
+      // theta > 0 runs the engine's set-partition expansion (slow): a third of the rows.
+      for (int g1 = 0; g1 < gc; g1 += theta > 0 ? 3 : 1)
+        for (int g2 = 0; g2 < gc; ++g2) {
+          bool i1, i2;
+          const double want = c1->LocusLr(0, g1, g2, &i1);
+          const double got = c2->LocusLr(0, g1, g2, &i2);
+          REQUIRE(got == Approx(want).epsilon(1e-12));
+        }
+    }
   }
 }
 

@@ -77,7 +77,6 @@ TEST_CASE("Pairwise validation cases match the R pedsuite to 1e-9", "[stats][gol
     auto rel_it = kRelOfPed.find(c["h1_ped"]);
     if (rel_it == kRelOfPed.end()) continue;  // pedigree (missing-person) case
     const bool mutation = c["mut_model"] != "none";
-    if (mutation && rel_it->second != "parent-child") continue;  // needs the pedigree engine
     REQUIRE(c["h2_ped"] == "peds/rel_UN.ped");
     INFO("case " << c["case_id"] << " " << rel_it->second << " " << c["mut_model"] << " theta "
                  << c["theta"]);
@@ -106,7 +105,7 @@ TEST_CASE("Pairwise validation cases match the R pedsuite to 1e-9", "[stats][gol
       MutationParams p{*model, std::stod(c["mut_rate"]), std::stod(c["mut_rate2"]),
                        std::stod(c["mut_range"])};
       opts.mutation.male = opts.mutation.female = p;
-      opts.sex1 = Sex::kMale;  // rel_PO: A is B's father
+      opts.sex1 = Sex::kMale;  // rel_PO: A is B's father; other relationships: paternal line
     }
     auto calc = PairwiseCalculator::Create(*table, *rel, opts);
     REQUIRE(calc.ok());
@@ -124,9 +123,9 @@ TEST_CASE("Pairwise validation cases match the R pedsuite to 1e-9", "[stats][gol
     checked_mut += mutation;
     checked_theta += opts.theta > 0;
   }
-  // The pairwise share of the vectors: 92 pair + 17 pair_theta + 21 pair_mut (parent-child or
-  // no mutation) + 3 missing_loci + 3 rare_allele. The count guards against silent skips.
-  CHECK(checked == 136);
+  // The pairwise share of the vectors: 92 pair + 18 pair_theta + 40 pair_mut + 3 missing_loci
+  // + 5 rare_allele. The count guards against silent skips.
+  CHECK(checked == 158);
   CHECK(checked_mut > 0);
   CHECK(checked_theta > 0);
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
 
 namespace kinship::cli {
@@ -45,6 +46,15 @@ class AtomicOutput {
   std::FILE* file_ = nullptr;
   bool is_stdout_ = false;
 };
+
+// A small CSV with a fixed header (e.g. id1,id2,relationship): every row has exactly the
+// header's fields, none empty. CRLF, a UTF-8 BOM, blank and '#' lines are accepted.
+struct CsvRow {
+  std::vector<std::string> fields;
+  std::string where;  // "path:line"
+};
+absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
+                                                 const std::vector<std::string>& header);
 
 // Formats a double with 17 significant digits ("-inf" for an exclusion).
 std::string FormatDouble(double v);

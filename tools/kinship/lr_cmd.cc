@@ -1,20 +1,25 @@
-// kinship lr: exact pairwise likelihood ratios.
+// kinship lr: exact likelihood ratios, for pairs (--pairs) or for candidate victims of
+// families' missing persons (--pedigrees with --cases).
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <boost/program_options.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "cli_common.h"
 #include "kinship/io.h"
 #include "kinship/pairwise.h"
+#include "kinship/pedigree.h"
+#include "kinship/pedigree_lr.h"
 #include "kinship/profile.h"
 #include "kinship/version.h"
 
@@ -26,54 +31,6 @@ namespace {
 
 const char kCmd[] = "lr";
 
-struct PairRow {
-  std::string id1, id2, relationship, where;
-};
-
-// PAIRS.csv: header id1,id2,relationship.
-absl::StatusOr<std::vector<PairRow>> ReadPairs(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::vector<PairRow> rows;
-  std::string line;
-  int line_no = 0;
-  bool header = false;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos || line[0] == '#') continue;
-    std::vector<std::string> f;
-    size_t start = 0;
-    while (true) {
-      size_t k = line.find(',', start);
-      std::string cell = line.substr(start, k == std::string::npos ? std::string::npos : k - start);
-      size_t b = cell.find_first_not_of(" \t"), e = cell.find_last_not_of(" \t");
-      f.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
-      if (k == std::string::npos) break;
-      start = k + 1;
-    }
-    std::string where = absl::StrCat(path, ":", line_no);
-    if (!header) {
-      if (f.size() != 3 || f[0] != "id1" || f[1] != "id2" || f[2] != "relationship")
-        return absl::InvalidArgumentError(absl::StrCat(where, ": expected the header id1,id2,relationship"));
-      header = true;
-      continue;
-    }
-    if (f.size() != 3)
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": found ", f.size(), " fields; expected 3 (id1,id2,relationship)"));
-    if (f[0].empty() || f[1].empty() || f[2].empty())
-      return absl::InvalidArgumentError(absl::StrCat(where, ": empty field; expected id1,id2,relationship"));
-    rows.push_back({f[0], f[1], f[2], where});
-  }
-  if (!header)
-    return absl::InvalidArgumentError(absl::StrCat(path, ": empty file; expected the header id1,id2,relationship"));
-  if (rows.empty())
-    return absl::InvalidArgumentError(absl::StrCat(path, ": no pairs; expected at least one row after the header"));
-  return rows;
-}
-
 absl::StatusOr<Sex> ParseSex(const std::string& s) {
   if (s == "male" || s == "1") return Sex::kMale;
   if (s == "female" || s == "2") return Sex::kFemale;
@@ -81,10 +38,42 @@ absl::StatusOr<Sex> ParseSex(const std::string& s) {
   return absl::InvalidArgumentError(absl::StrCat("--sex1 '", s, "': expected male, female or unknown"));
 }
 
+// One computed row of either mode: its key columns, the result, per-locus values.
+struct ResultRow {
+  std::vector<std::string> key;  // id1,id2,relationship or family,missing_id,sample_id
+  PairResult result;
+  std::vector<double> per_locus;  // log10 per locus; NaN = not compared
+};
+
+// Members whose typed genotypes break Mendel's laws at a locus (a typed child and its
+// typed parents), for messages; empty when the inconsistency runs through untyped members.
+std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g) {
+  std::vector<std::string> out;
+  for (int i = 0; i < ped.size(); ++i) {
+    const Person& p = ped.person(i);
+    if (p.father < 0 || g[i] == kUntyped) continue;
+    const AllelePair c = GenotypeAlleles(g[i]);
+    auto from = [&](int parent, int allele) {
+      if (g[parent] == kUntyped) return true;
+      AllelePair a = GenotypeAlleles(g[parent]);
+      return a.a == allele || a.b == allele;
+    };
+    const bool ok = (from(p.father, c.a) && from(p.mother, c.b)) || (from(p.father, c.b) && from(p.mother, c.a));
+    if (!ok) {
+      std::string who = p.id;
+      for (int par : {p.father, p.mother})
+        if (g[par] != kUntyped) who += absl::StrCat(", ", ped.person(par).id);
+      out.push_back(absl::StrCat("(", who, ")"));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunLr(int argc, char** argv) {
-  std::string freqs_path, sample_sizes_path, pairs_path, out_path, per_locus_path, rates_path;
+  std::string freqs_path, sample_sizes_path, pairs_path, cases_path, pedigrees_path, out_path,
+      per_locus_path, rates_path;
   std::string model_name = "none", sex1_name = "unknown";
   std::vector<std::string> profile_paths;
   double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
@@ -92,30 +81,35 @@ int RunLr(int argc, char** argv) {
   bool quiet = false;
 
   po::options_description desc(
-      "Usage: kinship lr --freqs FREQS --profiles FILE [--profiles FILE ...] --pairs PAIRS.csv [options]\n\n"
-      "Exact likelihood ratio of each pair's stated relationship against unrelated,\n"
-      "locus by locus. PAIRS.csv has the header id1,id2,relationship; for parent-child,\n"
-      "grandparent and avuncular id1 is the older generation. Relationships:\n"
+      "Usage: kinship lr --freqs FREQS --profiles FILE [--profiles FILE ...] --pairs PAIRS.csv [options]\n"
+      "       kinship lr --freqs FREQS --profiles FILE ... --pedigrees PEDS.csv --cases CASES.csv [options]\n\n"
+      "Exact likelihood ratios, locus by locus. With --pairs: each pair's stated\n"
+      "relationship against unrelated (PAIRS.csv: id1,id2,relationship; for parent-child,\n"
+      "grandparent and avuncular id1 is the older generation). Relationships:\n"
       "parent-child, full-siblings, half-siblings, grandparent, avuncular, first-cousins,\n"
-      "unrelated, ibd:k0:k1:k2.\n\nOptions");
+      "unrelated, ibd:k0:k1:k2. With --pedigrees: the LR that a candidate is a family's\n"
+      "missing person (H1) against unrelated (H2), given every typed member of the family\n"
+      "(CASES.csv: family,missing_id,sample_id).\n\nOptions");
   desc.add_options()
       ("help,h", "this text")
       ("freqs", po::value(&freqs_path)->required(), "allele frequency table (long locus,allele,frequency or wide)")
       ("sample-sizes", po::value(&sample_sizes_path), "per-locus sample sizes (locus,n_individuals or file,locus,n_individuals,...) for the 5/(2N) minimum frequency")
       ("profiles", po::value(&profile_paths)->required()->composing(), "profiles: CSV sample_id,locus,allele1,allele2 or a GeneMapper ID-X export (repeatable)")
-      ("pairs", po::value(&pairs_path)->required(), "pairs CSV: id1,id2,relationship")
+      ("pairs", po::value(&pairs_path), "pairs CSV: id1,id2,relationship")
+      ("pedigrees", po::value(&pedigrees_path), "pedigrees CSV: family,id,father,mother,sex,sample_id,missing")
+      ("cases", po::value(&cases_path), "with --pedigrees: cases CSV family,missing_id,sample_id")
       ("theta", po::value(&theta)->default_value(0), "subpopulation correction theta (Balding-Nichols), 0 = Hardy-Weinberg")
-      ("mutation-model", po::value(&model_name)->default_value("none"), "none|equal|proportional|stepwise|extended-stepwise (parent-child only in this version)")
+      ("mutation-model", po::value(&model_name)->default_value("none"), "none|equal|proportional|stepwise|extended-stepwise")
       ("mutation-rate", po::value(&rate)->default_value(0), "mutation rate; both sexes unless --mutation-rate-female is given, then males")
       ("mutation-rate-female", po::value(&rate_female), "female mutation rate")
       ("mutation-rate2", po::value(&rate2)->default_value(0), "stepwise: rate of mutations to another microvariant class (e.g. 9 -> 9.3)")
       ("mutation-range", po::value(&range)->default_value(0.5), "stepwise: relative probability of n+1 versus n repeat steps")
       ("mutation-rates", po::value(&rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
-      ("sex1", po::value(&sex1_name)->default_value("unknown"), "sex of id1 (male|female|unknown); needed with parent-child when the sexes' rates differ")
+      ("sex1", po::value(&sex1_name)->default_value("unknown"), "--pairs: sex of id1 (male|female|unknown); needed with parent-child when the sexes' rates differ")
       ("min-freq", po::value(&build_opts.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
       ("rescale-imputed", po::bool_switch(&build_opts.rescale_after_imputation), "rescale a locus to sum to 1 after imputing an allele")
       ("out", po::value(&out_path), "output CSV (default: standard output)")
-      ("per-locus", po::value(&per_locus_path), "per-locus CSV: id1,id2,relationship,locus,log10_lr")
+      ("per-locus", po::value(&per_locus_path), "per-locus CSV (key columns, locus, log10_lr)")
       ("quiet,q", po::bool_switch(&quiet), "print warnings only, no notes");
 
   po::variables_map vm;
@@ -126,10 +120,18 @@ int RunLr(int argc, char** argv) {
       return kExitOk;
     }
     po::notify(vm);
+    const bool pair_mode = vm.count("pairs"), ped_mode = vm.count("pedigrees") || vm.count("cases");
+    if (pair_mode == ped_mode)
+      throw po::error("give either --pairs, or --pedigrees with --cases");
+    if (ped_mode && (!vm.count("pedigrees") || !vm.count("cases")))
+      throw po::error("--pedigrees and --cases go together");
+    if (ped_mode && !vm["sex1"].defaulted())
+      throw po::error("--sex1 applies to --pairs; a pedigree gives every member's sex");
   } catch (const po::error& e) {
     std::cerr << "kinship lr: " << e.what() << "\n(see kinship lr --help)\n";
     return kExitUsage;
   }
+  const bool ped_mode = vm.count("pedigrees") > 0;
 
   Diagnostics diag;
   auto fail = [&](const absl::Status& s) {
@@ -137,19 +139,18 @@ int RunLr(int argc, char** argv) {
     return ReportError(kCmd, s);
   };
 
-  PairwiseOptions opts;
-  opts.theta = theta;
   auto model = ParseMutationModel(model_name);
   if (!model.ok()) return fail(model.status());
   auto sex1 = ParseSex(sex1_name);
   if (!sex1.ok()) return fail(sex1.status());
-  opts.sex1 = *sex1;
-  opts.mutation.male = {*model, rate, rate2, range};
-  opts.mutation.female = {*model, rate_female >= 0 ? rate_female : rate, rate2, range};
-  if (*model == MutationModel::kNone && (vm["mutation-rate"].defaulted() == false || vm.count("mutation-rate-female") ||
-                                         vm.count("mutation-rates")))
+  MutationSpec mutation;
+  mutation.male = {*model, rate, rate2, range};
+  mutation.female = {*model, rate_female >= 0 ? rate_female : rate, rate2, range};
+  if (*model == MutationModel::kNone &&
+      (!vm["mutation-rate"].defaulted() || vm.count("mutation-rate-female") || vm.count("mutation-rates")))
     return fail(absl::InvalidArgumentError("mutation rates given but --mutation-model is none; name a model"));
 
+  // Inputs: frequencies, sample sizes, rates, profiles (imputation completes the table).
   auto table = ReadAlleleFreqs(freqs_path, &diag);
   if (!table.ok()) return fail(table.status());
   if (!sample_sizes_path.empty()) {
@@ -160,11 +161,10 @@ int RunLr(int argc, char** argv) {
   if (!rates_path.empty()) {
     auto rates = ReadMutationRates(rates_path, &diag);
     if (!rates.ok()) return fail(rates.status());
-    for (const auto& [locus, r] : *rates) {
+    for (const auto& [locus, r] : *rates)
       if (table->FindLocus(locus) < 0)
         diag.Info(absl::StrCat(rates_path, ": rate for locus ", locus, " ignored (not in the frequency table)"));
-    }
-    opts.mutation.per_locus_rates = *rates;
+    mutation.per_locus_rates = *rates;
   }
   std::vector<GenotypeRecord> records;
   for (const std::string& p : profile_paths) {
@@ -174,61 +174,191 @@ int RunLr(int argc, char** argv) {
   }
   auto profiles = BuildProfileSet(records, build_opts, &*table, &diag);
   if (!profiles.ok()) return fail(profiles.status());
-  auto pairs = ReadPairs(pairs_path);
-  if (!pairs.ok()) return fail(pairs.status());
+  const int locus_ct = table->locus_ct();
 
-  // One calculator per relationship (built after imputation: tables are final).
-  std::map<std::string, std::unique_ptr<PairwiseCalculator>> calcs;
-  std::vector<const PairwiseCalculator*> pair_calc;
-  std::vector<std::pair<int, int>> pair_idx;
-  for (const PairRow& row : *pairs) {
-    int i1 = profiles->FindSample(row.id1), i2 = profiles->FindSample(row.id2);
-    if (i1 < 0 || i2 < 0)
-      return fail(absl::FailedPreconditionError(absl::StrCat(
-          row.where, ": sample '", i1 < 0 ? row.id1 : row.id2, "' is in no profile file")));
-    if (i1 == i2)
-      return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": id1 and id2 are the same sample")));
-    auto& calc = calcs[row.relationship];
-    if (!calc) {
-      auto rel = ParseRelationship(row.relationship);
-      if (!rel.ok()) return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": ", rel.status().message())));
-      auto c = PairwiseCalculator::Create(*table, *rel, opts);
-      if (!c.ok()) return fail(c.status());
-      calc = std::make_unique<PairwiseCalculator>(std::move(*c));
+  std::vector<ResultRow> rows;
+  std::vector<std::string> key_header;
+  if (!ped_mode) {
+    key_header = {"id1", "id2", "relationship"};
+    auto pairs = ReadFixedCsv(pairs_path, key_header);
+    if (!pairs.ok()) return fail(pairs.status());
+    PairwiseOptions opts;
+    opts.theta = theta;
+    opts.sex1 = *sex1;
+    opts.mutation = mutation;
+    std::map<std::string, std::unique_ptr<PairwiseCalculator>> calcs;
+    for (const CsvRow& row : *pairs) {
+      const std::string &id1 = row.fields[0], &id2 = row.fields[1], &rel_name = row.fields[2];
+      int i1 = profiles->FindSample(id1), i2 = profiles->FindSample(id2);
+      if (i1 < 0 || i2 < 0)
+        return fail(absl::FailedPreconditionError(
+            absl::StrCat(row.where, ": sample '", i1 < 0 ? id1 : id2, "' is in no profile file")));
+      if (i1 == i2)
+        return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": id1 and id2 are the same sample")));
+      auto& calc = calcs[rel_name];
+      if (!calc) {
+        auto rel = ParseRelationship(rel_name);
+        if (!rel.ok()) return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": ", rel.status().message())));
+        auto c = PairwiseCalculator::Create(*table, *rel, opts);
+        if (!c.ok()) return fail(c.status());
+        calc = std::make_unique<PairwiseCalculator>(std::move(*c));
+      }
+      ResultRow r;
+      r.key = row.fields;
+      std::vector<double> values;
+      r.result = calc->Compute(*profiles, i1, *profiles, i2, &values);
+      r.per_locus.assign(locus_ct, NAN);
+      for (int l = 0; l < locus_ct; ++l)
+        if (profiles->genotype(l, i1) != kUntyped && profiles->genotype(l, i2) != kUntyped)
+          r.per_locus[l] = values[l];
+      rows.push_back(std::move(r));
     }
-    pair_calc.push_back(calc.get());
-    pair_idx.push_back({i1, i2});
+  } else {
+    key_header = {"family", "missing_id", "sample_id"};
+    auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
+    if (!peds.ok()) return fail(peds.status());
+    auto cases = ReadFixedCsv(cases_path, key_header);
+    if (!cases.ok()) return fail(cases.status());
+    std::map<std::string, int> fam_index;
+    // Per family: every member's genotype column per locus (-1 = untyped member).
+    std::vector<std::vector<int>> member_sample(peds->size());
+    for (size_t f = 0; f < peds->size(); ++f) {
+      const Pedigree& ped = (*peds)[f];
+      if (!fam_index.emplace(ped.family(), static_cast<int>(f)).second)
+        return fail(absl::InvalidArgumentError(absl::StrCat(pedigrees_path, ": family ", ped.family(), " twice")));
+      member_sample[f].assign(ped.size(), -1);
+      for (int i = 0; i < ped.size(); ++i) {
+        const std::string& sid = ped.person(i).sample_id;
+        if (sid.empty()) continue;
+        int s = profiles->FindSample(sid);
+        if (s < 0)
+          return fail(absl::FailedPreconditionError(absl::StrCat(pedigrees_path, ": family ", ped.family(),
+                                                                 ", member ", ped.person(i).id, ": sample '", sid,
+                                                                 "' is in no profile file")));
+        member_sample[f][i] = s;
+      }
+    }
+    auto models = BuildPedigreeModels(*table, mutation, theta);
+    if (!models.ok()) return fail(models.status());
+    std::vector<PedigreeLocusModel> plain;  // without mutation, for loci_inconsistent
+    if (mutation.enabled()) {
+      auto p = BuildPedigreeModels(*table, MutationSpec{}, theta);
+      if (!p.ok()) return fail(p.status());
+      plain = std::move(*p);
+    }
+    // Reference genotypes of a family at a locus.
+    auto refs_at = [&](int f, int l) {
+      const Pedigree& ped = (*peds)[f];
+      std::vector<GenotypeIdx> g(ped.size(), kUntyped);
+      for (int i = 0; i < ped.size(); ++i)
+        if (member_sample[f][i] >= 0) g[i] = profiles->genotype(l, member_sample[f][i]);
+      return g;
+    };
+    // Consistency of each family's references, checked once per family and locus.
+    std::set<std::pair<int, int>> checked;
+    auto check_refs = [&](int f, int l) -> absl::Status {
+      if (!checked.insert({f, l}).second) return absl::OkStatus();
+      const Pedigree& ped = (*peds)[f];
+      std::vector<GenotypeIdx> g = refs_at(f, l);
+      const PedigreeLocusModel& m0 = mutation.enabled() ? plain[l] : (*models)[l];
+      auto lik = PedigreeLikelihood(ped, g, m0);
+      if (!lik.ok()) return lik.status();
+      if (*lik > 0) return absl::OkStatus();
+      std::vector<std::string> who = MendelianConflicts(ped, g);
+      std::string members = who.empty() ? std::string("through untyped members") : absl::StrJoin(who, " ");
+      std::string msg = absl::StrCat("family ", ped.family(), ", locus ", table->locus(l).name(),
+                                     ": the references are inconsistent with the pedigree without mutation: ",
+                                     members);
+      if (!mutation.enabled())
+        return absl::FailedPreconditionError(absl::StrCat(msg, "; check the samples, or use a mutation model"));
+      diag.Warn(absl::StrCat(msg, "; the mutation model explains them"));
+      return absl::OkStatus();
+    };
+    // Family tables (theta = 0), cached per (family, missing person, locus).
+    std::map<std::tuple<int, int, int>, std::vector<double>> tables;
+    for (const CsvRow& row : *cases) {
+      const std::string &fam = row.fields[0], &mp_id = row.fields[1], &sid = row.fields[2];
+      auto fit = fam_index.find(fam);
+      if (fit == fam_index.end())
+        return fail(absl::FailedPreconditionError(absl::StrCat(row.where, ": family '", fam, "' is not in ",
+                                                               pedigrees_path)));
+      const int f = fit->second;
+      const Pedigree& ped = (*peds)[f];
+      const int mp = ped.Find(mp_id);
+      if (mp < 0 || !ped.person(mp).missing)
+        return fail(absl::FailedPreconditionError(absl::StrCat(row.where, ": '", mp_id,
+                                                               "' is not a missing person of family ", fam)));
+      const int s = profiles->FindSample(sid);
+      if (s < 0)
+        return fail(absl::FailedPreconditionError(absl::StrCat(row.where, ": sample '", sid, "' is in no profile file")));
+      for (int i = 0; i < ped.size(); ++i)
+        if (member_sample[f][i] == s)
+          return fail(absl::FailedPreconditionError(absl::StrCat(row.where, ": sample '", sid,
+                                                                 "' is a reference of family ", fam, " (member ",
+                                                                 ped.person(i).id, ")")));
+      ResultRow r;
+      r.key = row.fields;
+      r.per_locus.assign(locus_ct, NAN);
+      for (int l = 0; l < locus_ct; ++l) {
+        const GenotypeIdx gv = profiles->genotype(l, s);
+        if (gv == kUntyped) continue;
+        std::vector<GenotypeIdx> g = refs_at(f, l);
+        bool any_ref = false;
+        for (GenotypeIdx x : g) any_ref |= x != kUntyped;
+        if (!any_ref) continue;  // nothing to compare with: LR 1
+        if (auto st = check_refs(f, l); !st.ok()) return fail(st);
+        double lr;
+        if (theta == 0) {
+          auto& t = tables[{f, mp, l}];
+          if (t.empty()) {
+            auto ft = FamilyTable(ped, g, mp, (*models)[l]);
+            if (!ft.ok()) return fail(ft.status());
+            t = std::move(*ft);
+          }
+          lr = t[gv];
+        } else {
+          auto x = MissingPersonLocusLr(ped, g, mp, gv, (*models)[l]);
+          if (!x.ok()) return fail(x.status());
+          lr = *x;
+        }
+        bool inconsistent = lr == 0;
+        if (mutation.enabled()) {  // impossible under H1 without mutation?
+          std::vector<GenotypeIdx> h1 = g;
+          h1[mp] = gv;
+          auto x = PedigreeLikelihood(ped, h1, plain[l]);
+          if (!x.ok()) return fail(x.status());
+          inconsistent = *x == 0;
+        }
+        const double log10_lr = std::log10(lr);
+        r.per_locus[l] = log10_lr;
+        r.result.log10_lr += log10_lr;
+        ++r.result.loci_compared;
+        r.result.loci_inconsistent += inconsistent;
+      }
+      rows.push_back(std::move(r));
+    }
   }
 
+  // Output, atomically.
   AtomicOutput out, per_locus;
   auto st = out.Open(out_path.empty() ? "-" : out_path);
   if (!st.ok()) return fail(st);
+  const std::string key_cols = absl::StrJoin(key_header, ",");
   if (!per_locus_path.empty()) {
     st = per_locus.Open(per_locus_path);
     if (!st.ok()) return fail(st);
-    std::fputs("id1,id2,relationship,locus,log10_lr\n", per_locus.file());
+    std::fprintf(per_locus.file(), "%s,locus,log10_lr\n", key_cols.c_str());
   }
-  std::fputs("id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent\n", out.file());
-  std::vector<double> locus_values;
-  std::vector<PairResult> results;
-  for (size_t k = 0; k < pairs->size(); ++k) {
-    const PairRow& row = (*pairs)[k];
-    PairResult r = pair_calc[k]->Compute(*profiles, pair_idx[k].first, *profiles, pair_idx[k].second,
-                                         per_locus_path.empty() ? nullptr : &locus_values);
-    results.push_back(r);
-    std::fprintf(out.file(), "%s,%s,%s,%s,%d,%d\n", row.id1.c_str(), row.id2.c_str(),
-                 row.relationship.c_str(), FormatDouble(r.log10_lr).c_str(), r.loci_compared,
-                 r.loci_inconsistent);
-    if (!per_locus_path.empty()) {
-      for (int l = 0; l < table->locus_ct(); ++l) {
-        if (profiles->genotype(l, pair_idx[k].first) == kUntyped ||
-            profiles->genotype(l, pair_idx[k].second) == kUntyped)
-          continue;
-        std::fprintf(per_locus.file(), "%s,%s,%s,%s,%s\n", row.id1.c_str(), row.id2.c_str(),
-                     row.relationship.c_str(), table->locus(l).name().c_str(),
-                     FormatDouble(locus_values[l]).c_str());
-      }
-    }
+  std::fprintf(out.file(), "%s,log10_lr,loci_compared,loci_inconsistent\n", key_cols.c_str());
+  for (const ResultRow& r : rows) {
+    const std::string key = absl::StrJoin(r.key, ",");
+    std::fprintf(out.file(), "%s,%s,%d,%d\n", key.c_str(), FormatDouble(r.result.log10_lr).c_str(),
+                 r.result.loci_compared, r.result.loci_inconsistent);
+    if (!per_locus_path.empty())
+      for (int l = 0; l < locus_ct; ++l)
+        if (!std::isnan(r.per_locus[l]))
+          std::fprintf(per_locus.file(), "%s,%s,%s\n", key.c_str(), table->locus(l).name().c_str(),
+                       FormatDouble(r.per_locus[l]).c_str());
   }
   PrintNotes(kCmd, diag, quiet);
   if (!per_locus_path.empty()) {
@@ -240,19 +370,16 @@ int RunLr(int argc, char** argv) {
 
   if (!out_path.empty()) {
     // A readable summary on stdout when the CSV went to a file.
-    std::printf("kinship %s lr: %zu pair(s), theta %g, mutation %s\n", KINSHIP_VERSION_STRING,
-                pairs->size(), theta, MutationModelName(*model));
-    std::printf("%-14s %-14s %-16s %12s %14s %6s %6s\n", "id1", "id2", "relationship", "log10 LR", "LR",
-                "loci", "incons");
-    for (size_t k = 0; k < pairs->size(); ++k) {
-      const PairRow& row = (*pairs)[k];
-      const PairResult& r = results[k];
-      std::string lr = r.log10_lr > 300 ? ">1e300" : absl::StrFormat("%.4g", std::pow(10.0, r.log10_lr));
-      std::printf("%-14s %-14s %-16s %12.4f %14s %6d %6d\n", row.id1.c_str(), row.id2.c_str(),
-                  row.relationship.c_str(), r.log10_lr, lr.c_str(), r.loci_compared, r.loci_inconsistent);
+    std::printf("kinship %s lr: %zu %s, theta %g, mutation %s\n", KINSHIP_VERSION_STRING, rows.size(),
+                ped_mode ? "case(s)" : "pair(s)", theta, MutationModelName(*model));
+    std::printf("%-14s %-14s %-16s %12s %14s %6s %6s\n", key_header[0].c_str(), key_header[1].c_str(),
+                key_header[2].c_str(), "log10 LR", "LR", "loci", "incons");
+    for (const ResultRow& r : rows) {
+      std::string lr = r.result.log10_lr > 300 ? ">1e300" : absl::StrFormat("%.4g", std::pow(10.0, r.result.log10_lr));
+      std::printf("%-14s %-14s %-16s %12.4f %14s %6d %6d\n", r.key[0].c_str(), r.key[1].c_str(), r.key[2].c_str(),
+                  r.result.log10_lr, lr.c_str(), r.result.loci_compared, r.result.loci_inconsistent);
     }
-    std::printf("written: %s%s%s\n", out_path.c_str(), per_locus_path.empty() ? "" : ", ",
-                per_locus_path.c_str());
+    std::printf("written: %s%s%s\n", out_path.c_str(), per_locus_path.empty() ? "" : ", ", per_locus_path.c_str());
     if (std::fflush(stdout) == EOF) return kExitBadInput;
   }
   return kExitOk;

@@ -11,6 +11,11 @@
 //    (c_x theta + (1 - theta) p_x) / (1 + (n - 1) theta) after n draws, c_x of them x
 //    (NRC II 4.10 for the match case; Fung & Hu 2008 for relatives). theta = 0 is
 //    Hardy-Weinberg.
+//  * Other relationships with mutation go through the pedigree engine
+//    (kinship/pedigree_lr.h) on the relationship's pedigree along the paternal line:
+//    full siblings share father and mother; half siblings a father; id1 is id2's paternal
+//    grandfather; id1 is the brother of id2's father; the cousins' fathers are brothers.
+//    Sex-specific rates that differ are refused there (give the pedigree explicitly).
 //  * parent-child with mutation: id1 (the parent, of sex `sex1`) transmits one of its
 //    alleles through its mutation matrix; the child's other allele comes from the
 //    untyped other parent, whose transmitted allele is drawn from the subpopulation
@@ -37,6 +42,8 @@
 #include "absl/status/statusor.h"
 #include "kinship/locus.h"
 #include "kinship/mutation.h"
+#include "kinship/pedigree.h"
+#include "kinship/pedigree_lr.h"
 #include "kinship/profile.h"
 
 namespace kinship {
@@ -67,9 +74,9 @@ struct PairResult {
 class PairwiseCalculator {
  public:
   // Errors: InvalidArgument for theta outside [0, 1); FailedPrecondition for a
-  // mutation model with a relationship other than parent-child (those go through the
-  // pedigree engine), and for sex-specific rates that differ when sex1 is unknown;
-  // mutation-matrix errors as in BuildMutationMatrix.
+  // mutation model with an `ibd:` relationship (no pedigree defines its transmissions),
+  // for sex-specific rates that differ when sex1 is unknown (parent-child) or with any
+  // other relationship; mutation-matrix errors as in BuildMutationMatrix.
   static absl::StatusOr<PairwiseCalculator> Create(const AlleleFreqTable& table,
                                                    const Relationship& rel,
                                                    const PairwiseOptions& options);
@@ -100,10 +107,19 @@ class PairwiseCalculator {
   double ParentChildMutationLr(const LocusData& d, AllelePair a, AllelePair b,
                                bool* inconsistent) const;
 
+  absl::Status SetUpEngine(const AlleleFreqTable& table, const PairwiseOptions& options);
+  double EngineLr(int locus, GenotypeIdx g1, GenotypeIdx g2) const;
+
   Relationship rel_;
   double theta_ = 0;
   bool mutation_ = false;
   std::vector<LocusData> loci_;
+  // Relationships other than parent-child with mutation: their pedigree (id1 and id2 at
+  // indices engine_a_, engine_b_), the unrelated pair, and the per-locus models.
+  bool use_engine_ = false;
+  Pedigree engine_ped_, engine_unrelated_;
+  int engine_a_ = -1, engine_b_ = -1;
+  std::vector<PedigreeLocusModel> engine_models_;
 };
 
 }  // namespace kinship

@@ -156,11 +156,14 @@ absl::StatusOr<AlleleFreqTable> ReadAlleleFreqs(const std::string& path, Diagnos
   std::vector<std::string> header;
   if (!SplitFields(line, ',', &header)) return in.Error("unterminated quote");
   absl::StatusOr<AlleleFreqTable> table;
-  std::string h0 = Lower(header[0]);
-  if (h0 == "locus" || h0 == "marker") {
+  bool has_locus = false;
+  for (const std::string& h : header) has_locus |= Lower(h) == "locus" || Lower(h) == "marker";
+  if (has_locus) {
     table = ReadLong(in, header, diag);
-  } else {
+  } else if (Lower(header[0]) == "allele") {
     table = ReadWide(in, header, diag);
+  } else {
+    return in.Error("expected a header locus,allele,frequency (long layout) or Allele,<locus>,... (wide layout)");
   }
   if (!table.ok()) return table;
   if (table->locus_ct() == 0)
@@ -191,7 +194,7 @@ absl::Status ReadSampleSizes(const std::string& path, const std::string& freq_fi
   }
   if (c_locus < 0 || c_n < 0)
     return in.Error("header must name columns locus and n_individuals (and optionally file)");
-  std::set<std::string> unknown;
+  std::set<std::string> unknown, seen;
   int used = 0;
   while (in.Next(&line)) {
     if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
@@ -207,6 +210,8 @@ absl::Status ReadSampleSizes(const std::string& path, const std::string& freq_fi
       unknown.insert(name);
       continue;
     }
+    if (!seen.insert(name).second)
+      return in.Error(absl::StrCat("locus ", name, " is listed twice; expected one sample size per locus"));
     table->mutable_locus(li).set_sample_size(static_cast<int>(n));
     ++used;
   }

@@ -164,6 +164,7 @@ absl::StatusOr<std::map<std::string, LocusRates>> ReadMutationRates(const std::s
     if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
     if (f.size() != header.size())
       return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size()));
+    if (f[c_locus].empty()) return in.Error("empty locus name; expected a locus such as TH01");
     std::string name = CanonicalLocusName(f[c_locus]);
     if (name != f[c_locus] && renamed.insert(f[c_locus]).second)
       diag->Info(absl::StrCat(path, ": locus '", f[c_locus], "' read as '", name, "'"));

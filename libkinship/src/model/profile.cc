@@ -69,7 +69,12 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
     }
   }
   std::set<int> imputed_loci;
-  for (const auto& [key, samples] : imputed) imputed_loci.insert(key.first);
+  std::map<std::pair<int, std::string>, double> imputed_freq;  // as imputed, before rescaling
+  for (const auto& [key, samples] : imputed) {
+    imputed_loci.insert(key.first);
+    const Locus& locus = table->locus(key.first);
+    imputed_freq[key] = locus.freq(locus.FindAllele(key.second));
+  }
   if (options.rescale_after_imputation) {
     for (int li : imputed_loci) {
       Locus& locus = table->mutable_locus(li);
@@ -80,7 +85,6 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
   }
   for (const auto& [key, samples] : imputed) {
     const Locus& locus = table->locus(key.first);
-    int a = locus.FindAllele(key.second);
     std::string rule = locus.sample_size()
                            ? absl::StrCat("5/(2N), N = ", *locus.sample_size())
                            : std::string("--min-freq");
@@ -90,7 +94,7 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
       ids.push_back("...");
     }
     diag->Warn(absl::StrFormat("allele %s at %s not in the frequency table: imputed frequency %.10g (%s)%s; %d sample(s): %s",
-                               key.second, locus.name(), locus.freq(a), rule,
+                               key.second, locus.name(), imputed_freq[key], rule,
                                options.rescale_after_imputation ? " before rescaling" : "",
                                samples.size(), absl::StrJoin(ids, " ")));
   }

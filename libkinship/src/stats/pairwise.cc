@@ -1,6 +1,7 @@
 // Exact pairwise likelihood ratios (see kinship/pairwise.h and docs/model.md).
 #include "kinship/pairwise.h"
 
+#include <cassert>
 #include <cmath>
 #include <limits>
 
@@ -52,11 +53,11 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
   calc.rel_ = rel;
   calc.theta_ = options.theta;
   calc.mutation_ = options.mutation.enabled();
-  if (calc.mutation_ && !rel.parent_child)
-    return absl::FailedPreconditionError(absl::StrCat(
-        "a mutation model with relationship '", rel.name,
-        "' needs the pedigree engine, which this version does not have; "
-        "pairwise mutation is supported for parent-child only"));
+  if (calc.mutation_ && !rel.parent_child && rel.k0 < 1) {
+    KINSHIP_RETURN_IF_ERROR(calc.SetUpEngine(table, options));
+    return calc;
+  }
+  if (rel.k0 == 1) calc.mutation_ = false;  // unrelated: no transmission to mutate
   Sex sex1 = options.sex1;
   if (calc.mutation_ && sex1 == Sex::kUnknown) {
     // Sex only matters when the sexes' models differ.
@@ -94,7 +95,84 @@ namespace {
 
 inline int Count(AllelePair g, int x) { return (g.a == x) + (g.b == x); }
 
+// The relationship's pedigree along the paternal line; id1 is "A", id2 is "B".
+absl::StatusOr<Pedigree> RelationshipPedigree(const std::string& name) {
+  Pedigree ped(name);
+  auto add = [&](const char* id, int father, int mother, Sex sex) {
+    Person p;
+    p.id = id;
+    p.father = father;
+    p.mother = mother;
+    p.sex = sex;
+    return ped.Add(p);
+  };
+  const Sex m = Sex::kMale, f = Sex::kFemale;
+  if (name == "full-siblings") {
+    int fa = add("F", -1, -1, m), mo = add("M", -1, -1, f);
+    add("A", fa, mo, m);
+    add("B", fa, mo, m);
+  } else if (name == "half-siblings") {
+    int fa = add("F", -1, -1, m), m1 = add("M1", -1, -1, f), m2 = add("M2", -1, -1, f);
+    add("A", fa, m1, m);
+    add("B", fa, m2, m);
+  } else if (name == "grandparent") {
+    int a = add("A", -1, -1, m), w = add("W", -1, -1, f);
+    int s = add("S", a, w, m), w2 = add("W2", -1, -1, f);
+    add("B", s, w2, m);
+  } else if (name == "avuncular") {
+    int gf = add("GF", -1, -1, m), gm = add("GM", -1, -1, f);
+    add("A", gf, gm, m);
+    int s = add("S", gf, gm, m), w = add("W", -1, -1, f);
+    add("B", s, w, m);
+  } else if (name == "first-cousins") {
+    int gf = add("GF", -1, -1, m), gm = add("GM", -1, -1, f);
+    int s1 = add("S1", gf, gm, m), s2 = add("S2", gf, gm, m);
+    int w1 = add("W1", -1, -1, f), w2 = add("W2", -1, -1, f);
+    add("A", s1, w1, m);
+    add("B", s2, w2, m);
+  } else {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "relationship '", name, "' has no pedigree, so a mutation model cannot be applied to it"));
+  }
+  return ped;
+}
+
 }  // namespace
+
+absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const PairwiseOptions& options) {
+  const MutationSpec& mut = options.mutation;
+  bool differ = mut.male.model != mut.female.model || mut.male.rate != mut.female.rate ||
+                mut.male.rate2 != mut.female.rate2 || mut.male.range != mut.female.range;
+  for (const auto& [locus, r] : mut.per_locus_rates) differ |= r.male != r.female;
+  if (differ)
+    return absl::FailedPreconditionError(absl::StrCat(
+        "male and female mutation rates differ: relationship '", rel_.name,
+        "' does not say through which parents it runs; give the pedigree explicitly (--pedigrees)"));
+  KINSHIP_ASSIGN_OR_RETURN(engine_ped_, RelationshipPedigree(rel_.name));
+  engine_a_ = engine_ped_.Find("A");
+  engine_b_ = engine_ped_.Find("B");
+  engine_unrelated_ = Pedigree("unrelated");
+  Person a, b;
+  a.id = "A";
+  b.id = "B";
+  engine_unrelated_.Add(a);
+  engine_unrelated_.Add(b);
+  KINSHIP_ASSIGN_OR_RETURN(engine_models_, BuildPedigreeModels(table, mut, options.theta));
+  use_engine_ = true;
+  return absl::OkStatus();
+}
+
+double PairwiseCalculator::EngineLr(int locus, GenotypeIdx g1, GenotypeIdx g2) const {
+  std::vector<GenotypeIdx> g(engine_ped_.size(), kUntyped);
+  g[engine_a_] = g1;
+  g[engine_b_] = g2;
+  const PedigreeLocusModel& model = engine_models_[locus];
+  auto h1 = PedigreeLikelihood(engine_ped_, g, model);
+  auto h2 = PedigreeLikelihood(engine_unrelated_, {g1, g2}, model);
+  // These fixed small pedigrees are far inside the engine's limits.
+  assert(h1.ok() && h2.ok() && *h2 > 0);
+  return *h1 / *h2;
+}
 
 // P(B | A, IBD = i) with founder alleles drawn by the Balding-Nichols formula: after n
 // draws of which c are x, the next is x with probability (c θ + (1-θ) p_x)/(1 + (n-1) θ).
@@ -148,6 +226,10 @@ double PairwiseCalculator::ParentChildMutationLr(const LocusData& d, AllelePair 
 
 double PairwiseCalculator::LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2,
                                    bool* inconsistent) const {
+  if (use_engine_) {
+    *inconsistent = false;  // k0 > 0: every pair of genotypes is possible
+    return EngineLr(locus, g1, g2);
+  }
   const LocusData& d = loci_[locus];
   const AllelePair a = GenotypeAlleles(g1), b = GenotypeAlleles(g2);
   return mutation_ ? ParentChildMutationLr(d, a, b, inconsistent) : IbdLr(d, a, b, inconsistent);
@@ -156,7 +238,7 @@ double PairwiseCalculator::LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2,
 PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
                                        std::vector<double>* per_locus_log10_lr) const {
   PairResult r;
-  const int n = static_cast<int>(loci_.size());
+  const int n = s1.locus_ct();
   if (per_locus_log10_lr) per_locus_log10_lr->assign(n, 0.0);
   for (int l = 0; l < n; ++l) {
     const GenotypeIdx g1 = s1.genotype(l, i1), g2 = s2.genotype(l, i2);
