@@ -70,22 +70,57 @@ class Eliminator {
     factors_.push_back(std::move(f));
   }
 
+  // The transmission factor T(a, b, c) = (M[x_a][x_c] + M[x_b][x_c]) / 2 (M = identity when
+  // null), a fast path for distinct a < b < c (the usual parent-before-child order).
+  void AddTransmission(int a, int b, int c, const std::vector<int>& da, const std::vector<int>& db,
+                       const std::vector<int>& dc, const MutationMatrix* m) {
+    if (!(a < b && b < c)) {
+      Add({a, b, c}, [&](const std::vector<int>& x) {
+        const int xa = da[x[0]], xb = db[x[1]], xc = dc[x[2]];
+        if (!m) return 0.5 * ((xa == xc) + (xb == xc));
+        return 0.5 * ((*m)(xa, xc) + (*m)(xb, xc));
+      });
+      return;
+    }
+    Factor f;
+    f.vars = {a, b, c};
+    SetStrides(&f);
+    const int na = static_cast<int>(da.size()), nb = static_cast<int>(db.size()), nc = static_cast<int>(dc.size());
+    // Half-rows: h_a[ia][ic] = M[x_a][x_c] / 2.
+    std::vector<double> ha(static_cast<size_t>(na) * nc), hb(static_cast<size_t>(nb) * nc);
+    for (int i = 0; i < na; ++i)
+      for (int k = 0; k < nc; ++k) ha[i * nc + k] = 0.5 * (m ? (*m)(da[i], dc[k]) : (da[i] == dc[k]));
+    for (int j = 0; j < nb; ++j)
+      for (int k = 0; k < nc; ++k) hb[j * nc + k] = 0.5 * (m ? (*m)(db[j], dc[k]) : (db[j] == dc[k]));
+    double* out = f.table.data();
+    for (int i = 0; i < na; ++i)
+      for (int j = 0; j < nb; ++j) {
+        const double* ra = &ha[i * nc];
+        const double* rb = &hb[j * nc];
+        for (int k = 0; k < nc; ++k) *out++ = ra[k] + rb[k];
+      }
+    factors_.push_back(std::move(f));
+  }
+
   // Eliminates every variable not in `keep`; then multiplies what is left into one
   // factor over `keep` (sorted), returned as a table (row-major, last var fastest).
   absl::StatusOr<std::vector<double>> Run(const std::vector<int>& keep) {
     std::vector<char> kept(dom_.size(), 0);
     for (int v : keep) kept[v] = 1;
+    std::vector<char> seen(dom_.size());
     while (true) {
-      // Candidate variables: in some factor, not kept.
+      // Candidate variables: in some factor, not kept. The product for eliminating v
+      // spans the union of the scopes of v's factors; its size is the product of
+      // the domains in that union.
       int best = -1;
       std::int64_t best_size = 0;
-      std::vector<char> seen(dom_.size(), 0);
+      std::fill(seen.begin(), seen.end(), 0);
       for (const Factor& f : factors_)
         for (int v : f.vars) seen[v] = 1;
       for (int v = 0; v < static_cast<int>(dom_.size()); ++v) {
         if (!seen[v] || kept[v]) continue;
-        std::int64_t size = ProductSize(v);
-        if (best < 0 || size < best_size) best = v, best_size = size;
+        std::int64_t sz = ProductSize(v, &scratch_);
+        if (best < 0 || sz < best_size) best = v, best_size = sz;
       }
       if (best < 0) break;
       if (best_size > limits_.max_factor_entries)
@@ -101,16 +136,22 @@ class Eliminator {
     SetStrides(&result);
     std::fill(result.table.begin(), result.table.end(), 1.0);
     for (const Factor& f : factors_) {
+      if (f.vars.empty()) {  // a constant
+        for (double& x : result.table) x *= f.table[0];
+        continue;
+      }
+      // Stride in f of each kept variable (0 when f does not depend on it).
+      std::vector<std::int64_t> st(keep.size(), 0);
+      for (size_t k = 0; k < f.vars.size(); ++k)
+        st[std::find(keep.begin(), keep.end(), f.vars[k]) - keep.begin()] = f.strides[k];
       std::vector<int> pos(keep.size(), 0);
+      std::int64_t fi = 0;
       for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(result.table.size()); ++idx) {
-        std::int64_t fi = 0;
-        for (size_t k = 0; k < f.vars.size(); ++k) {
-          int at = static_cast<int>(std::find(keep.begin(), keep.end(), f.vars[k]) - keep.begin());
-          fi += pos[at] * f.strides[k];
-        }
         result.table[idx] *= f.table[fi];
         for (int k = static_cast<int>(pos.size()) - 1; k >= 0; --k) {
+          fi += st[k];
           if (++pos[k] < dom_[keep[k]]) break;
+          fi -= st[k] * pos[k];
           pos[k] = 0;
         }
       }
@@ -130,8 +171,9 @@ class Eliminator {
   }
 
   // Entries of the product of all factors containing v (before summing v out).
-  std::int64_t ProductSize(int v) const {
-    std::vector<char> in(dom_.size(), 0);
+  std::int64_t ProductSize(int v, std::vector<char>* scratch) const {
+    std::vector<char>& in = *scratch;
+    in.assign(dom_.size(), 0);
     for (const Factor& f : factors_)
       if (std::binary_search(f.vars.begin(), f.vars.end(), v))
         for (int u : f.vars) in[u] = 1;
@@ -194,6 +236,7 @@ class Eliminator {
   std::vector<int> dom_;
   EngineLimits limits_;
   std::vector<Factor> factors_;
+  std::vector<char> scratch_;
 };
 
 // The pruned problem: persons kept, their domains.
@@ -269,16 +312,9 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
     for (int side = 0; side < 2; ++side) {
       const int par = p.local[side == 0 ? per.father : per.mother];
       const int a = rep[2 * par], b = rep[2 * par + 1], c = side == 0 ? pv : mv;
-      const MutationMatrix* m = side == 0 ? &model.male : &model.female;
-      const bool mut = model.mutation();
-      const auto& da = p.domain[a];
-      const auto& db = p.domain[b];
-      const auto& dc = p.domain[c];
-      e.Add({a, b, c}, [&, m, mut](const std::vector<int>& x) {
-        const int xa = da[x[0]], xb = db[x[1]], xc = dc[x[2]];
-        if (!mut) return 0.5 * ((xa == xc) + (xb == xc));
-        return 0.5 * ((*m)(xa, xc) + (*m)(xb, xc));
-      });
+      const MutationMatrix* m =
+          !model.mutation() ? nullptr : side == 0 ? &model.male : &model.female;
+      e.AddTransmission(a, b, c, p.domain[a], p.domain[b], p.domain[c], m);
     }
   }
   std::vector<int> keep;
