@@ -1,0 +1,188 @@
+// File: kinship/screen.h
+//
+// The screen: every victim against every candidate (a reference under a pairwise
+// relationship, or a family's missing person), at table-lookup speed, with exact numbers.
+//
+// Per locus, each candidate has a row of exact log10 LRs over the victim's genotype
+// (`ScoreTables`): for a reference of genotype r under a relationship, LR(r, g) for every
+// victim genotype g; for a family's missing person, the family table. The score of a pair
+// is the sum over loci of one row entry each. Two tiers:
+//  * a prefilter on int8 rows: entry q = ceil((x - off_l) * s) with a per-locus offset
+//    off_l and scale s, so q / s + off_l >= x for every entry (rounded up; values far below
+//    clamp to -128, which only rounds further up). Summed over loci, the int8 score bounds
+//    the exact score from above: a pair whose exact score reaches the victim's threshold
+//    (the report threshold, or the victim's current k-th best) always passes;
+//  * exact rescoring in double of the pairs that pass, summed in locus order (the same
+//    values and order as `kinship lr`, so the numbers are identical).
+// The prefilter runs with AVX-512 VBMI byte permutes where the CPU has them and a portable
+// scalar loop otherwise; both give identical sums. Work is split over blocks of victims with
+// oneTBB; each victim's candidates are scanned in candidate order by one task, so results
+// do not depend on the thread count.
+//
+//   kinship::ScoreTables tables(table);                 // loci of the frequency table
+//   kinship::AddPairwiseCandidates(calc, references, &tables);
+//   tables.Finalize();
+//   kinship::VictimColumns victims(tables, victim_profiles);
+//   kinship::ScreenResult r = kinship::Screen(tables, victims, options);
+#ifndef KINSHIP_SCREEN_H_
+#define KINSHIP_SCREEN_H_
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kinship/locus.h"
+#include "kinship/pairwise.h"
+#include "kinship/pedigree.h"
+#include "kinship/pedigree_lr.h"
+#include "kinship/profile.h"
+
+namespace kinship {
+
+// Victim genotype code of an untyped locus in byte columns.
+inline constexpr std::uint8_t kUntypedCode = 255;
+// Loci with at most this many genotypes use byte codes and the SIMD prefilter (22 alleles);
+// larger loci (SE33, Penta E) take the wide path.
+inline constexpr int kMaxNarrowGenotypes = 255;
+
+class ScoreTables {
+ public:
+  explicit ScoreTables(const AlleleFreqTable& table);
+
+  int locus_ct() const { return static_cast<int>(loci_.size()); }
+  int candidate_ct() const { return static_cast<int>(candidate_rows_.size()); }
+  int genotype_ct(int locus) const { return loci_[locus].genotype_ct; }
+  bool narrow(int locus) const { return loci_[locus].genotype_ct <= kMaxNarrowGenotypes; }
+
+  // Adds a row at `locus`: log10 LR and "inconsistent without mutation" per victim
+  // genotype (genotype_ct(locus) entries each). Returns its row index.
+  int AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent);
+  // Adds a candidate: one row index per locus, -1 where the candidate is untyped (the
+  // locus then contributes 0 and is not compared). Returns its index.
+  int AddCandidate(const std::vector<int>& row_per_locus);
+
+  // Quantizes the rows for the prefilter with scale `scale` (int8 steps per log10 unit).
+  void Finalize(double scale = 16);
+  double scale() const { return scale_; }
+
+  // Exact row entry: log10 LR of the candidate's row at a locus for victim genotype g.
+  int row(int candidate, int locus) const { return candidate_rows_[candidate][locus]; }
+  double exact(int locus, int row, GenotypeIdx g) const {
+    const LocusRows& l = loci_[locus];
+    return l.exact[static_cast<size_t>(row) * l.genotype_ct + g];
+  }
+  bool inconsistent(int locus, int row, GenotypeIdx g) const {
+    const LocusRows& l = loci_[locus];
+    return l.inconsistent[static_cast<size_t>(row) * l.genotype_ct + g] != 0;
+  }
+  // Prefilter row: 256 bytes (narrow loci; index = victim code, 255 = untyped) or
+  // genotype_ct + 1 bytes (wide loci; index genotype_ct = untyped).
+  const std::int8_t* qrow(int locus, int row) const {
+    const LocusRows& l = loci_[locus];
+    return l.q.data() + static_cast<size_t>(row) * l.qstride;
+  }
+  double offset(int locus) const { return loci_[locus].offset; }
+  // Sum of the offsets over the candidate's typed loci.
+  double candidate_offset(int candidate) const { return candidate_offset_[candidate]; }
+
+ private:
+  struct LocusRows {
+    int genotype_ct = 0;
+    int rows = 0;
+    std::vector<double> exact;
+    std::vector<std::uint8_t> inconsistent;
+    std::vector<std::int8_t> q;
+    int qstride = 0;
+    double offset = 0;
+  };
+  std::vector<LocusRows> loci_;
+  std::vector<std::vector<int>> candidate_rows_;
+  std::vector<double> candidate_offset_;
+  double scale_ = 0;
+};
+
+// Candidates = the samples of `references` (candidate i = sample i) under one pairwise
+// relationship, the reference as id1 (the older generation where it matters) and the
+// victim as id2. One row per distinct reference genotype per locus.
+void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables);
+
+// A candidate for a family's missing person: the family tables at every locus.
+// `genotypes[l]` are the members' genotypes at locus l (the missing person untyped).
+// Errors as FamilyTable's. `inconsistent_models`, when not null, are models without
+// mutation used to flag loci inconsistent without mutation.
+absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
+                                       int missing, const std::vector<PedigreeLocusModel>& models,
+                                       const std::vector<PedigreeLocusModel>* inconsistent_models,
+                                       ScoreTables* tables);
+
+// Victims' genotypes as per-locus columns of codes, padded to a multiple of 64 with
+// untyped victims.
+class VictimColumns {
+ public:
+  VictimColumns(const ScoreTables& tables, const ProfileSet& victims);
+  int victim_ct() const { return victim_ct_; }
+  int padded_ct() const { return padded_ct_; }
+  const std::uint8_t* narrow(int locus) const { return narrow_[locus].data(); }
+  const std::uint16_t* wide(int locus) const { return wide_[locus].data(); }
+  GenotypeIdx genotype(int locus, int v) const;
+
+ private:
+  int victim_ct_ = 0, padded_ct_ = 0;
+  std::vector<bool> is_narrow_;
+  std::vector<std::vector<std::uint8_t>> narrow_;
+  std::vector<std::vector<std::uint16_t>> wide_;
+};
+
+enum class ScreenKernel { kAuto, kScalar, kAvx512 };
+// The kernel kAuto resolves to on this CPU.
+ScreenKernel BestKernel();
+const char* KernelName(ScreenKernel k);
+
+struct ScreenOptions {
+  int top_k = 10;  // per victim; the k best by (log10 LR desc, candidate asc)
+  double min_log10_lr = -std::numeric_limits<double>::infinity();  // report threshold
+  ScreenKernel kernel = ScreenKernel::kAuto;
+  int victim_block = 512;  // victims per task (multiple of 64)
+};
+
+struct ScreenHit {
+  std::int32_t candidate;
+  double log10_lr;
+  int loci_compared;
+  int loci_inconsistent;
+};
+
+struct ScreenResult {
+  std::vector<std::vector<ScreenHit>> hits;  // per victim, best first
+  std::int64_t pairs_screened = 0;
+  std::int64_t pairs_rescored = 0;
+  ScreenKernel kernel = ScreenKernel::kScalar;
+};
+
+// Screens every victim against every candidate. Thread-safe; uses the calling thread's
+// oneTBB arena (the caller sets the thread count). Deterministic for any thread count.
+ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, const ScreenOptions& options);
+
+// Exact score of one pair, as Screen computes it (for tests and reports).
+ScreenHit ExactPair(const ScoreTables& tables, const VictimColumns& victims, int candidate, int victim);
+
+// The prefilter's integer sum for one pair (the int8 entries over the candidate's typed
+// loci). For tests of the bound: sum / scale + candidate_offset >= exact log10 LR.
+int PrefilterSum(const ScoreTables& tables, const VictimColumns& victims, int candidate, int victim);
+
+namespace internal {
+// Kernel entry points: int8 sums over the narrow loci listed for one candidate, for victims
+// [0, n) of a block (n a multiple of 64). rows[i] is the 256-byte row of locus i,
+// codes[i] the block's code column of that locus; out receives n int16 sums.
+void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
+                     std::int16_t* out);
+void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
+                     std::int16_t* out);
+bool CpuHasAvx512Vbmi();
+}  // namespace internal
+
+}  // namespace kinship
+
+#endif  // KINSHIP_SCREEN_H_

@@ -1,0 +1,46 @@
+// AVX-512 VBMI prefilter kernel. This file is compiled with -mavx512f -mavx512bw
+// -mavx512vbmi and includes nothing but intrinsics, so that no inline library code built
+// for AVX-512 can be picked up by the linker elsewhere; it is only called after the CPU
+// check in screen.cc.
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace kinship::internal {
+
+// Sums, for victims [0, n) (n a multiple of 64), the int8 entries rows[i][codes[i][v]]
+// over i < n_loci into out[v]. A 256-byte row is held in four registers; two 128-byte
+// table permutes (vpermi2b on the code's low 7 bits) and a blend on the code's top bit
+// give 64 lookups; sign-extended to int16 and accumulated. Four chunks of 64 victims share
+// each row load.
+void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
+                     std::int16_t* out) {
+  for (int base = 0; base < n; base += 256) {
+    const int chunks = (n - base) >= 256 ? 4 : (n - base) / 64;
+    __m512i acc_lo[4], acc_hi[4];
+    for (int c = 0; c < 4; ++c) acc_lo[c] = acc_hi[c] = _mm512_setzero_si512();
+    for (int i = 0; i < n_loci; ++i) {
+      const std::int8_t* r = rows[i];
+      const __m512i t0 = _mm512_loadu_si512(r);
+      const __m512i t1 = _mm512_loadu_si512(r + 64);
+      const __m512i t2 = _mm512_loadu_si512(r + 128);
+      const __m512i t3 = _mm512_loadu_si512(r + 192);
+      const std::uint8_t* code = codes[i] + base;
+      for (int c = 0; c < chunks; ++c) {
+        const __m512i idx = _mm512_loadu_si512(code + 64 * c);
+        const __m512i lo = _mm512_permutex2var_epi8(t0, idx, t1);
+        const __m512i hi = _mm512_permutex2var_epi8(t2, idx, t3);
+        const __mmask64 top = _mm512_movepi8_mask(idx);
+        const __m512i v = _mm512_mask_blend_epi8(top, lo, hi);
+        acc_lo[c] = _mm512_add_epi16(acc_lo[c], _mm512_cvtepi8_epi16(_mm512_castsi512_si256(v)));
+        acc_hi[c] = _mm512_add_epi16(acc_hi[c], _mm512_cvtepi8_epi16(_mm512_extracti64x4_epi64(v, 1)));
+      }
+    }
+    for (int c = 0; c < chunks; ++c) {
+      _mm512_storeu_si512(out + base + 64 * c, acc_lo[c]);
+      _mm512_storeu_si512(out + base + 64 * c + 32, acc_hi[c]);
+    }
+  }
+}
+
+}  // namespace kinship::internal

@@ -1,0 +1,10 @@
+// Non-x86 builds: the AVX-512 entry point forwards to the scalar kernel (never chosen,
+// since CpuHasAvx512Vbmi() is false there).
+#include "kinship/screen.h"
+
+namespace kinship::internal {
+void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
+                     std::int16_t* out) {
+  PrefilterScalar(rows, codes, n_loci, n, out);
+}
+}  // namespace kinship::internal

@@ -1,0 +1,336 @@
+// The screen: score tables, victim columns, the two-tier scan (see kinship/screen.h).
+#include "kinship/screen.h"
+
+#include <algorithm>
+#include <cassert>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+namespace kinship {
+
+ScoreTables::ScoreTables(const AlleleFreqTable& table) {
+  loci_.resize(table.locus_ct());
+  for (int l = 0; l < table.locus_ct(); ++l) loci_[l].genotype_ct = table.locus(l).genotype_ct();
+}
+
+int ScoreTables::AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent) {
+  LocusRows& l = loci_[locus];
+  assert(static_cast<int>(log10_lr.size()) == l.genotype_ct);
+  l.exact.insert(l.exact.end(), log10_lr.begin(), log10_lr.end());
+  l.inconsistent.insert(l.inconsistent.end(), inconsistent.begin(), inconsistent.end());
+  return l.rows++;
+}
+
+int ScoreTables::AddCandidate(const std::vector<int>& row_per_locus) {
+  assert(static_cast<int>(row_per_locus.size()) == locus_ct());
+  candidate_rows_.push_back(row_per_locus);
+  return candidate_ct() - 1;
+}
+
+// Quantization (the prefilter's bound): with hi the largest finite entry of the locus (0
+// included, the untyped victim's entry) and off = hi - 126.5/s, every finite entry x has
+// (x - off) s <= 126.5, so q = ceil((x - off) s) <= 127 needs no clamping from above, and
+// q >= (x - off) s, i.e. q/s + off >= x. Entries with (x - off) s < -128 (and -inf) become
+// -128, which is larger, so the bound holds for them too. Summed over the candidate's typed
+// loci: Q/s + Σ off >= exact score (up to floating-point rounding of about 1e-12, which the
+// pass test absorbs with a margin of 1e-6/s).
+void ScoreTables::Finalize(double scale) {
+  scale_ = scale;
+  for (LocusRows& l : loci_) {
+    double hi = 0;
+    for (double x : l.exact)
+      if (std::isfinite(x)) hi = std::max(hi, x);
+    l.offset = hi - 126.5 / scale;
+    const bool narrow = l.genotype_ct <= kMaxNarrowGenotypes;
+    l.qstride = narrow ? 256 : l.genotype_ct + 1;
+    l.q.assign(static_cast<size_t>(l.rows) * l.qstride, -128);
+    auto quantize = [&](double x) -> std::int8_t {
+      if (!std::isfinite(x)) return -128;  // -inf: an exclusion
+      const double v = std::ceil((x - l.offset) * scale);
+      return static_cast<std::int8_t>(std::clamp(v, -128.0, 127.0));
+    };
+    for (int r = 0; r < l.rows; ++r) {
+      std::int8_t* q = l.q.data() + static_cast<size_t>(r) * l.qstride;
+      for (int g = 0; g < l.genotype_ct; ++g) q[g] = quantize(l.exact[static_cast<size_t>(r) * l.genotype_ct + g]);
+      q[narrow ? kUntypedCode : l.genotype_ct] = quantize(0.0);  // untyped victim locus: LR 1
+    }
+  }
+  candidate_offset_.assign(candidate_ct(), 0.0);
+  for (int c = 0; c < candidate_ct(); ++c)
+    for (int l = 0; l < locus_ct(); ++l)
+      if (candidate_rows_[c][l] >= 0) candidate_offset_[c] += loci_[l].offset;
+}
+
+void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables) {
+  const int nl = tables->locus_ct();
+  std::vector<std::map<GenotypeIdx, int>> row_of(nl);
+  std::vector<double> values;
+  std::vector<std::uint8_t> flags;
+  for (int s = 0; s < references.sample_ct(); ++s) {
+    std::vector<int> rows(nl, -1);
+    for (int l = 0; l < nl; ++l) {
+      const GenotypeIdx r = references.genotype(l, s);
+      if (r == kUntyped) continue;
+      auto it = row_of[l].find(r);
+      if (it == row_of[l].end()) {
+        const int gc = tables->genotype_ct(l);
+        values.assign(gc, 0);
+        flags.assign(gc, 0);
+        for (int g = 0; g < gc; ++g) {
+          bool inconsistent;
+          values[g] = std::log10(calc.LocusLr(l, r, static_cast<GenotypeIdx>(g), &inconsistent));
+          flags[g] = inconsistent;
+        }
+        it = row_of[l].emplace(r, tables->AddRow(l, values, flags)).first;
+      }
+      rows[l] = it->second;
+    }
+    tables->AddCandidate(rows);
+  }
+}
+
+absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
+                                       int missing, const std::vector<PedigreeLocusModel>& models,
+                                       const std::vector<PedigreeLocusModel>* inconsistent_models,
+                                       ScoreTables* tables) {
+  const int nl = tables->locus_ct();
+  std::vector<int> rows(nl, -1);
+  for (int l = 0; l < nl; ++l) {
+    bool any = false;
+    for (GenotypeIdx g : genotypes[l]) any |= g != kUntyped;
+    if (!any) continue;  // no reference typed here: the locus is not compared
+    auto table = FamilyTable(ped, genotypes[l], missing, models[l]);
+    if (!table.ok()) return table.status();
+    const int gc = tables->genotype_ct(l);
+    std::vector<double> values(gc);
+    std::vector<std::uint8_t> flags(gc);
+    for (int g = 0; g < gc; ++g) values[g] = std::log10((*table)[g]);
+    if (inconsistent_models) {
+      // Inconsistent without mutation: P(references, MP = g) = 0 under the plain model.
+      const PedigreeLocusModel& plain = (*inconsistent_models)[l];
+      if (plain.theta == 0) {
+        auto joint = JointWithTarget(ped, genotypes[l], missing, plain);
+        if (!joint.ok()) return joint.status();
+        for (int g = 0; g < gc; ++g) flags[g] = (*joint)[g] == 0;
+      } else {
+        std::vector<GenotypeIdx> h1 = genotypes[l];
+        for (int g = 0; g < gc; ++g) {
+          h1[missing] = static_cast<GenotypeIdx>(g);
+          auto lik = PedigreeLikelihood(ped, h1, plain);
+          if (!lik.ok()) return lik.status();
+          flags[g] = *lik == 0;
+        }
+      }
+    } else {
+      for (int g = 0; g < gc; ++g) flags[g] = (*table)[g] == 0;
+    }
+    rows[l] = tables->AddRow(l, values, flags);
+  }
+  return tables->AddCandidate(rows);
+}
+
+VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victims) {
+  victim_ct_ = victims.sample_ct();
+  padded_ct_ = (victim_ct_ + 63) / 64 * 64;
+  const int nl = tables.locus_ct();
+  is_narrow_.resize(nl);
+  narrow_.resize(nl);
+  wide_.resize(nl);
+  for (int l = 0; l < nl; ++l) {
+    is_narrow_[l] = tables.narrow(l);
+    if (is_narrow_[l]) {
+      narrow_[l].assign(padded_ct_, kUntypedCode);
+      for (int v = 0; v < victim_ct_; ++v) {
+        GenotypeIdx g = victims.genotype(l, v);
+        if (g != kUntyped) narrow_[l][v] = static_cast<std::uint8_t>(g);
+      }
+    } else {
+      wide_[l].assign(padded_ct_, kUntyped);
+      for (int v = 0; v < victim_ct_; ++v) wide_[l][v] = victims.genotype(l, v);
+    }
+  }
+}
+
+GenotypeIdx VictimColumns::genotype(int locus, int v) const {
+  if (is_narrow_[locus]) {
+    std::uint8_t c = narrow_[locus][v];
+    return c == kUntypedCode ? kUntyped : c;
+  }
+  return wide_[locus][v];
+}
+
+namespace internal {
+
+void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
+                     std::int16_t* out) {
+  std::memset(out, 0, sizeof(std::int16_t) * n);
+  for (int i = 0; i < n_loci; ++i) {
+    const std::int8_t* row = rows[i];
+    const std::uint8_t* code = codes[i];
+    for (int v = 0; v < n; ++v) out[v] = static_cast<std::int16_t>(out[v] + row[code[v]]);
+  }
+}
+
+bool CpuHasAvx512Vbmi() {
+#if defined(__x86_64__) && defined(KINSHIP_HAVE_AVX512_KERNEL)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+         __builtin_cpu_supports("avx512vbmi");
+#else
+  return false;
+#endif
+}
+
+}  // namespace internal
+
+ScreenKernel BestKernel() {
+  // KINSHIP_KERNEL=scalar forces the portable path (tests run it so on any machine).
+  const char* env = std::getenv("KINSHIP_KERNEL");
+  if (env && std::strcmp(env, "scalar") == 0) return ScreenKernel::kScalar;
+  return internal::CpuHasAvx512Vbmi() ? ScreenKernel::kAvx512 : ScreenKernel::kScalar;
+}
+
+const char* KernelName(ScreenKernel k) {
+  switch (k) {
+    case ScreenKernel::kAuto: return "auto";
+    case ScreenKernel::kScalar: return "scalar";
+    case ScreenKernel::kAvx512: return "avx512-vbmi";
+  }
+  return "?";
+}
+
+ScreenHit ExactPair(const ScoreTables& tables, const VictimColumns& victims, int candidate, int victim) {
+  ScreenHit h{candidate, 0.0, 0, 0};
+  for (int l = 0; l < tables.locus_ct(); ++l) {
+    const int row = tables.row(candidate, l);
+    if (row < 0) continue;
+    const GenotypeIdx g = victims.genotype(l, victim);
+    if (g == kUntyped) continue;
+    h.log10_lr += tables.exact(l, row, g);
+    ++h.loci_compared;
+    h.loci_inconsistent += tables.inconsistent(l, row, g);
+  }
+  return h;
+}
+
+int PrefilterSum(const ScoreTables& tables, const VictimColumns& victims, int candidate, int victim) {
+  int sum = 0;
+  for (int l = 0; l < tables.locus_ct(); ++l) {
+    const int row = tables.row(candidate, l);
+    if (row < 0) continue;
+    const std::int8_t* q = tables.qrow(l, row);
+    if (tables.narrow(l)) {
+      sum += q[victims.narrow(l)[victim]];
+    } else {
+      const GenotypeIdx g = victims.wide(l)[victim];
+      sum += q[g == kUntyped ? tables.genotype_ct(l) : g];
+    }
+  }
+  return sum;
+}
+
+namespace {
+
+// Hits ordered best first: log10 LR descending, then candidate ascending.
+bool Better(const ScreenHit& a, const ScreenHit& b) {
+  if (a.log10_lr != b.log10_lr) return a.log10_lr > b.log10_lr;
+  return a.candidate < b.candidate;
+}
+
+int FloorThreshold(double t, double scale) {
+  if (!std::isfinite(t)) return t < 0 ? INT_MIN / 2 : INT_MAX / 2;
+  return static_cast<int>(std::floor(t * scale - 1e-6));
+}
+
+}  // namespace
+
+ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, const ScreenOptions& options) {
+  ScreenResult result;
+  result.kernel = options.kernel == ScreenKernel::kAuto ? BestKernel() : options.kernel;
+  if (result.kernel == ScreenKernel::kAvx512 && !internal::CpuHasAvx512Vbmi()) result.kernel = ScreenKernel::kScalar;
+  auto kernel = result.kernel == ScreenKernel::kAvx512 ? internal::PrefilterAvx512 : internal::PrefilterScalar;
+  const int nv = victims.victim_ct(), nc = tables.candidate_ct(), nl = tables.locus_ct();
+  result.hits.assign(nv, {});
+  const int block = std::max(64, options.victim_block / 64 * 64);
+  const int n_blocks = (victims.padded_ct() + block - 1) / block;
+  const double scale = tables.scale();
+  const size_t k = static_cast<size_t>(std::max(1, options.top_k));
+  std::vector<std::int64_t> rescored(n_blocks, 0);
+
+  tbb::parallel_for(tbb::blocked_range<int>(0, n_blocks, 1), [&](const tbb::blocked_range<int>& range) {
+    std::vector<const std::int8_t*> rows(nl);
+    std::vector<const std::uint8_t*> codes(nl);
+    std::vector<int> wide_loci;
+    std::vector<std::int16_t> sums(block);
+    std::vector<int> threshold(block);  // floor(T_v s), T_v the victim's current threshold
+    std::vector<double> floor_lr(block);
+    for (int b = range.begin(); b < range.end(); ++b) {
+      const int v0 = b * block;
+      const int n = std::min(block, victims.padded_ct() - v0);
+      const int n_real = std::max(0, std::min(n, nv - v0));
+      for (int i = 0; i < n_real; ++i) {
+        floor_lr[i] = options.min_log10_lr;
+        threshold[i] = FloorThreshold(options.min_log10_lr, scale);
+      }
+      std::int64_t block_rescored = 0;
+      for (int c = 0; c < nc; ++c) {
+        int n_narrow = 0;
+        wide_loci.clear();
+        for (int l = 0; l < nl; ++l) {
+          const int row = tables.row(c, l);
+          if (row < 0) continue;
+          if (tables.narrow(l)) {
+            rows[n_narrow] = tables.qrow(l, row);
+            codes[n_narrow] = victims.narrow(l) + v0;
+            ++n_narrow;
+          } else {
+            wide_loci.push_back(l);
+          }
+        }
+        kernel(rows.data(), codes.data(), n_narrow, n, sums.data());
+        for (int l : wide_loci) {
+          const std::int8_t* q = tables.qrow(l, tables.row(c, l));
+          const std::uint16_t* g = victims.wide(l) + v0;
+          const int untyped = tables.genotype_ct(l);
+          for (int i = 0; i < n; ++i)
+            sums[i] = static_cast<std::int16_t>(sums[i] + q[g[i] == kUntyped ? untyped : g[i]]);
+        }
+        // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Finalize).
+        const int oc = static_cast<int>(std::ceil(tables.candidate_offset(c) * scale + 1e-6));
+        for (int i = 0; i < n_real; ++i) {
+          if (sums[i] + oc < threshold[i]) continue;
+          ++block_rescored;
+          const int v = v0 + i;
+          ScreenHit h = ExactPair(tables, victims, c, v);
+          if (!(h.log10_lr >= floor_lr[i])) continue;  // below the report threshold (or k-th)
+          std::vector<ScreenHit>& hv = result.hits[v];
+          if (hv.size() == k) {
+            // Full: h must beat the worst (ties go to the lower candidate, already in).
+            if (!Better(h, hv.front())) continue;
+            std::pop_heap(hv.begin(), hv.end(), Better);
+            hv.pop_back();
+          }
+          hv.push_back(h);
+          std::push_heap(hv.begin(), hv.end(), Better);  // front = worst kept
+          if (hv.size() == k) {
+            floor_lr[i] = std::max(options.min_log10_lr, hv.front().log10_lr);
+            threshold[i] = FloorThreshold(floor_lr[i], scale);
+          }
+        }
+      }
+      rescored[b] = block_rescored;
+      for (int i = 0; i < n_real; ++i) std::sort_heap(result.hits[v0 + i].begin(), result.hits[v0 + i].end(), Better);
+    }
+  });
+  for (std::int64_t r : rescored) result.pairs_rescored += r;
+  result.pairs_screened = static_cast<std::int64_t>(nv) * nc;
+  return result;
+}
+
+}  // namespace kinship

@@ -1,0 +1,270 @@
+// The screen's properties: the prefilter never falls below the exact score, SIMD == scalar,
+// 1 thread == N threads bit for bit, no candidate that exact computation would report is
+// missed, and every reported number equals the exact pairwise / pedigree computation.
+#include "kinship/screen.h"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include <catch2/catch.hpp>
+#include <tbb/global_control.h>
+#include <tbb/task_arena.h>
+
+#include "kinship/io.h"
+
+using namespace kinship;
+
+namespace {
+
+// 6 loci: five narrow (4..22 alleles) and one wide (30 alleles, 465 genotypes).
+AlleleFreqTable TestTable() {
+  AlleleFreqTable t;
+  std::mt19937_64 rng(11);
+  const int sizes[] = {4, 9, 15, 22, 30, 12};
+  for (int l = 0; l < 6; ++l) {
+    Locus locus("L" + std::to_string(l));
+    std::vector<double> w(sizes[l]);
+    double s = 0;
+    for (double& x : w) s += (x = 0.05 + std::uniform_real_distribution<double>(0, 1)(rng));
+    for (int a = 0; a < sizes[l]; ++a) locus.AddAllele(std::to_string(8 + a), w[a] / s);
+    t.AddLocus(locus);
+  }
+  return t;
+}
+
+ProfileSet RandomProfiles(const AlleleFreqTable& t, int n, std::uint64_t seed, double untyped_rate) {
+  std::mt19937_64 rng(seed);
+  ProfileSet p;
+  p.Reset(t.locus_ct());
+  for (int s = 0; s < n; ++s) p.AddSample("S" + std::to_string(s));
+  for (int l = 0; l < t.locus_ct(); ++l) {
+    std::discrete_distribution<int> draw(t.locus(l).freqs().begin(), t.locus(l).freqs().end());
+    for (int s = 0; s < n; ++s) {
+      if (std::uniform_real_distribution<double>(0, 1)(rng) < untyped_rate) continue;
+      p.set_genotype(l, s, GenotypeIndex(draw(rng), draw(rng)));
+    }
+  }
+  return p;
+}
+
+// Victims that include true relatives of the references (children: one allele of the
+// reference, one random), so that the screen has real hits.
+ProfileSet VictimsWithChildren(const AlleleFreqTable& t, const ProfileSet& refs, int n, std::uint64_t seed) {
+  ProfileSet v = RandomProfiles(t, n, seed, 0.1);
+  std::mt19937_64 rng(seed + 1);
+  for (int s = 0; s < n; s += 3) {
+    const int r = s % refs.sample_ct();
+    for (int l = 0; l < t.locus_ct(); ++l) {
+      if (refs.genotype(l, r) == kUntyped) continue;
+      AllelePair ab = GenotypeAlleles(refs.genotype(l, r));
+      std::discrete_distribution<int> draw(t.locus(l).freqs().begin(), t.locus(l).freqs().end());
+      v.set_genotype(l, s, GenotypeIndex(rng() & 1 ? ab.a : ab.b, draw(rng)));
+    }
+  }
+  return v;
+}
+
+struct Setup {
+  AlleleFreqTable table = TestTable();
+  ProfileSet refs, victims;
+  std::unique_ptr<PairwiseCalculator> calc;
+  std::unique_ptr<ScoreTables> tables;
+  std::unique_ptr<VictimColumns> columns;
+};
+
+std::unique_ptr<Setup> MakeSetup(const std::string& rel, bool mutation, double theta, int n_refs, int n_victims) {
+  auto s = std::make_unique<Setup>();
+  s->refs = RandomProfiles(s->table, n_refs, 1, 0.05);
+  s->victims = VictimsWithChildren(s->table, s->refs, n_victims, 2);
+  PairwiseOptions opts;
+  opts.theta = theta;
+  if (mutation) opts.mutation.male = opts.mutation.female = {MutationModel::kStepwise, 0.003, 1e-5, 0.2};
+  auto calc = PairwiseCalculator::Create(s->table, *ParseRelationship(rel), opts);
+  REQUIRE(calc.ok());
+  s->calc = std::make_unique<PairwiseCalculator>(std::move(*calc));
+  s->tables = std::make_unique<ScoreTables>(s->table);
+  AddPairwiseCandidates(*s->calc, s->refs, s->tables.get());
+  s->tables->Finalize();
+  s->columns = std::make_unique<VictimColumns>(*s->tables, s->victims);
+  return s;
+}
+
+bool SameHits(const ScreenResult& a, const ScreenResult& b) {
+  if (a.hits.size() != b.hits.size()) return false;
+  for (size_t v = 0; v < a.hits.size(); ++v) {
+    if (a.hits[v].size() != b.hits[v].size()) return false;
+    for (size_t i = 0; i < a.hits[v].size(); ++i) {
+      const ScreenHit &x = a.hits[v][i], &y = b.hits[v][i];
+      if (x.candidate != y.candidate || std::memcmp(&x.log10_lr, &y.log10_lr, sizeof(double)) != 0 ||
+          x.loci_compared != y.loci_compared || x.loci_inconsistent != y.loci_inconsistent)
+        return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("Prefilter bound is never below the exact score", "[screen][property]") {
+  for (auto [rel, mut, theta] : {std::tuple{"parent-child", false, 0.0}, std::tuple{"parent-child", true, 0.02},
+                                 std::tuple{"full-siblings", false, 0.01}, std::tuple{"half-siblings", false, 0.0}}) {
+    INFO(rel << " mutation " << mut << " theta " << theta);
+    auto s = MakeSetup(rel, mut, theta, 60, 200);
+    const ScoreTables& t = *s->tables;
+    int checked = 0;
+    for (int c = 0; c < t.candidate_ct(); ++c)
+      for (int v = 0; v < s->columns->victim_ct(); ++v) {
+        const ScreenHit h = ExactPair(t, *s->columns, c, v);
+        const double bound = PrefilterSum(t, *s->columns, c, v) / t.scale() + t.candidate_offset(c);
+        REQUIRE(bound >= h.log10_lr - 1e-9);
+        // The bound is not vacuous: for relationships with k0 > 0 and no mutation no
+        // entry is clamped, so it exceeds the exact score by less than one step per
+        // typed locus of the candidate.
+        if (std::string(rel) != "parent-child")
+          REQUIRE(bound <= h.log10_lr + t.locus_ct() / t.scale() + 1e-9);
+        ++checked;
+      }
+    REQUIRE(checked == 60 * 200);
+  }
+}
+
+TEST_CASE("Exact screen scores equal kinship lr's pairwise computation", "[screen]") {
+  auto s = MakeSetup("parent-child", true, 0.01, 40, 100);
+  for (int c = 0; c < 40; ++c)
+    for (int v = 0; v < 100; ++v) {
+      const ScreenHit h = ExactPair(*s->tables, *s->columns, c, v);
+      const PairResult r = s->calc->Compute(s->refs, c, s->victims, v, nullptr);
+      // Same table entries (log10 of the same LocusLr), same locus order: identical.
+      REQUIRE(std::memcmp(&h.log10_lr, &r.log10_lr, sizeof(double)) == 0);
+      REQUIRE(h.loci_compared == r.loci_compared);
+      REQUIRE(h.loci_inconsistent == r.loci_inconsistent);
+    }
+}
+
+TEST_CASE("SIMD kernel equals the scalar kernel", "[screen][simd]") {
+  if (!internal::CpuHasAvx512Vbmi()) {
+    WARN("no AVX-512 VBMI on this CPU: the SIMD kernel is not exercised");
+    return;
+  }
+  std::mt19937_64 rng(5);
+  for (int n : {64, 128, 256, 320, 1024}) {
+    const int n_loci = 24;
+    std::vector<std::vector<std::int8_t>> rows(n_loci, std::vector<std::int8_t>(256));
+    std::vector<std::vector<std::uint8_t>> codes(n_loci, std::vector<std::uint8_t>(n));
+    for (auto& r : rows)
+      for (auto& x : r) x = static_cast<std::int8_t>(rng() & 0xFF);
+    for (auto& c : codes)
+      for (auto& x : c) x = static_cast<std::uint8_t>(rng() & 0xFF);
+    std::vector<const std::int8_t*> rp;
+    std::vector<const std::uint8_t*> cp;
+    for (int i = 0; i < n_loci; ++i) rp.push_back(rows[i].data()), cp.push_back(codes[i].data());
+    std::vector<std::int16_t> a(n), b(n);
+    internal::PrefilterScalar(rp.data(), cp.data(), n_loci, n, a.data());
+    internal::PrefilterAvx512(rp.data(), cp.data(), n_loci, n, b.data());
+    REQUIRE(a == b);
+  }
+}
+
+TEST_CASE("Screen finds every pair the exact computation would report", "[screen][property]") {
+  for (auto [rel, mut] : {std::pair{"parent-child", true}, std::pair{"full-siblings", false}}) {
+    auto s = MakeSetup(rel, mut, 0.0, 50, 300);
+    for (double min_lr : {-HUGE_VAL, 0.0, 2.0}) {
+      for (int k : {1, 3, 1000}) {
+        INFO(rel << " k " << k << " min " << min_lr);
+        ScreenOptions opts;
+        opts.top_k = k;
+        opts.min_log10_lr = min_lr;
+        opts.victim_block = 128;
+        ScreenResult r = Screen(*s->tables, *s->columns, opts);
+        REQUIRE(r.pairs_screened == 50 * 300);
+        for (int v = 0; v < 300; ++v) {
+          // Brute force: every exact score, best first, ties to the lower candidate.
+          std::vector<ScreenHit> all;
+          for (int c = 0; c < 50; ++c) {
+            ScreenHit h = ExactPair(*s->tables, *s->columns, c, v);
+            if (h.log10_lr >= min_lr) all.push_back(h);
+          }
+          std::sort(all.begin(), all.end(), [](const ScreenHit& a, const ScreenHit& b) {
+            return a.log10_lr != b.log10_lr ? a.log10_lr > b.log10_lr : a.candidate < b.candidate;
+          });
+          if (static_cast<int>(all.size()) > k) all.resize(k);
+          REQUIRE(r.hits[v].size() == all.size());
+          for (size_t i = 0; i < all.size(); ++i) {
+            REQUIRE(r.hits[v][i].candidate == all[i].candidate);
+            REQUIRE(r.hits[v][i].log10_lr == all[i].log10_lr);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("Screen results are identical for any thread count and kernel", "[screen][property]") {
+  auto s = MakeSetup("parent-child", true, 0.01, 80, 700);
+  ScreenOptions opts;
+  opts.top_k = 5;
+  opts.victim_block = 64;
+  opts.kernel = ScreenKernel::kScalar;
+  ScreenResult one;
+  {
+    tbb::task_arena arena(1);
+    arena.execute([&] { one = Screen(*s->tables, *s->columns, opts); });
+  }
+  for (int threads : {2}) {
+    tbb::task_arena arena(threads);
+    ScreenResult many;
+    arena.execute([&] { many = Screen(*s->tables, *s->columns, opts); });
+    REQUIRE(SameHits(one, many));
+    REQUIRE(one.pairs_rescored == many.pairs_rescored);
+  }
+  opts.kernel = ScreenKernel::kAvx512;  // falls back to scalar where unsupported
+  ScreenResult simd = Screen(*s->tables, *s->columns, opts);
+  REQUIRE(SameHits(one, simd));
+  opts.victim_block = 512;
+  REQUIRE(SameHits(one, Screen(*s->tables, *s->columns, opts)));
+}
+
+TEST_CASE("Family candidates: screen scores equal the pedigree engine", "[screen][pedigree]") {
+  AlleleFreqTable table = TestTable();
+  // Mother and sister typed; the missing person is the sister's full brother.
+  Pedigree ped("F1");
+  Person fa{"FA", -1, -1, Sex::kMale}, mo{"MO", -1, -1, Sex::kFemale};
+  ped.Add(fa);
+  ped.Add(mo);
+  ped.Add({"S1", 0, 1, Sex::kFemale});
+  const int mp = ped.Add({"MP", 0, 1, Sex::kMale});
+  ProfileSet refs = RandomProfiles(table, 2, 3, 0.0);
+  MutationSpec mut;
+  mut.male = mut.female = {MutationModel::kEqual, 0.002, 0, 0.5};
+  auto models = *BuildPedigreeModels(table, mut, 0);
+  auto plain = *BuildPedigreeModels(table, {}, 0);
+  std::vector<std::vector<GenotypeIdx>> g(table.locus_ct());
+  for (int l = 0; l < table.locus_ct(); ++l) {
+    // Sister = child of mother (one maternal allele) and a random father.
+    AllelePair m = GenotypeAlleles(refs.genotype(l, 0));
+    AllelePair x = GenotypeAlleles(refs.genotype(l, 1));
+    g[l] = {kUntyped, refs.genotype(l, 0), GenotypeIndex(m.a, x.b), kUntyped};
+  }
+  ScoreTables tables(table);
+  auto c = AddFamilyCandidate(ped, g, mp, models, &plain, &tables);
+  REQUIRE(c.ok());
+  tables.Finalize();
+  ProfileSet victims = RandomProfiles(table, 130, 9, 0.1);
+  VictimColumns cols(tables, victims);
+  ScreenOptions opts;
+  opts.top_k = 200;
+  ScreenResult r = Screen(tables, cols, opts);
+  for (int v = 0; v < 130; ++v) {
+    REQUIRE(r.hits[v].size() == 1);
+    double want = 0;
+    for (int l = 0; l < table.locus_ct(); ++l) {
+      GenotypeIdx gv = victims.genotype(l, v);
+      if (gv == kUntyped) continue;
+      want += std::log10(*MissingPersonLocusLr(ped, g[l], mp, gv, models[l]));
+    }
+    REQUIRE(r.hits[v][0].log10_lr == Approx(want).epsilon(1e-12));
+    const double bound = PrefilterSum(tables, cols, 0, v) / tables.scale() + tables.candidate_offset(0);
+    REQUIRE(bound >= r.hits[v][0].log10_lr - 1e-9);
+  }
+}
