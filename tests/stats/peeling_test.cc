@@ -1003,25 +1003,19 @@ TEST_CASE("Peeling: theta with rate-0 mutation matrices equals the inheritance-v
       REQUIRE(std::abs(a - b) <= 1e-12 * std::abs(a));
       REQUIRE(a > 0);
     }
-    // With the grandmother typed (6 untyped founder alleles): every pair of cousins.
-    for (int gm = 0; gm < 6; gm += 5) {
-      INFO("grandmother " << gm);
-      Pedigree ped = c.ped;
-      ped.mutable_person(c.gm).sample_id = "typed";  // cosmetic; genotypes decide
-      auto agree_gm = [&](int s1, int s2, int v) {
-        std::vector<GenotypeIdx> g = Untyped(ped);
-        g[c.gm] = static_cast<GenotypeIdx>(gm);
-        g[c.c1] = G(s1, s2);
-        g[c.c2] = static_cast<GenotypeIdx>(v);
-        INFO("cousin " << s1 << s2 << " other " << v);
-        const double a = Lik(ped, g, plain), b = Lik(ped, g, rate0);
-        REQUIRE(std::abs(a - b) <= 1e-12 * std::abs(a));
-        REQUIRE(a > 0);
-      };
-      for (int s2 = 0; s2 < 3; ++s2)
-        for (int s1 = 0; s1 <= s2; ++s1)
-          for (int v = 0; v < 6; ++v) agree_gm(s1, s2, v);
-    }
+    // With the grandmother typed AB (6 untyped founder alleles): every pair of cousins.
+    for (int s2 = 0; s2 < 3; ++s2)
+      for (int s1 = 0; s1 <= s2; ++s1)
+        for (int v = 0; v < 6; ++v) {
+          std::vector<GenotypeIdx> g = Untyped(c.ped);
+          g[c.gm] = G(A, B);
+          g[c.c1] = G(s1, s2);
+          g[c.c2] = static_cast<GenotypeIdx>(v);
+          INFO("cousin " << s1 << s2 << " other " << v);
+          const double a = Lik(c.ped, g, plain), b = Lik(c.ped, g, rate0);
+          REQUIRE(std::abs(a - b) <= 1e-12 * std::abs(a));
+          REQUIRE(a > 0);
+        }
   }
   {
     // Half-sibling parents (a loop), child typed and the common grandfather typed.
@@ -1034,11 +1028,16 @@ TEST_CASE("Peeling: theta with rate-0 mutation matrices equals the inheritance-v
     int x = Child(&ped, "X", fa, mo, Sex::kMale);
     agree(ped, gf, x);
   }
-  // theta -> 0 is Hardy-Weinberg: inbred child of half siblings (two alleles) with
-  // theta = 0 via the same check of p^2 + F pq is in the loop test above; here the
-  // rate-0 theta model with a tiny theta approaches it.
   {
-    const PedigreeLocusModel tiny = Model({0.3, 0.7}, Equal(0, 0), 1e-9);
+    // An inbred child X (all others untyped) under theta: its two alleles are copies of
+    // one founder allele with probability F, else two distinct founder alleles, i.e. two
+    // Balding-Nichols draws (the second A with (θ + (1-θ)pA)/(1 + 0 θ)):
+    //   P(X = AA) = pA [F + (1-F)(θ + (1-θ) pA)],  P(X = AB) = (1-F) 2 pA (1-θ) pB.
+    // Parents half siblings (F = 1/8): both paths. First cousins (F = 1/16): the
+    // inheritance-vector path (the partition path would need Bell(8) eliminations).
+    const double pa = p[A], pb = p[B];
+    auto want_aa = [&](double F) { return pa * (F + (1 - F) * (th + (1 - th) * pa)); };
+    auto want_ab = [&](double F) { return (1 - F) * 2 * pa * (1 - th) * pb; };
     Pedigree ped("hs-loop2");
     int gf = Founder(&ped, "G", Sex::kMale);
     int w1 = Founder(&ped, "W1", Sex::kFemale);
@@ -1047,8 +1046,19 @@ TEST_CASE("Peeling: theta with rate-0 mutation matrices equals the inheritance-v
     int mo = Child(&ped, "M", gf, w2, Sex::kFemale);
     int x = Child(&ped, "X", fa, mo, Sex::kMale);
     std::vector<GenotypeIdx> g = Untyped(ped);
-    g[x] = G(A, A);
-    Close(Lik(ped, g, tiny), 0.09 + 0.3 * 0.7 / 8, 1e-7);
+    for (const PedigreeLocusModel* model : {&plain, &rate0}) {
+      g[x] = G(A, A);
+      Close(Lik(ped, g, *model), want_aa(1.0 / 8));
+      g[x] = G(A, B);
+      Close(Lik(ped, g, *model), want_ab(1.0 / 8));
+    }
+    Cousins c = FirstCousins();
+    int xc = Child(&c.ped, "X", c.c1, c.c2, Sex::kMale);
+    std::vector<GenotypeIdx> gc = Untyped(c.ped);
+    gc[xc] = G(A, A);
+    Close(Lik(c.ped, gc, plain), want_aa(1.0 / 16));
+    gc[xc] = G(A, B);
+    Close(Lik(c.ped, gc, plain), want_ab(1.0 / 16));
   }
 }
 

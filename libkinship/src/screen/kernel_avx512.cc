@@ -8,17 +8,25 @@
 
 namespace kinship::internal {
 
-// Sums, for victims [0, n) (n a multiple of 64), the int8 entries rows[i][codes[i][v]]
-// over i < n_loci into out[v]. A 256-byte row is held in four registers; two 128-byte
-// table permutes (vpermi2b on the code's low 7 bits) and a blend on the code's top bit
-// give 64 lookups; sign-extended to int16 and accumulated. Four chunks of 64 victims share
-// each row load.
+// See kinship/screen.h (internal::Prefilter*). A 256-byte row is held in four registers;
+// two 128-byte table permutes (vpermi2b on the code's low 7 bits) and a blend on the code's
+// top bit give 64 lookups, sign-extended to int16 and accumulated. Four chunks of 64
+// victims share each row load; the pass test is two int16 compares per chunk.
 void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     std::int16_t* out) {
+                     const std::int16_t* init, std::int16_t offset, const std::int16_t* threshold,
+                     std::uint64_t* masks, std::int16_t* sums) {
+  const __m512i off = _mm512_set1_epi16(offset);
   for (int base = 0; base < n; base += 256) {
     const int chunks = (n - base) >= 256 ? 4 : (n - base) / 64;
     __m512i acc_lo[4], acc_hi[4];
-    for (int c = 0; c < 4; ++c) acc_lo[c] = acc_hi[c] = _mm512_setzero_si512();
+    for (int c = 0; c < 4; ++c) {
+      if (init && c < chunks) {
+        acc_lo[c] = _mm512_loadu_si512(init + base + 64 * c);
+        acc_hi[c] = _mm512_loadu_si512(init + base + 64 * c + 32);
+      } else {
+        acc_lo[c] = acc_hi[c] = _mm512_setzero_si512();
+      }
+    }
     for (int i = 0; i < n_loci; ++i) {
       const std::int8_t* r = rows[i];
       const __m512i t0 = _mm512_loadu_si512(r);
@@ -37,8 +45,16 @@ void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* 
       }
     }
     for (int c = 0; c < chunks; ++c) {
-      _mm512_storeu_si512(out + base + 64 * c, acc_lo[c]);
-      _mm512_storeu_si512(out + base + 64 * c + 32, acc_hi[c]);
+      const int at = base + 64 * c;
+      if (sums) {
+        _mm512_storeu_si512(sums + at, acc_lo[c]);
+        _mm512_storeu_si512(sums + at + 32, acc_hi[c]);
+      }
+      const __mmask32 m_lo = _mm512_cmpge_epi16_mask(_mm512_add_epi16(acc_lo[c], off),
+                                                     _mm512_loadu_si512(threshold + at));
+      const __mmask32 m_hi = _mm512_cmpge_epi16_mask(_mm512_add_epi16(acc_hi[c], off),
+                                                     _mm512_loadu_si512(threshold + at + 32));
+      masks[at / 64] = static_cast<std::uint64_t>(m_lo) | (static_cast<std::uint64_t>(m_hi) << 32);
     }
   }
 }

@@ -168,12 +168,22 @@ GenotypeIdx VictimColumns::genotype(int locus, int v) const {
 namespace internal {
 
 void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     std::int16_t* out) {
-  std::memset(out, 0, sizeof(std::int16_t) * n);
-  for (int i = 0; i < n_loci; ++i) {
-    const std::int8_t* row = rows[i];
-    const std::uint8_t* code = codes[i];
-    for (int v = 0; v < n; ++v) out[v] = static_cast<std::int16_t>(out[v] + row[code[v]]);
+                     const std::int16_t* init, std::int16_t offset, const std::int16_t* threshold,
+                     std::uint64_t* masks, std::int16_t* sums) {
+  std::int16_t acc[64];
+  for (int base = 0; base < n; base += 64) {
+    for (int v = 0; v < 64; ++v) acc[v] = init ? init[base + v] : 0;
+    for (int i = 0; i < n_loci; ++i) {
+      const std::int8_t* row = rows[i];
+      const std::uint8_t* code = codes[i] + base;
+      for (int v = 0; v < 64; ++v) acc[v] = static_cast<std::int16_t>(acc[v] + row[code[v]]);
+    }
+    std::uint64_t m = 0;
+    for (int v = 0; v < 64; ++v) {
+      m |= static_cast<std::uint64_t>(static_cast<std::int16_t>(acc[v] + offset) >= threshold[base + v]) << v;
+      if (sums) sums[base + v] = acc[v];
+    }
+    masks[base / 64] = m;
   }
 }
 
@@ -243,9 +253,12 @@ bool Better(const ScreenHit& a, const ScreenHit& b) {
   return a.candidate < b.candidate;
 }
 
-int FloorThreshold(double t, double scale) {
-  if (!std::isfinite(t)) return t < 0 ? INT_MIN / 2 : INT_MAX / 2;
-  return static_cast<int>(std::floor(t * scale - 1e-6));
+// floor(t s - 1e-6), clamped to the int16 range the kernels compare in (|sum + offset| stays
+// far inside it: at most 128 per locus for the sum, 127 per locus for the offset).
+std::int16_t FloorThreshold(double t, double scale) {
+  if (std::isnan(t)) return INT16_MAX;
+  const double v = std::floor(t * scale - 1e-6);
+  return static_cast<std::int16_t>(std::clamp(v, -30000.0, 30000.0));
 }
 
 }  // namespace
@@ -267,16 +280,18 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
     std::vector<const std::int8_t*> rows(nl);
     std::vector<const std::uint8_t*> codes(nl);
     std::vector<int> wide_loci;
-    std::vector<std::int16_t> sums(block);
-    std::vector<int> threshold(block);  // floor(T_v s), T_v the victim's current threshold
+    std::vector<std::int16_t> init(block);
+    std::vector<std::int16_t> threshold(block);  // floor(T_v s), T_v the victim's threshold
+    std::vector<std::uint64_t> masks(block / 64);
     std::vector<double> floor_lr(block);
     for (int b = range.begin(); b < range.end(); ++b) {
       const int v0 = b * block;
       const int n = std::min(block, victims.padded_ct() - v0);
       const int n_real = std::max(0, std::min(n, nv - v0));
-      for (int i = 0; i < n_real; ++i) {
+      for (int i = 0; i < n; ++i) {
         floor_lr[i] = options.min_log10_lr;
-        threshold[i] = FloorThreshold(options.min_log10_lr, scale);
+        // Padding victims never pass.
+        threshold[i] = i < n_real ? FloorThreshold(options.min_log10_lr, scale) : INT16_MAX;
       }
       std::int64_t block_rescored = 0;
       for (int c = 0; c < nc; ++c) {
@@ -293,34 +308,42 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
             wide_loci.push_back(l);
           }
         }
-        kernel(rows.data(), codes.data(), n_narrow, n, sums.data());
-        for (int l : wide_loci) {
-          const std::int8_t* q = tables.qrow(l, tables.row(c, l));
-          const std::uint16_t* g = victims.wide(l) + v0;
-          const int untyped = tables.genotype_ct(l);
-          for (int i = 0; i < n; ++i)
-            sums[i] = static_cast<std::int16_t>(sums[i] + q[g[i] == kUntyped ? untyped : g[i]]);
+        // Wide loci (more genotypes than a byte codes) are summed here first.
+        if (!wide_loci.empty()) {
+          std::fill(init.begin(), init.begin() + n, 0);
+          for (int l : wide_loci) {
+            const std::int8_t* q = tables.qrow(l, tables.row(c, l));
+            const std::uint16_t* g = victims.wide(l) + v0;
+            const int untyped = tables.genotype_ct(l);
+            for (int i = 0; i < n; ++i)
+              init[i] = static_cast<std::int16_t>(init[i] + q[g[i] == kUntyped ? untyped : g[i]]);
+          }
         }
         // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Finalize).
-        const int oc = static_cast<int>(std::ceil(tables.candidate_offset(c) * scale + 1e-6));
-        for (int i = 0; i < n_real; ++i) {
-          if (sums[i] + oc < threshold[i]) continue;
-          ++block_rescored;
-          const int v = v0 + i;
-          ScreenHit h = ExactPair(tables, victims, c, v);
-          if (!(h.log10_lr >= floor_lr[i])) continue;  // below the report threshold (or k-th)
-          std::vector<ScreenHit>& hv = result.hits[v];
-          if (hv.size() == k) {
-            // Full: h must beat the worst (ties go to the lower candidate, already in).
-            if (!Better(h, hv.front())) continue;
-            std::pop_heap(hv.begin(), hv.end(), Better);
-            hv.pop_back();
-          }
-          hv.push_back(h);
-          std::push_heap(hv.begin(), hv.end(), Better);  // front = worst kept
-          if (hv.size() == k) {
-            floor_lr[i] = std::max(options.min_log10_lr, hv.front().log10_lr);
-            threshold[i] = FloorThreshold(floor_lr[i], scale);
+        const auto oc = static_cast<std::int16_t>(
+            std::clamp(std::ceil(tables.candidate_offset(c) * scale + 1e-6), -30000.0, 30000.0));
+        kernel(rows.data(), codes.data(), n_narrow, n, wide_loci.empty() ? nullptr : init.data(), oc,
+               threshold.data(), masks.data(), nullptr);
+        for (int w = 0; w < n / 64; ++w) {
+          for (std::uint64_t m = masks[w]; m; m &= m - 1) {
+            const int i = w * 64 + __builtin_ctzll(m);
+            ++block_rescored;
+            const int v = v0 + i;
+            ScreenHit h = ExactPair(tables, victims, c, v);
+            if (!(h.log10_lr >= floor_lr[i])) continue;  // below the report threshold (or k-th)
+            std::vector<ScreenHit>& hv = result.hits[v];
+            if (hv.size() == k) {
+              // Full: h must beat the worst (ties go to the lower candidate, already in).
+              if (!Better(h, hv.front())) continue;
+              std::pop_heap(hv.begin(), hv.end(), Better);
+              hv.pop_back();
+            }
+            hv.push_back(h);
+            std::push_heap(hv.begin(), hv.end(), Better);  // front = worst kept
+            if (hv.size() == k) {
+              floor_lr[i] = std::max(options.min_log10_lr, hv.front().log10_lr);
+              threshold[i] = FloorThreshold(floor_lr[i], scale);
+            }
           }
         }
       }
