@@ -316,12 +316,9 @@ TEST_CASE("ReadPedigrees: structural errors name file, family and member",
   }
 }
 
-// The header documents that errors name "file, line, family and member"; the errors
-// found by Pedigree::Validate (one parent only, a father of sex 2, a mother of sex 1)
-// are reported as "path: family F, member M: ..." without the line of the member's row.
-// Library bug (documentation vs. behaviour); left failing on purpose.
+// Regression: these structure errors once came without the line of the member's row.
 TEST_CASE("ReadPedigrees: structural errors name the line of the member's row",
-          "[pedigree][io][pedigree_reader][!mayfail]") {
+          "[pedigree][io][pedigree_reader]") {
   PedTempDir dir;
   const std::string one_parent = dir.Write("a.csv",
                                            "family,id,father,mother,sex\n"
@@ -373,11 +370,10 @@ TEST_CASE("ReadPedigrees: a person who is their own ancestor", "[pedigree][io][p
   }
 }
 
-// A descendant of a cycle is not their own ancestor, but the reader names the first
-// unplaced row: here `x`, whose parent `a` is in the cycle a <-> b, is reported as "x is
-// their own ancestor". Library bug (misleading message); left failing on purpose.
+// Regression: a descendant of a cycle (x, child of a in the cycle a <-> b) was once named
+// as "their own ancestor".
 TEST_CASE("ReadPedigrees: the member named for a cycle is in the cycle",
-          "[pedigree][io][pedigree_reader][!mayfail]") {
+          "[pedigree][io][pedigree_reader]") {
   PedTempDir dir;
   const std::string path = dir.Write("p.csv",
                                      "family,id,father,mother,sex\n"

@@ -59,12 +59,15 @@ MutationSpec Equal(double male_rate, double female_rate) {
 
 GenotypeIdx G(int a, int b) { return GenotypeIndex(a, b); }
 
-int Founder(Pedigree* ped, const std::string& id, Sex sex) {
-  return ped->Add(Person{id, -1, -1, sex});
-}
 int Child(Pedigree* ped, const std::string& id, int father, int mother, Sex sex) {
-  return ped->Add(Person{id, father, mother, sex});
+  Person p;
+  p.id = id;
+  p.father = father;
+  p.mother = mother;
+  p.sex = sex;
+  return ped->Add(p);
 }
+int Founder(Pedigree* ped, const std::string& id, Sex sex) { return Child(ped, id, -1, -1, sex); }
 
 std::vector<GenotypeIdx> Untyped(const Pedigree& ped) {
   return std::vector<GenotypeIdx>(ped.size(), kUntyped);
@@ -459,8 +462,7 @@ TEST_CASE("Peeling: inbred child of half siblings, first cousins, double first c
     int x = Child(&ped, "X", fa, mo, Sex::kMale);
     check(ped, x, 1.0 / 8);
 
-    // With the common grandfather G typed. Given G, X's paternal allele is G's allele
-    // (through F) with 1/4... more precisely: X's paternal allele is F's paternal
+    // With the common grandfather G typed. X's paternal allele is F's paternal
     // allele (from G, each of G's alleles 1/2) with 1/2, or F's maternal allele (W1,
     // A with p) with 1/2; likewise the maternal allele through M and W2. The two
     // transmissions from G are independent meioses, so given G the two alleles of X
@@ -921,12 +923,11 @@ TEST_CASE("Peeling: untyped leaves and unrelated untyped families change nothing
   // Extended: untyped leaves below both siblings and an unrelated untyped family.
   Pedigree big = base;
   int sp = Founder(&big, "Spouse", Sex::kMale);
-  int k1 = Child(&big, "Kid1", sp, s, Sex::kMale);
+  Child(&big, "Kid1", sp, s, Sex::kMale);
   Child(&big, "Kid2", sp, s, Sex::kFemale);
   int w = Founder(&big, "Wife", Sex::kFemale);
   int k3 = Child(&big, "Kid3", x, w, Sex::kMale);
   Child(&big, "GrandKid", k3, Founder(&big, "InLaw", Sex::kFemale), Sex::kFemale);
-  (void)k1;
   int u1 = Founder(&big, "U1", Sex::kMale);
   int u2 = Founder(&big, "U2", Sex::kFemale);
   Child(&big, "U3", u1, u2, Sex::kMale);

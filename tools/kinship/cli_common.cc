@@ -119,6 +119,28 @@ absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
   return rows;
 }
 
+std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g) {
+  std::vector<std::string> out;
+  for (int i = 0; i < ped.size(); ++i) {
+    const Person& p = ped.person(i);
+    if (p.father < 0 || g[i] == kUntyped) continue;
+    const AllelePair c = GenotypeAlleles(g[i]);
+    auto from = [&](int parent, int allele) {
+      if (g[parent] == kUntyped) return true;
+      AllelePair a = GenotypeAlleles(g[parent]);
+      return a.a == allele || a.b == allele;
+    };
+    const bool ok = (from(p.father, c.a) && from(p.mother, c.b)) || (from(p.father, c.b) && from(p.mother, c.a));
+    if (!ok) {
+      std::string who = p.id;
+      for (int par : {p.father, p.mother})
+        if (g[par] != kUntyped) who += absl::StrCat(", ", ped.person(par).id);
+      out.push_back(absl::StrCat("(", who, ")"));
+    }
+  }
+  return out;
+}
+
 std::string FormatDouble(double v) {
   if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
   return absl::StrFormat("%.17g", v);

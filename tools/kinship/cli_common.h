@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include "kinship/pedigree.h"
 
 namespace kinship::cli {
 
@@ -55,6 +56,10 @@ struct CsvRow {
 };
 absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
                                                  const std::vector<std::string>& header);
+
+// Members whose typed genotypes break Mendel's laws at a locus, as "(child, parent, ...)"
+// groups; empty when the inconsistency runs through untyped members.
+std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g);
 
 // Formats a double with 17 significant digits ("-inf" for an exclusion).
 std::string FormatDouble(double v);

@@ -10,6 +10,8 @@
 
 namespace kinship::cli {
 int RunLr(int argc, char** argv);
+int RunMatch(int argc, char** argv);
+int RunSimulate(int argc, char** argv);
 }
 
 namespace {
@@ -21,7 +23,9 @@ const char kUsage[] =
     "Usage: kinship <command> [options]\n"
     "\n"
     "Commands:\n"
-    "  lr        exact pairwise likelihood ratios (relationship vs unrelated)\n"
+    "  lr        exact likelihood ratios: pairs (relationship vs unrelated) or missing persons in pedigrees\n"
+    "  match     screen every victim against every reference and family; ranked reports\n"
+    "  simulate  synthetic families and victims (for demos, tests and benchmarks)\n"
     "  help CMD  options of a command (same as `kinship CMD --help`)\n"
     "\n"
     "Options:\n"
@@ -58,10 +62,14 @@ int main(int argc, char** argv) {
       char help[] = "--help";
       char* args[] = {argv[2], help, nullptr};
       if (sub == "lr") return RunLr(2, args);
+      if (sub == "match") return RunMatch(2, args);
+      if (sub == "simulate") return RunSimulate(2, args);
       std::cerr << "kinship: unknown command '" << sub << "'\n";
       return kExitUsage;
     }
     if (cmd == "lr") return RunLr(argc - 1, argv + 1);
+    if (cmd == "match") return RunMatch(argc - 1, argv + 1);
+    if (cmd == "simulate") return RunSimulate(argc - 1, argv + 1);
     std::cerr << "kinship: unknown command '" << cmd << "'\n\n" << kUsage;
     return kExitUsage;
   } catch (const std::bad_alloc&) {

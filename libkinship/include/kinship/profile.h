@@ -43,6 +43,9 @@ class ProfileSet {
   GenotypeIdx genotype(int locus, int sample) const { return columns_[locus][sample]; }
   const std::vector<GenotypeIdx>& column(int locus) const { return columns_[locus]; }
 
+  // The samples `samples` (indices into this set), in that order, with all loci.
+  ProfileSet Subset(const std::vector<int>& samples) const;
+
   // Builders (used by BuildProfileSet and tests).
   void Reset(int locus_ct) { columns_.assign(locus_ct, {}); sample_ids_.clear(); index_.clear(); }
   int AddSample(const std::string& id);  // all loci untyped

@@ -27,6 +27,7 @@
 #ifndef KINSHIP_SCREEN_H_
 #define KINSHIP_SCREEN_H_
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -145,6 +146,9 @@ struct ScreenOptions {
   double min_log10_lr = -std::numeric_limits<double>::infinity();  // report threshold
   ScreenKernel kernel = ScreenKernel::kAuto;
   int victim_block = 512;  // victims per task (multiple of 64)
+  // When not null, incremented by the number of victims of each finished block (for a
+  // progress display polled by the caller; the library itself prints nothing).
+  std::atomic<std::int64_t>* progress_victims = nullptr;
 };
 
 struct ScreenHit {

@@ -146,11 +146,20 @@ absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, boo
         return absl::InvalidArgumentError(absl::StrCat(rows[i].where, ": family ", fam, ", member ",
                                                        rows[i].id, " is listed twice"));
     }
-    for (const Row& r : rows)
+    auto known = [](const std::string& id) { return id != "0" && !id.empty(); };
+    for (const Row& r : rows) {
+      auto err = [&](const std::string& what) {
+        return absl::FailedPreconditionError(absl::StrCat(r.where, ": family ", fam, ", member ", r.id, ": ", what));
+      };
       for (const std::string* par : {&r.father, &r.mother})
-        if (*par != "0" && !par->empty() && !row_of.count(*par))
-          return absl::FailedPreconditionError(absl::StrCat(r.where, ": family ", fam, ", member ", r.id,
-                                                            ": parent '", *par, "' is not a member of the family"));
+        if (known(*par) && !row_of.count(*par)) return err(absl::StrCat("parent '", *par, "' is not a member of the family"));
+      if (known(r.father) != known(r.mother))
+        return err("one parent given without the other; expected both (add an untyped parent) or none");
+      if (!known(r.father)) continue;
+      if (r.father == r.mother) return err("father and mother are the same person");
+      if (rows[row_of[r.father]].sex == Sex::kFemale) return err(absl::StrCat("father ", r.father, " has sex 2 (female)"));
+      if (rows[row_of[r.mother]].sex == Sex::kMale) return err(absl::StrCat("mother ", r.mother, " has sex 1 (male)"));
+    }
     // Add parents before children; a cycle leaves members unplaced.
     Pedigree ped(fam);
     std::vector<int> placed(rows.size(), -1);
@@ -177,10 +186,19 @@ absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, boo
       }
     }
     if (n_placed < static_cast<int>(rows.size())) {
-      for (size_t i = 0; i < rows.size(); ++i)
-        if (placed[i] < 0)
-          return absl::FailedPreconditionError(absl::StrCat(rows[i].where, ": family ", fam, ", member ",
-                                                            rows[i].id, " is their own ancestor"));
+      // Every unplaced member has an unplaced parent: walking up through unplaced parents
+      // from any of them must revisit a member, and that member is on a cycle.
+      size_t at = 0;
+      while (placed[at] >= 0) ++at;
+      std::vector<char> seen(rows.size(), 0);
+      while (!seen[at]) {
+        seen[at] = 1;
+        const Row& r = rows[at];
+        const size_t fa = row_of[r.father], mo = row_of[r.mother];
+        at = placed[fa] < 0 ? fa : mo;
+      }
+      return absl::FailedPreconditionError(absl::StrCat(rows[at].where, ": family ", fam, ", member ", rows[at].id,
+                                                        " is their own ancestor"));
     }
     absl::Status st = ped.Validate();
     if (!st.ok()) return absl::FailedPreconditionError(absl::StrCat(path, ": ", st.message()));

@@ -22,6 +22,15 @@ int ProfileSet::AddSample(const std::string& id) {
   return s;
 }
 
+ProfileSet ProfileSet::Subset(const std::vector<int>& samples) const {
+  ProfileSet out;
+  out.Reset(locus_ct());
+  for (int s : samples) out.AddSample(sample_ids_[s]);
+  for (int l = 0; l < locus_ct(); ++l)
+    for (size_t i = 0; i < samples.size(); ++i) out.columns_[l][i] = columns_[l][samples[i]];
+  return out;
+}
+
 absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& records,
                                            const ProfileBuildOptions& options,
                                            AlleleFreqTable* table, Diagnostics* diag) {
@@ -35,14 +44,20 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
 
   // Pass 1: canonical loci, imputation of unseen alleles.
   std::vector<int> rec_locus(records.size(), -1);
+  std::unordered_map<std::string, std::pair<std::string, int>> locus_cache;  // written -> (canonical, index)
   for (size_t r = 0; r < records.size(); ++r) {
     const GenotypeRecord& rec = records[r];
-    std::string name = CanonicalLocusName(rec.locus);
+    auto cached = locus_cache.find(rec.locus);
+    if (cached == locus_cache.end()) {
+      std::string canonical = CanonicalLocusName(rec.locus);
+      cached = locus_cache.emplace(rec.locus, std::make_pair(canonical, table->FindLocus(canonical))).first;
+    }
+    const std::string& name = cached->second.first;
     if (name != rec.locus && renamed.insert(rec.locus).second) {
       std::string file = rec.where.substr(0, rec.where.rfind(':'));
       diag->Info(absl::StrCat(file, ": locus '", rec.locus, "' read as '", name, "'"));
     }
-    int li = table->FindLocus(name);
+    int li = cached->second.second;
     if (li < 0) {
       unknown_loci[name].insert(rec.sample_id);
       continue;
@@ -55,9 +70,8 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
     if (rec.allele1.empty()) continue;
     for (const std::string* a : {&rec.allele1, &rec.allele2}) {
       Locus& locus = table->mutable_locus(li);
-      if (locus.FindAllele(*a) >= 0) {
-        auto it = imputed.find({li, *a});
-        if (it != imputed.end()) it->second.insert(rec.sample_id);
+      if (const int idx = locus.FindAllele(*a); idx >= 0) {
+        if (locus.imputed(idx)) imputed[{li, *a}].insert(rec.sample_id);
         continue;
       }
       if (locus.allele_ct() >= kMaxAllelesPerLocus)
@@ -105,12 +119,16 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
   // Pass 2: genotypes into columns, duplicates checked.
   ProfileSet set;
   set.Reset(table->locus_ct());
-  std::map<std::pair<int, int>, size_t> first_record;  // (sample, locus) -> record
-  int identical_dups = 0;
+  std::vector<int> rec_sample(records.size());
+  for (size_t r = 0; r < records.size(); ++r) {
+    int s = set.FindSample(records[r].sample_id);
+    rec_sample[r] = s < 0 ? set.AddSample(records[r].sample_id) : s;
+  }
+  const size_t nl = static_cast<size_t>(table->locus_ct());
+  std::vector<std::int64_t> first_record(static_cast<size_t>(set.sample_ct()) * nl, -1);  // (sample, locus) -> record
   for (size_t r = 0; r < records.size(); ++r) {
     const GenotypeRecord& rec = records[r];
-    int s = set.FindSample(rec.sample_id);
-    if (s < 0) s = set.AddSample(rec.sample_id);
+    const int s = rec_sample[r];
     int li = rec_locus[r];
     if (li < 0) continue;
     GenotypeIdx g = kUntyped;
@@ -118,22 +136,22 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
       const Locus& locus = table->locus(li);
       g = GenotypeIndex(locus.FindAllele(rec.allele1), locus.FindAllele(rec.allele2));
     }
-    auto [it, inserted] = first_record.emplace(std::make_pair(s, li), r);
-    if (!inserted) {
-      const GenotypeRecord& prev = records[it->second];
+    std::int64_t& first = first_record[static_cast<size_t>(s) * nl + li];
+    if (first < 0) {
+      first = static_cast<std::int64_t>(r);
+    } else {
+      const GenotypeRecord& prev = records[first];
       if (set.genotype(li, s) != g)
         return absl::InvalidArgumentError(absl::StrCat(
             rec.where, ": sample ", rec.sample_id, " has a second, different genotype at ",
             table->locus(li).name(), " (first at ", prev.where,
             "); expected one genotype per sample and locus"));
-      ++identical_dups;
       diag->Warn(absl::StrCat(rec.where, ": sample ", rec.sample_id, " locus ", table->locus(li).name(),
                               " repeats the genotype of ", prev.where, "; kept once"));
       continue;
     }
     set.set_genotype(li, s, g);
   }
-  (void)identical_dups;
   return set;
 }
 

@@ -348,6 +348,7 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
         }
       }
       rescored[b] = block_rescored;
+      if (options.progress_victims) *options.progress_victims += n_real;
       for (int i = 0; i < n_real; ++i) std::sort_heap(result.hits[v0 + i].begin(), result.hits[v0 + i].end(), Better);
     }
   });
