@@ -129,7 +129,7 @@ void RequireSameRecords(const std::vector<GenotypeRecord>& a,
     REQUIRE(a[i].locus == b[i].locus);
     REQUIRE(a[i].allele1 == b[i].allele1);
     REQUIRE(a[i].allele2 == b[i].allele2);
-    REQUIRE(LineOf(a[i].where) == LineOf(b[i].where));
+    REQUIRE(a[i].line == b[i].line);
   }
 }
 
@@ -139,7 +139,7 @@ void RequireRecord(const GenotypeRecord& r, const std::string& sample, const std
   CHECK(r.locus == locus);
   CHECK(r.allele1 == a1);
   CHECK(r.allele2 == a2);
-  CHECK(r.where == where);
+  CHECK(r.where() == where);
 }
 
 GenotypeRecord Rec(std::string sample, std::string locus, std::string a1, std::string a2,
@@ -149,7 +149,10 @@ GenotypeRecord Rec(std::string sample, std::string locus, std::string a1, std::s
   r.locus = std::move(locus);
   r.allele1 = std::move(a1);
   r.allele2 = std::move(a2);
-  r.where = std::move(where);
+  // where = "path:line"
+  const size_t colon = where.rfind(':');
+  r.file = std::make_shared<const std::string>(where.substr(0, colon));
+  r.line = std::stoi(where.substr(colon + 1));
   return r;
 }
 

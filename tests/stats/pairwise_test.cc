@@ -807,10 +807,10 @@ TEST_CASE("Compute skips untyped loci and sums per-locus log10 LRs", "[stats][pa
   table.AddLocus(MakeLocus("L3", {{"10", 0.25}, {"11", 0.25}, {"12", 0.25}, {"13", 0.25}}));
   table.AddLocus(MakeLocus("L4", {{"10", 0.4}, {"11", 0.3}, {"12", 0.2}, {"13", 0.1}}));
   const std::vector<GenotypeRecord> records = {
-      {"F", "L1", "10", "11", "t:1"}, {"C", "L1", "12", "10", "t:2"},
-      {"F", "L2", "12", "12", "t:3"}, {"C", "L2", "12", "13", "t:4"},
-      {"F", "L3", "10", "13", "t:5"}, {"C", "L3", "", "", "t:6"},
-      {"C", "L4", "11", "11", "t:7"}};
+      {"F", "L1", "10", "11"}, {"C", "L1", "12", "10"},
+      {"F", "L2", "12", "12"}, {"C", "L2", "12", "13"},
+      {"F", "L3", "10", "13"}, {"C", "L3", "", ""},
+      {"C", "L4", "11", "11"}};
   Diagnostics diag;
   auto set = BuildProfileSet(records, ProfileBuildOptions{}, &table, &diag);
   REQUIRE(set.ok());

@@ -146,7 +146,7 @@ int RunLr(int argc, char** argv) {
   for (const std::string& p : profile_paths) {
     auto r = ReadProfileRecords(p, &diag);
     if (!r.ok()) return fail(r.status());
-    records.insert(records.end(), r->begin(), r->end());
+    records.insert(records.end(), std::make_move_iterator(r->begin()), std::make_move_iterator(r->end()));
   }
   auto profiles = BuildProfileSet(records, build_opts, &*table, &diag);
   if (!profiles.ok()) return fail(profiles.status());

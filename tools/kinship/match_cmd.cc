@@ -7,6 +7,7 @@
 #include <climits>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -198,7 +199,7 @@ int RunMatch(int argc, char** argv) {
       if (!r.ok()) return r.status();
       for (const GenotypeRecord& rec : *r)
         if (set->insert(rec.sample_id).second && ids) ids->push_back(rec.sample_id);
-      records.insert(records.end(), r->begin(), r->end());
+      records.insert(records.end(), std::make_move_iterator(r->begin()), std::make_move_iterator(r->end()));
     }
     return absl::OkStatus();
   };

@@ -17,6 +17,7 @@
 #define KINSHIP_IO_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,10 @@ struct GenotypeRecord {
   std::string locus;    // as written
   std::string allele1;  // as written (trimmed)
   std::string allele2;
-  std::string where;    // "path:line", for messages
+  std::shared_ptr<const std::string> file;  // the file's path, shared by its records
+  int line = 0;
+  // "path:line", for messages.
+  std::string where() const { return (file ? *file : std::string("?")) + ":" + std::to_string(line); }
 };
 
 // Reads profiles in either layout (detected from the header):

@@ -42,10 +42,14 @@
 
 namespace kinship {
 
-// Victim genotype code of an untyped locus in byte columns.
+// Victim genotypes reach the prefilter as one byte per locus. A locus with at most 255
+// genotypes (22 alleles) codes each genotype as itself. A "wide" locus (SE33, FGA, ...:
+// more genotypes than a byte holds) codes its 254 most frequent genotypes (Hardy-Weinberg)
+// as 0..253 and all others as kOtherCode, whose prefilter entry is the largest entry of
+// those genotypes — still an upper bound, so the prefilter stays exact; rescoring uses the
+// true genotype. kUntypedCode marks an untyped locus.
 inline constexpr std::uint8_t kUntypedCode = 255;
-// Loci with at most this many genotypes use byte codes and the SIMD prefilter (22 alleles);
-// larger loci (SE33, Penta E) take the wide path.
+inline constexpr std::uint8_t kOtherCode = 254;
 inline constexpr int kMaxNarrowGenotypes = 255;
 
 class ScoreTables {
@@ -53,9 +57,13 @@ class ScoreTables {
   explicit ScoreTables(const AlleleFreqTable& table);
 
   int locus_ct() const { return static_cast<int>(loci_.size()); }
-  int candidate_ct() const { return static_cast<int>(candidate_rows_.size()); }
+  int candidate_ct() const { return static_cast<int>(candidate_offset_.size()); }
   int genotype_ct(int locus) const { return loci_[locus].genotype_ct; }
-  bool narrow(int locus) const { return loci_[locus].genotype_ct <= kMaxNarrowGenotypes; }
+  bool wide(int locus) const { return loci_[locus].genotype_ct > kMaxNarrowGenotypes; }
+  // The prefilter's byte code of genotype g at a locus.
+  std::uint8_t code(int locus, GenotypeIdx g) const {
+    return g == kUntyped ? kUntypedCode : loci_[locus].code_of[g];
+  }
 
   // Adds a row at `locus`: log10 LR and "inconsistent without mutation" per victim
   // genotype (genotype_ct(locus) entries each). Returns its row index.
@@ -69,7 +77,7 @@ class ScoreTables {
   double scale() const { return scale_; }
 
   // Exact row entry: log10 LR of the candidate's row at a locus for victim genotype g.
-  int row(int candidate, int locus) const { return candidate_rows_[candidate][locus]; }
+  int row(int candidate, int locus) const { return candidate_rows_[static_cast<size_t>(candidate) * loci_.size() + locus]; }
   double exact(int locus, int row, GenotypeIdx g) const {
     const LocusRows& l = loci_[locus];
     return l.exact[static_cast<size_t>(row) * l.genotype_ct + g];
@@ -78,11 +86,9 @@ class ScoreTables {
     const LocusRows& l = loci_[locus];
     return l.inconsistent[static_cast<size_t>(row) * l.genotype_ct + g] != 0;
   }
-  // Prefilter row: 256 bytes (narrow loci; index = victim code, 255 = untyped) or
-  // genotype_ct + 1 bytes (wide loci; index genotype_ct = untyped).
+  // Prefilter row: 256 int8 entries indexed by the victim's byte code.
   const std::int8_t* qrow(int locus, int row) const {
-    const LocusRows& l = loci_[locus];
-    return l.q.data() + static_cast<size_t>(row) * l.qstride;
+    return loci_[locus].q.data() + static_cast<size_t>(row) * 256;
   }
   double offset(int locus) const { return loci_[locus].offset; }
   // Sum of the offsets over the candidate's typed loci.
@@ -95,11 +101,11 @@ class ScoreTables {
     std::vector<double> exact;
     std::vector<std::uint8_t> inconsistent;
     std::vector<std::int8_t> q;
-    int qstride = 0;
+    std::vector<std::uint8_t> code_of;  // genotype -> byte code
     double offset = 0;
   };
   std::vector<LocusRows> loci_;
-  std::vector<std::vector<int>> candidate_rows_;
+  std::vector<int> candidate_rows_;  // candidate_ct x locus_ct
   std::vector<double> candidate_offset_;
   double scale_ = 0;
 };
@@ -125,15 +131,14 @@ class VictimColumns {
   VictimColumns(const ScoreTables& tables, const ProfileSet& victims);
   int victim_ct() const { return victim_ct_; }
   int padded_ct() const { return padded_ct_; }
-  const std::uint8_t* narrow(int locus) const { return narrow_[locus].data(); }
-  const std::uint16_t* wide(int locus) const { return wide_[locus].data(); }
-  GenotypeIdx genotype(int locus, int v) const;
+  // Byte codes of a locus for all victims (see ScoreTables::code).
+  const std::uint8_t* codes(int locus) const { return codes_[locus].data(); }
+  GenotypeIdx genotype(int locus, int v) const { return genotypes_[locus][v]; }
 
  private:
   int victim_ct_ = 0, padded_ct_ = 0;
-  std::vector<bool> is_narrow_;
-  std::vector<std::vector<std::uint8_t>> narrow_;
-  std::vector<std::vector<std::uint16_t>> wide_;
+  std::vector<std::vector<std::uint8_t>> codes_;
+  std::vector<std::vector<GenotypeIdx>> genotypes_;
 };
 
 enum class ScreenKernel { kAuto, kScalar, kAvx512 };

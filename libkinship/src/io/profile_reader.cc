@@ -20,6 +20,7 @@ bool IsMissingAllele(const std::string& a) { return a.empty() || a == "NA" || a 
 
 absl::StatusOr<std::vector<GenotypeRecord>> ReadLongProfiles(
     LineReader& in, const std::vector<std::string>& header) {
+  auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_locus = -1, c_a1 = -1, c_a2 = -1;
   for (int i = 0; i < static_cast<int>(header.size()); ++i) {
     std::string h = Lower(header[i]);
@@ -41,7 +42,8 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadLongProfiles(
     GenotypeRecord r;
     r.sample_id = f[c_sample];
     r.locus = f[c_locus];
-    r.where = in.Where();
+    r.file = file;
+    r.line = in.line_no();
     if (r.sample_id.empty()) return in.Error("empty sample_id");
     if (r.locus.empty()) return in.Error("empty locus");
     bool m1 = IsMissingAllele(f[c_a1]), m2 = IsMissingAllele(f[c_a2]);
@@ -60,6 +62,7 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadLongProfiles(
 
 absl::StatusOr<std::vector<GenotypeRecord>> ReadGeneMapper(
     LineReader& in, const std::vector<std::string>& header, Diagnostics* diag) {
+  auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_marker = -1;
   std::vector<int> c_alleles;
   for (int i = 0; i < static_cast<int>(header.size()); ++i) {
@@ -97,7 +100,8 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadGeneMapper(
     GenotypeRecord r;
     r.sample_id = sample;
     r.locus = marker;
-    r.where = in.Where();
+    r.file = file;
+    r.line = in.line_no();
     if (alleles.size() == 1) {
       r.allele1 = r.allele2 = alleles[0];
     } else if (alleles.size() == 2) {

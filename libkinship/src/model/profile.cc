@@ -54,7 +54,7 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
     }
     const std::string& name = cached->second.first;
     if (name != rec.locus && renamed.insert(rec.locus).second) {
-      std::string file = rec.where.substr(0, rec.where.rfind(':'));
+      std::string file = rec.file ? *rec.file : std::string("?");
       diag->Info(absl::StrCat(file, ": locus '", rec.locus, "' read as '", name, "'"));
     }
     int li = cached->second.second;
@@ -65,7 +65,7 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
     rec_locus[r] = li;
     if (rec.allele1.empty() != rec.allele2.empty())
       return absl::InvalidArgumentError(absl::StrCat(
-          rec.where, ": sample ", rec.sample_id, " locus ", rec.locus,
+          rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus,
           " has one allele; expected two (a homozygote repeats its allele) or none"));
     if (rec.allele1.empty()) continue;
     for (const std::string* a : {&rec.allele1, &rec.allele2}) {
@@ -75,7 +75,7 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
         continue;
       }
       if (locus.allele_ct() >= kMaxAllelesPerLocus)
-        return absl::OutOfRangeError(absl::StrCat(rec.where, ": locus ", name, " would have more than ",
+        return absl::OutOfRangeError(absl::StrCat(rec.where(), ": locus ", name, " would have more than ",
                                                   kMaxAllelesPerLocus, " alleles"));
       double f = locus.sample_size() ? 5.0 / (2.0 * *locus.sample_size()) : options.min_freq;
       locus.AddAllele(*a, f, /*imputed=*/true);
@@ -143,11 +143,11 @@ absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& re
       const GenotypeRecord& prev = records[first];
       if (set.genotype(li, s) != g)
         return absl::InvalidArgumentError(absl::StrCat(
-            rec.where, ": sample ", rec.sample_id, " has a second, different genotype at ",
-            table->locus(li).name(), " (first at ", prev.where,
+            rec.where(), ": sample ", rec.sample_id, " has a second, different genotype at ",
+            table->locus(li).name(), " (first at ", prev.where(),
             "); expected one genotype per sample and locus"));
-      diag->Warn(absl::StrCat(rec.where, ": sample ", rec.sample_id, " locus ", table->locus(li).name(),
-                              " repeats the genotype of ", prev.where, "; kept once"));
+      diag->Warn(absl::StrCat(rec.where(), ": sample ", rec.sample_id, " locus ", table->locus(li).name(),
+                              " repeats the genotype of ", prev.where(), "; kept once"));
       continue;
     }
     set.set_genotype(li, s, g);

@@ -16,7 +16,25 @@ namespace kinship {
 
 ScoreTables::ScoreTables(const AlleleFreqTable& table) {
   loci_.resize(table.locus_ct());
-  for (int l = 0; l < table.locus_ct(); ++l) loci_[l].genotype_ct = table.locus(l).genotype_ct();
+  for (int l = 0; l < table.locus_ct(); ++l) {
+    const Locus& locus = table.locus(l);
+    LocusRows& rows = loci_[l];
+    rows.genotype_ct = locus.genotype_ct();
+    rows.code_of.assign(rows.genotype_ct, kOtherCode);
+    if (rows.genotype_ct <= kMaxNarrowGenotypes) {
+      for (int g = 0; g < rows.genotype_ct; ++g) rows.code_of[g] = static_cast<std::uint8_t>(g);
+      continue;
+    }
+    // Wide locus: the 254 most frequent genotypes (ties to the lower index) get codes.
+    std::vector<std::pair<double, int>> by_freq;
+    for (int g = 0; g < rows.genotype_ct; ++g) {
+      AllelePair ab = GenotypeAlleles(static_cast<GenotypeIdx>(g));
+      const double f = (ab.a == ab.b ? 1 : 2) * locus.freq(ab.a) * locus.freq(ab.b);
+      by_freq.push_back({-f, g});
+    }
+    std::sort(by_freq.begin(), by_freq.end());
+    for (int k = 0; k < kOtherCode; ++k) rows.code_of[by_freq[k].second] = static_cast<std::uint8_t>(k);
+  }
 }
 
 int ScoreTables::AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent) {
@@ -29,7 +47,8 @@ int ScoreTables::AddRow(int locus, const std::vector<double>& log10_lr, const st
 
 int ScoreTables::AddCandidate(const std::vector<int>& row_per_locus) {
   assert(static_cast<int>(row_per_locus.size()) == locus_ct());
-  candidate_rows_.push_back(row_per_locus);
+  candidate_rows_.insert(candidate_rows_.end(), row_per_locus.begin(), row_per_locus.end());
+  candidate_offset_.push_back(0);  // set by Finalize
   return candidate_ct() - 1;
 }
 
@@ -47,24 +66,28 @@ void ScoreTables::Finalize(double scale) {
     for (double x : l.exact)
       if (std::isfinite(x)) hi = std::max(hi, x);
     l.offset = hi - 126.5 / scale;
-    const bool narrow = l.genotype_ct <= kMaxNarrowGenotypes;
-    l.qstride = narrow ? 256 : l.genotype_ct + 1;
-    l.q.assign(static_cast<size_t>(l.rows) * l.qstride, -128);
+    l.q.assign(static_cast<size_t>(l.rows) * 256, -128);
     auto quantize = [&](double x) -> std::int8_t {
       if (!std::isfinite(x)) return -128;  // -inf: an exclusion
       const double v = std::ceil((x - l.offset) * scale);
       return static_cast<std::int8_t>(std::clamp(v, -128.0, 127.0));
     };
     for (int r = 0; r < l.rows; ++r) {
-      std::int8_t* q = l.q.data() + static_cast<size_t>(r) * l.qstride;
-      for (int g = 0; g < l.genotype_ct; ++g) q[g] = quantize(l.exact[static_cast<size_t>(r) * l.genotype_ct + g]);
-      q[narrow ? kUntypedCode : l.genotype_ct] = quantize(0.0);  // untyped victim locus: LR 1
+      std::int8_t* q = l.q.data() + static_cast<size_t>(r) * 256;
+      for (int g = 0; g < l.genotype_ct; ++g) {
+        // A code shared by several genotypes (kOtherCode) takes their largest entry.
+        const std::int8_t v = quantize(l.exact[static_cast<size_t>(r) * l.genotype_ct + g]);
+        const std::uint8_t c = l.code_of[g];
+        q[c] = c == kOtherCode && l.genotype_ct > kMaxNarrowGenotypes ? std::max(q[c], v) : v;
+      }
+      q[kUntypedCode] = quantize(0.0);  // untyped victim locus: LR 1
     }
   }
-  candidate_offset_.assign(candidate_ct(), 0.0);
-  for (int c = 0; c < candidate_ct(); ++c)
+  for (int c = 0; c < candidate_ct(); ++c) {
+    candidate_offset_[c] = 0;
     for (int l = 0; l < locus_ct(); ++l)
-      if (candidate_rows_[c][l] >= 0) candidate_offset_[c] += loci_[l].offset;
+      if (row(c, l) >= 0) candidate_offset_[c] += loci_[l].offset;
+  }
 }
 
 void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables) {
@@ -139,30 +162,17 @@ VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victim
   victim_ct_ = victims.sample_ct();
   padded_ct_ = (victim_ct_ + 63) / 64 * 64;
   const int nl = tables.locus_ct();
-  is_narrow_.resize(nl);
-  narrow_.resize(nl);
-  wide_.resize(nl);
+  codes_.resize(nl);
+  genotypes_.resize(nl);
   for (int l = 0; l < nl; ++l) {
-    is_narrow_[l] = tables.narrow(l);
-    if (is_narrow_[l]) {
-      narrow_[l].assign(padded_ct_, kUntypedCode);
-      for (int v = 0; v < victim_ct_; ++v) {
-        GenotypeIdx g = victims.genotype(l, v);
-        if (g != kUntyped) narrow_[l][v] = static_cast<std::uint8_t>(g);
-      }
-    } else {
-      wide_[l].assign(padded_ct_, kUntyped);
-      for (int v = 0; v < victim_ct_; ++v) wide_[l][v] = victims.genotype(l, v);
+    codes_[l].assign(padded_ct_, kUntypedCode);
+    genotypes_[l].assign(padded_ct_, kUntyped);
+    for (int v = 0; v < victim_ct_; ++v) {
+      const GenotypeIdx g = victims.genotype(l, v);
+      genotypes_[l][v] = g;
+      codes_[l][v] = tables.code(l, g);
     }
   }
-}
-
-GenotypeIdx VictimColumns::genotype(int locus, int v) const {
-  if (is_narrow_[locus]) {
-    std::uint8_t c = narrow_[locus][v];
-    return c == kUntypedCode ? kUntyped : c;
-  }
-  return wide_[locus][v];
 }
 
 namespace internal {
@@ -233,14 +243,7 @@ int PrefilterSum(const ScoreTables& tables, const VictimColumns& victims, int ca
   int sum = 0;
   for (int l = 0; l < tables.locus_ct(); ++l) {
     const int row = tables.row(candidate, l);
-    if (row < 0) continue;
-    const std::int8_t* q = tables.qrow(l, row);
-    if (tables.narrow(l)) {
-      sum += q[victims.narrow(l)[victim]];
-    } else {
-      const GenotypeIdx g = victims.wide(l)[victim];
-      sum += q[g == kUntyped ? tables.genotype_ct(l) : g];
-    }
+    if (row >= 0) sum += tables.qrow(l, row)[victims.codes(l)[victim]];
   }
   return sum;
 }
@@ -279,8 +282,6 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
   tbb::parallel_for(tbb::blocked_range<int>(0, n_blocks, 1), [&](const tbb::blocked_range<int>& range) {
     std::vector<const std::int8_t*> rows(nl);
     std::vector<const std::uint8_t*> codes(nl);
-    std::vector<int> wide_loci;
-    std::vector<std::int16_t> init(block);
     std::vector<std::int16_t> threshold(block);  // floor(T_v s), T_v the victim's threshold
     std::vector<std::uint64_t> masks(block / 64);
     std::vector<double> floor_lr(block);
@@ -295,35 +296,18 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
       }
       std::int64_t block_rescored = 0;
       for (int c = 0; c < nc; ++c) {
-        int n_narrow = 0;
-        wide_loci.clear();
+        int n_loci = 0;
         for (int l = 0; l < nl; ++l) {
           const int row = tables.row(c, l);
           if (row < 0) continue;
-          if (tables.narrow(l)) {
-            rows[n_narrow] = tables.qrow(l, row);
-            codes[n_narrow] = victims.narrow(l) + v0;
-            ++n_narrow;
-          } else {
-            wide_loci.push_back(l);
-          }
-        }
-        // Wide loci (more genotypes than a byte codes) are summed here first.
-        if (!wide_loci.empty()) {
-          std::fill(init.begin(), init.begin() + n, 0);
-          for (int l : wide_loci) {
-            const std::int8_t* q = tables.qrow(l, tables.row(c, l));
-            const std::uint16_t* g = victims.wide(l) + v0;
-            const int untyped = tables.genotype_ct(l);
-            for (int i = 0; i < n; ++i)
-              init[i] = static_cast<std::int16_t>(init[i] + q[g[i] == kUntyped ? untyped : g[i]]);
-          }
+          rows[n_loci] = tables.qrow(l, row);
+          codes[n_loci] = victims.codes(l) + v0;
+          ++n_loci;
         }
         // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Finalize).
         const auto oc = static_cast<std::int16_t>(
             std::clamp(std::ceil(tables.candidate_offset(c) * scale + 1e-6), -30000.0, 30000.0));
-        kernel(rows.data(), codes.data(), n_narrow, n, wide_loci.empty() ? nullptr : init.data(), oc,
-               threshold.data(), masks.data(), nullptr);
+        kernel(rows.data(), codes.data(), n_loci, n, nullptr, oc, threshold.data(), masks.data(), nullptr);
         for (int w = 0; w < n / 64; ++w) {
           for (std::uint64_t m = masks[w]; m; m &= m - 1) {
             const int i = w * 64 + __builtin_ctzll(m);
