@@ -112,6 +112,54 @@ expect_rc 1 "father of sex 2" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tm
 expect_grep "$tmp/stderr" "family FAM, member MP: father FA has sex 2" "father sex message"
 expect_rc 2 "pairs and pedigrees together" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds.csv" --cases "$tmp/cases.csv" --pairs "$tmp/pairs.csv"
 
+# kinship simulate: deterministic files; kinship match on them.
+nist="$data/allele_freqs/NIST1036_All.csv"
+expect_rc 0 "simulate" "$bin" simulate --freqs "$nist" --families 120 --seed 7 --victims-unrelated 40 --dropout 0.1 --out-dir "$tmp/sim"
+expect_rc 0 "simulate again" "$bin" simulate --freqs "$nist" --families 120 --seed 7 --victims-unrelated 40 --dropout 0.1 --out-dir "$tmp/sim2"
+for f in pedigrees.csv references.csv victims.csv truth.csv; do
+  cmp -s "$tmp/sim/$f" "$tmp/sim2/$f" && ok || bad "simulate not reproducible: $f"
+done
+[ "$(grep -c . "$tmp/sim/truth.csv")" -eq 161 ] && ok || bad "truth rows"
+expect_rc 2 "simulate unknown shape" "$bin" simulate --freqs "$nist" --families 3 --shapes parents,cousins --out-dir "$tmp/x"
+match=("$bin" match --freqs "$nist" --victims "$tmp/sim/victims.csv" --pedigrees "$tmp/sim/pedigrees.csv" --profiles "$tmp/sim/references.csv" -q)
+expect_rc 0 "match" "${match[@]}" --threads 1 --out "$tmp/r1.tsv" --json "$tmp/r1.json"
+expect_rc 0 "match 2 threads" "${match[@]}" --threads 2 --out "$tmp/r2.tsv"
+expect_rc 0 "match scalar" "${match[@]}" --threads 2 --kernel scalar --out "$tmp/r3.tsv"
+for r in r2 r3; do
+  # Same bytes but for the command line and the time taken.
+  diff <(grep -v -e '^##time_seconds' -e '^##command' "$tmp/r1.tsv") <(grep -v -e '^##time_seconds' -e '^##command' "$tmp/$r.tsv") >/dev/null && ok || bad "report $r differs from 1 thread"
+done
+expect_grep "$tmp/r1.tsv" "^##input.victims=.*sha256=[0-9a-f]\{64\}$" "input checksum line"
+expect_grep "$tmp/r1.tsv" "^##count.pairs_screened=19200$" "pairs screened count"
+expect_grep "$tmp/r1.tsv" "^victim	rank	candidate	family	missing_id	hypothesis	log10_lr	posterior	loci_compared	loci_inconsistent$" "report header"
+expect_grep "$tmp/r1.json" '"per_locus_log10_lr": {"CSF1PO": ' "json per-locus values"
+# The true missing person is ranked first for at least 90% of the families of each shape.
+awk -F'\t' 'NR==FNR { if (FNR > 1) { split($0, t, ","); fam[t[1]] = t[2]; shape[t[1]] = t[4] } next }
+  /^#/ || $1 == "victim" { next }
+  $2 == 1 { top[$1] = $4 }
+  END { for (v in fam) if (fam[v] != "") { n[shape[v]]++; if (top[v] == fam[v]) k[shape[v]]++ }
+        bad = 0; for (s in n) { printf "  %s: %d/%d ranked first\n", s, k[s], n[s]; if (k[s] < 0.9 * n[s]) bad = 1 }
+        exit bad }' "$tmp/sim/truth.csv" "$tmp/r1.tsv" > "$tmp/rank.txt" && ok || { bad "true missing person not ranked first often enough"; cat "$tmp/rank.txt"; }
+# Every reported log10 LR equals kinship lr --pedigrees for that case (to 1e-12).
+awk -F'\t' '!/^#/ && $1 != "victim" && $2 <= 2 { print $4 "," $5 "," $1 }' "$tmp/r1.tsv" | head -40 > "$tmp/cases_body.csv"
+{ echo "family,missing_id,sample_id"; cat "$tmp/cases_body.csv"; } > "$tmp/mcases.csv"
+expect_rc 0 "lr for reported cases" "$bin" lr --freqs "$nist" --profiles "$tmp/sim/references.csv" --profiles "$tmp/sim/victims.csv" --pedigrees "$tmp/sim/pedigrees.csv" --cases "$tmp/mcases.csv" --out "$tmp/mlr.csv" -q
+awk -F'\t' '!/^#/ && $1 != "victim" && $2 <= 2 { print $4 "," $5 "," $1 "\t" $7 }' "$tmp/r1.tsv" | head -40 > "$tmp/want.txt"
+awk -F, 'NR > 1 { print $1 "," $2 "," $3 "\t" $4 }' "$tmp/mlr.csv" > "$tmp/got.txt"
+paste "$tmp/want.txt" "$tmp/got.txt" | awk -F'\t' '{ if ($1 != $3) { bad = 1 } d = $2 - $4; if (d < 0) d = -d; if (d > 1e-12) bad = 1 } END { exit bad || NR == 0 }' && ok || bad "match and lr disagree"
+# Pairwise screening, and the by-candidate view.
+expect_rc 0 "match pairwise" "$bin" match --freqs "$nist" --victims "$tmp/sim/victims.csv" --references "$tmp/sim/references.csv" --relationship parent-child --relationship full-siblings --by candidate --top 2 --min-log10-lr 2 --out "$tmp/rp.tsv" -q
+expect_grep "$tmp/rp.tsv" "^candidate	family	missing_id	hypothesis	rank	victim	" "by-candidate header"
+expect_grep "$tmp/rp.tsv" "	full-siblings	1	V" "full-siblings rows"
+# Errors: no partial report, exit 1 or 2.
+expect_rc 2 "match without candidates" "$bin" match --freqs "$nist" --victims "$tmp/sim/victims.csv"
+expect_rc 2 "references without relationship" "$bin" match --freqs "$nist" --victims "$tmp/sim/victims.csv" --references "$tmp/sim/references.csv"
+printf 'sample_id,locus,allele1,allele2\nV1,TH01,6\n' > "$tmp/badvic.csv"
+expect_rc 1 "match bad victims" "$bin" match --freqs "$nist" --victims "$tmp/badvic.csv" --references "$tmp/sim/references.csv" --relationship parent-child --out "$tmp/never.tsv"
+[ ! -e "$tmp/never.tsv" ] && ok || bad "partial report left behind"
+expect_rc 1 "victim is also a reference" "$bin" match --freqs "$nist" --victims "$tmp/sim/references.csv" --references "$tmp/sim/references.csv" --relationship parent-child
+expect_grep "$tmp/stderr" "both a victim and a reference" "victim/reference clash message"
+
 # The demo data.
 expect_rc 0 "demo" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$data/examples/profiles.csv" --pairs "$data/examples/pairs.csv" --out "$tmp/demo.csv"
 [ "$(wc -l < "$tmp/demo.csv")" -eq 7 ] && ok || bad "demo rows"
