@@ -285,15 +285,101 @@ Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target
 // One elimination with founder alleles tied by `rep` (rep[v] = representative variable)
 // and founder weights `founder_weight[v]` (applied to representatives of untyped founder
 // alleles and, theta = 0, to typed founder alleles).
+// An untyped founder f (not the target) with k children, whose alleles a, b are drawn
+// independently from p and appear in no other factor, is summed out in closed form. Child
+// j receives x_j with probability (M_j[a][x_j] + M_j[b][x_j]) / 2, so, expanding the product
+// over the children by which of f's alleles each received,
+//   Φ(x_1..x_k) = Σ_{a,b} p_a p_b Π_j (M_j[a][x_j] + M_j[b][x_j]) / 2
+//              = 2^-k Σ_{S ⊆ children} G_S(x_S) G_{S^c}(x_{S^c}),  G_S(x_S) = Σ_a p_a Π_{j∈S} M_j[a][x_j],
+// which costs about 2^k n Π_j |x_j| instead of the n^2 Π_j |x_j| of summing a and b as
+// variables (n alleles). Used for k <= 4 (2^k <= 16 < n in practice).
+void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
+                         const std::vector<const MutationMatrix*>& matrices, const Problem& p,
+                         const std::vector<double>& freqs) {
+  const int k = static_cast<int>(child_vars.size());
+  const int n = static_cast<int>(freqs.size());
+  std::vector<int> dims(k);
+  for (int j = 0; j < k; ++j) dims[j] = static_cast<int>(p.domain[child_vars[j]].size());
+  // G_S as tables over S's children (mixed radix, lowest child index fastest).
+  std::vector<std::vector<double>> G(1 << k);
+  std::vector<double> prod;
+  for (int S = 0; S < (1 << k); ++S) {
+    std::vector<int> members;
+    size_t size = 1;
+    for (int j = 0; j < k; ++j)
+      if (S >> j & 1) members.push_back(j), size *= dims[j];
+    G[S].assign(size, 0.0);
+    std::vector<int> pos(members.size(), 0);
+    for (size_t idx = 0; idx < size; ++idx) {
+      double sum = 0;
+      for (int a = 0; a < n; ++a) {
+        double term = freqs[a];
+        for (size_t m = 0; m < members.size() && term != 0; ++m) {
+          const int j = members[m];
+          const int x = p.domain[child_vars[j]][pos[m]];
+          term *= matrices[j] ? (*matrices[j])(a, x) : (a == x ? 1.0 : 0.0);
+        }
+        sum += term;
+      }
+      G[S][idx] = sum;
+      for (size_t m = 0; m < members.size(); ++m) {
+        if (++pos[m] < dims[members[m]]) break;
+        pos[m] = 0;
+      }
+    }
+  }
+  const double scale = std::ldexp(1.0, -k);
+  const int full = (1 << k) - 1;
+  e->Add(child_vars, [&](const std::vector<int>& x) {
+    double total = 0;
+    for (int S = 0; S <= full; ++S) {
+      size_t i1 = 0, m1 = 1, i2 = 0, m2 = 1;
+      for (int j = 0; j < k; ++j) {
+        if (S >> j & 1) i1 += x[j] * m1, m1 *= dims[j];
+        else i2 += x[j] * m2, m2 *= dims[j];
+      }
+      total += G[S][i1] * G[full ^ S][i2];
+    }
+    return scale * total;
+  });
+}
+
 absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                             const Problem& p, const PedigreeLocusModel& model,
                                             const std::vector<int>& rep,
-                                            const std::vector<std::vector<double>>& unary,
-                                            int target_local, const EngineLimits& limits) {
+                                            const std::vector<std::vector<double>>& unary_in,
+                                            int target_local, const EngineLimits& limits,
+                                            bool collapse_founders = false) {
   const int nv = static_cast<int>(p.domain.size());
+  const int np = static_cast<int>(p.persons.size());
   std::vector<int> dom(nv);
   for (int v = 0; v < nv; ++v) dom[v] = static_cast<int>(p.domain[v].size());
   Eliminator e(dom, limits);
+  // Untyped founders summed out in closed form (theta = 0 only: their alleles are then
+  // independent draws from p and appear only in their transmissions).
+  std::vector<char> collapsed(np, 0);
+  std::vector<std::vector<double>> unary = unary_in;
+  if (collapse_founders) {
+    for (int k = 0; k < np; ++k) {
+      const int i = p.persons[k];
+      if (ped.person(i).father >= 0 || g[i] != kUntyped || k == target_local) continue;
+      std::vector<int> child_vars;
+      std::vector<const MutationMatrix*> matrices;
+      for (int c = 0; c < np; ++c) {
+        const Person& pc = ped.person(p.persons[c]);
+        for (int side = 0; side < 2; ++side) {
+          if ((side == 0 ? pc.father : pc.mother) != i) continue;
+          child_vars.push_back(2 * c + side);
+          matrices.push_back(!model.mutation() ? nullptr : side == 0 ? &model.male : &model.female);
+        }
+      }
+      if (child_vars.empty() || child_vars.size() > 4) continue;
+      collapsed[k] = 1;
+      unary[2 * k].clear();
+      unary[2 * k + 1].clear();
+      AddCollapsedFounder(&e, child_vars, matrices, p, model.freqs);
+    }
+  }
   for (int v = 0; v < nv; ++v)
     if (!unary[v].empty()) {
       const auto& w = unary[v];
@@ -311,6 +397,7 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
     if (per.father < 0) continue;
     for (int side = 0; side < 2; ++side) {
       const int par = p.local[side == 0 ? per.father : per.mother];
+      if (collapsed[par]) continue;  // in the parent's closed-form factor
       const int a = rep[2 * par], b = rep[2 * par + 1], c = side == 0 ? pv : mv;
       const MutationMatrix* m =
           !model.mutation() ? nullptr : side == 0 ? &model.male : &model.female;
@@ -431,7 +518,7 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
   if (th == 0) {
     for (int k = 0; k < static_cast<int>(p.persons.size()); ++k)
       if (ped.person(p.persons[k]).father < 0) unary[2 * k] = unary[2 * k + 1] = model.freqs;
-    return RunOnce(ped, g, p, model, rep, unary, target_local, limits);
+    return RunOnce(ped, g, p, model, rep, unary, target_local, limits, /*collapse_founders=*/true);
   }
   if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
   if (!model.mutation()) {
