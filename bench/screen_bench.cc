@@ -111,4 +111,43 @@ void BM_Screen_FamilyTables(benchmark::State& state) {
 }
 BENCHMARK(BM_Screen_FamilyTables)->Args({0, 1})->Args({1, 1})->Args({1, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Wide loci: 24 loci of 40 alleles (820 genotypes each, SE33-like), all through the
+// byte-code kernel with the shared bucket code (docs/model.md).
+void BM_Screen_WideLoci(benchmark::State& state) {
+  static const AlleleFreqTable* wide = [] {
+    auto* table = new AlleleFreqTable;
+    std::mt19937_64 rng(9);
+    for (int l = 0; l < kLoci; ++l) {
+      Locus locus("W" + std::to_string(l));
+      std::vector<double> w(40);
+      double s = 0;
+      for (double& x : w) s += (x = 0.1 + std::uniform_real_distribution<double>(0, 1)(rng));
+      for (int a = 0; a < 40; ++a) locus.AddAllele(std::to_string(5 + a), w[a] / s);
+      table->AddLocus(locus);
+    }
+    return table;
+  }();
+  auto random = [&](int n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    ProfileSet p;
+    p.Reset(kLoci);
+    for (int s = 0; s < n; ++s) p.AddSample(std::to_string(s));
+    for (int l = 0; l < kLoci; ++l) {
+      std::discrete_distribution<int> draw(wide->locus(l).freqs().begin(), wide->locus(l).freqs().end());
+      for (int s = 0; s < n; ++s) p.set_genotype(l, s, GenotypeIndex(draw(rng), draw(rng)));
+    }
+    return p;
+  };
+  static const ScoreTables* tables = [&] {
+    auto* t = new ScoreTables(*wide);
+    auto calc = PairwiseCalculator::Create(*wide, *ParseRelationship("parent-child"), {});
+    AddPairwiseCandidates(*calc, random(2000, 2), t);
+    t->Finalize();
+    return t;
+  }();
+  static const VictimColumns* victims = new VictimColumns(*tables, random(50000, 3));
+  Run(state, *tables, *victims);
+}
+BENCHMARK(BM_Screen_WideLoci)->Args({0, 1})->Args({1, 1})->Args({1, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+
 }  // namespace

@@ -144,9 +144,8 @@ int RunLr(int argc, char** argv) {
   }
   std::vector<GenotypeRecord> records;
   for (const std::string& p : profile_paths) {
-    auto r = ReadProfileRecords(p, &diag);
-    if (!r.ok()) return fail(r.status());
-    records.insert(records.end(), std::make_move_iterator(r->begin()), std::make_move_iterator(r->end()));
+    auto st = ReadProfileRecords(p, &diag, &records);
+    if (!st.ok()) return fail(st);
   }
   auto profiles = BuildProfileSet(records, build_opts, &*table, &diag);
   if (!profiles.ok()) return fail(profiles.status());

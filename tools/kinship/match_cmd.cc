@@ -195,11 +195,15 @@ int RunMatch(int argc, char** argv) {
   auto read = [&](const std::vector<std::string>& paths, std::vector<std::string>* ids,
                   std::set<std::string>* set) -> absl::Status {
     for (const std::string& p : paths) {
-      auto r = ReadProfileRecords(p, &diag);
-      if (!r.ok()) return r.status();
-      for (const GenotypeRecord& rec : *r)
-        if (set->insert(rec.sample_id).second && ids) ids->push_back(rec.sample_id);
-      records.insert(records.end(), std::make_move_iterator(r->begin()), std::make_move_iterator(r->end()));
+      const size_t first = records.size();
+      if (auto st = ReadProfileRecords(p, &diag, &records); !st.ok()) return st;
+      const std::string* last = nullptr;  // rows come grouped by sample: look up on change
+      for (size_t r = first; r < records.size(); ++r) {
+        const std::string& id = records[r].sample_id;
+        if (last && *last == id) continue;
+        last = &id;
+        if (set->insert(id).second && ids) ids->push_back(id);
+      }
     }
     return absl::OkStatus();
   };

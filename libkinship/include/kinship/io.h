@@ -72,6 +72,10 @@ struct GenotypeRecord {
 //    single-source profiles). Amelogenin and Y markers are skipped with a note.
 absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(
     const std::string& path, Diagnostics* diag);
+// The same, appending to `out` (no intermediate copy for large batches). On error `out`
+// may hold part of the file's records.
+absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag,
+                                std::vector<GenotypeRecord>* out);
 
 // Per-locus mutation rates: CSV with a `locus` column and either a `rate` column
 // (both sexes) or `rate_male` and `rate_female` columns (`paternal_rate` and

@@ -1,4 +1,5 @@
 // Readers for profile files: long CSV and GeneMapper ID-X genotype tables.
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -18,8 +19,9 @@ namespace {
 
 bool IsMissingAllele(const std::string& a) { return a.empty() || a == "NA" || a == "na"; }
 
-absl::StatusOr<std::vector<GenotypeRecord>> ReadLongProfiles(
-    LineReader& in, const std::vector<std::string>& header) {
+absl::Status ReadLongProfiles(LineReader& in, const std::vector<std::string>& header,
+                              std::vector<GenotypeRecord>* out_records) {
+  std::vector<GenotypeRecord>& out = *out_records;
   auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_locus = -1, c_a1 = -1, c_a2 = -1;
   for (int i = 0; i < static_cast<int>(header.size()); ++i) {
@@ -31,7 +33,6 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadLongProfiles(
   }
   if (c_sample < 0 || c_locus < 0 || c_a1 < 0 || c_a2 < 0)
     return in.Error("header must name columns sample_id,locus,allele1,allele2");
-  std::vector<GenotypeRecord> out;
   std::string line;
   std::vector<std::string> f;
   while (in.Next(&line)) {
@@ -57,11 +58,12 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadLongProfiles(
     out.push_back(std::move(r));
   }
   if (in.read_error()) return in.FileError("read error");
-  return out;
+  return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<GenotypeRecord>> ReadGeneMapper(
-    LineReader& in, const std::vector<std::string>& header, Diagnostics* diag) {
+absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& header, Diagnostics* diag,
+                            std::vector<GenotypeRecord>* out_records) {
+  std::vector<GenotypeRecord>& out = *out_records;
   auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_marker = -1;
   std::vector<int> c_alleles;
@@ -73,7 +75,6 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadGeneMapper(
   }
   if (c_sample < 0 || c_marker < 0 || c_alleles.size() < 2)
     return in.Error("GeneMapper header must name columns Sample Name, Marker, Allele 1, Allele 2");
-  std::vector<GenotypeRecord> out;
   std::map<std::string, int> skipped;  // marker -> rows
   std::string line;
   std::vector<std::string> f;
@@ -113,30 +114,40 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadGeneMapper(
   if (in.read_error()) return in.FileError("read error");
   for (const auto& [marker, n] : skipped)
     diag->Info(absl::StrCat(in.path(), ": marker ", marker, " skipped (sex/Y marker, ", n, " rows)"));
-  return out;
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(const std::string& path,
-                                                              Diagnostics* diag) {
+absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out) {
   LineReader in;
   KINSHIP_RETURN_IF_ERROR(in.Open(path));
   std::string line;
   if (!in.Next(&line))
     return in.FileError("empty file; expected a header sample_id,locus,allele1,allele2 or a GeneMapper table");
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  if (!ec) out->reserve(out->size() + bytes / 24);  // rows are rarely shorter than 24 bytes
+  const size_t before = out->size();
   std::vector<std::string> header;
-  absl::StatusOr<std::vector<GenotypeRecord>> records;
   if (line.find('\t') != std::string::npos && Lower(line).find("sample name") != std::string::npos) {
     if (!SplitFields(line, '\t', &header)) return in.Error("unterminated quote");
-    records = ReadGeneMapper(in, header, diag);
+    KINSHIP_RETURN_IF_ERROR(ReadGeneMapper(in, header, diag, out));
   } else {
     if (!SplitFields(line, ',', &header)) return in.Error("unterminated quote");
-    records = ReadLongProfiles(in, header);
+    KINSHIP_RETURN_IF_ERROR(ReadLongProfiles(in, header, out));
   }
-  if (records.ok() && records->empty())
+  if (out->size() == before)
     return in.FileError("no genotypes; expected at least one data row after the header");
-  return records;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(const std::string& path,
+                                                              Diagnostics* diag) {
+  std::vector<GenotypeRecord> out;
+  KINSHIP_RETURN_IF_ERROR(ReadProfileRecords(path, diag, &out));
+  out.shrink_to_fit();
+  return out;
 }
 
 absl::StatusOr<std::map<std::string, LocusRates>> ReadMutationRates(const std::string& path,
