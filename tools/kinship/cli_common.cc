@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -139,6 +140,66 @@ std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vect
     }
   }
   return out;
+}
+
+void AddModelOptions(boost::program_options::options_description* desc, ModelOptions* o) {
+  namespace po = boost::program_options;
+  desc->add_options()
+      ("freqs", po::value(&o->freqs_path)->required(), "allele frequency table (long locus,allele,frequency or wide)")
+      ("sample-sizes", po::value(&o->sample_sizes_path), "per-locus sample sizes (locus,n_individuals or file,locus,n_individuals,...) for the 5/(2N) minimum frequency")
+      ("theta", po::value(&o->theta)->default_value(0), "subpopulation correction theta (Balding-Nichols), 0 = Hardy-Weinberg")
+      ("mutation-model", po::value(&o->model_name)->default_value("none"), "none|equal|proportional|stepwise|extended-stepwise")
+      ("mutation-rate", po::value(&o->rate)->default_value(0), "mutation rate; both sexes unless --mutation-rate-female is given, then males")
+      ("mutation-rate-female", po::value(&o->rate_female), "female mutation rate")
+      ("mutation-rate2", po::value(&o->rate2)->default_value(0), "stepwise: rate of mutations to another microvariant class (e.g. 9 -> 9.3)")
+      ("mutation-range", po::value(&o->range)->default_value(0.5), "stepwise: relative probability of n+1 versus n repeat steps")
+      ("mutation-rates", po::value(&o->rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
+      ("min-freq", po::value(&o->build.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
+      ("rescale-imputed", po::bool_switch(&o->build.rescale_after_imputation), "rescale a locus to sum to 1 after imputing an allele");
+}
+
+absl::Status LoadModel(const ModelOptions& o, const boost::program_options::variables_map& vm,
+                       AlleleFreqTable* table, MutationSpec* mutation, MutationModel* model, Diagnostics* diag) {
+  auto m = ParseMutationModel(o.model_name);
+  if (!m.ok()) return m.status();
+  *model = *m;
+  mutation->male = {*m, o.rate, o.rate2, o.range};
+  mutation->female = {*m, o.rate_female >= 0 ? o.rate_female : o.rate, o.rate2, o.range};
+  if (*m == MutationModel::kNone &&
+      (!vm["mutation-rate"].defaulted() || vm.count("mutation-rate-female") || vm.count("mutation-rates")))
+    return absl::InvalidArgumentError("mutation rates given but --mutation-model is none; name a model");
+  auto t = ReadAlleleFreqs(o.freqs_path, diag);
+  if (!t.ok()) return t.status();
+  *table = std::move(*t);
+  if (!o.sample_sizes_path.empty()) {
+    auto st = ReadSampleSizes(o.sample_sizes_path, std::filesystem::path(o.freqs_path).filename().string(), table,
+                              diag);
+    if (!st.ok()) return st;
+  }
+  if (!o.rates_path.empty()) {
+    auto rates = ReadMutationRates(o.rates_path, diag);
+    if (!rates.ok()) return rates.status();
+    for (const auto& [locus, r] : *rates)
+      if (table->FindLocus(locus) < 0)
+        diag->Info(absl::StrCat(o.rates_path, ": rate for locus ", locus, " ignored (not in the frequency table)"));
+    mutation->per_locus_rates = *rates;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                   const PedigreeLocusModel& plain, bool mutation, const std::string& locus,
+                                   Diagnostics* diag) {
+  auto lik = PedigreeLikelihood(ped, g, plain);
+  if (!lik.ok()) return lik.status();
+  if (*lik > 0) return absl::OkStatus();
+  std::vector<std::string> who = MendelianConflicts(ped, g);
+  std::string msg = absl::StrCat("family ", ped.family(), ", locus ", locus,
+                                 ": the references are inconsistent with the pedigree without mutation: ",
+                                 who.empty() ? std::string("through untyped members") : absl::StrJoin(who, " "));
+  if (!mutation) return absl::FailedPreconditionError(absl::StrCat(msg, "; check the samples, or use a mutation model"));
+  diag->Warn(absl::StrCat(msg, "; the mutation model explains them"));
+  return absl::OkStatus();
 }
 
 std::string FormatDouble(double v) {

@@ -9,7 +9,13 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include <boost/program_options.hpp>
+
+#include "kinship/io.h"
+#include "kinship/mutation.h"
 #include "kinship/pedigree.h"
+#include "kinship/pedigree_lr.h"
+#include "kinship/profile.h"
 
 namespace kinship::cli {
 
@@ -60,6 +66,26 @@ absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
 // Members whose typed genotypes break Mendel's laws at a locus, as "(child, parent, ...)"
 // groups; empty when the inconsistency runs through untyped members.
 std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g);
+
+// The model options shared by kinship lr and kinship match.
+struct ModelOptions {
+  std::string freqs_path, sample_sizes_path, rates_path, model_name = "none";
+  double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
+  ProfileBuildOptions build;
+};
+void AddModelOptions(boost::program_options::options_description* desc, ModelOptions* opts);
+
+// Reads the frequency table (with sample sizes) and builds the mutation specification
+// (with per-locus rates); InvalidArgument for rates given without a model.
+absl::Status LoadModel(const ModelOptions& opts, const boost::program_options::variables_map& vm,
+                       AlleleFreqTable* table, MutationSpec* mutation, MutationModel* model, Diagnostics* diag);
+
+// Checks a family's references at one locus against its pedigree without mutation
+// (`plain`): inconsistent references are a FailedPrecondition naming family, locus and
+// members, or, when a mutation model is in use, a warning in `diag`.
+absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                   const PedigreeLocusModel& plain, bool mutation, const std::string& locus,
+                                   Diagnostics* diag);
 
 // Formats a double with 17 significant digits ("-inf" for an exclusion).
 std::string FormatDouble(double v);

@@ -48,12 +48,10 @@ struct ResultRow {
 }  // namespace
 
 int RunLr(int argc, char** argv) {
-  std::string freqs_path, sample_sizes_path, pairs_path, cases_path, pedigrees_path, out_path,
-      per_locus_path, rates_path;
-  std::string model_name = "none", sex1_name = "unknown";
+  std::string pairs_path, cases_path, pedigrees_path, out_path, per_locus_path;
+  std::string sex1_name = "unknown";
   std::vector<std::string> profile_paths;
-  double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
-  ProfileBuildOptions build_opts;
+  ModelOptions mo;
   bool quiet = false;
 
   po::options_description desc(
@@ -66,24 +64,14 @@ int RunLr(int argc, char** argv) {
       "unrelated, ibd:k0:k1:k2. With --pedigrees: the LR that a candidate is a family's\n"
       "missing person (H1) against unrelated (H2), given every typed member of the family\n"
       "(CASES.csv: family,missing_id,sample_id).\n\nOptions");
+  desc.add_options()("help,h", "this text");
+  AddModelOptions(&desc, &mo);
   desc.add_options()
-      ("help,h", "this text")
-      ("freqs", po::value(&freqs_path)->required(), "allele frequency table (long locus,allele,frequency or wide)")
-      ("sample-sizes", po::value(&sample_sizes_path), "per-locus sample sizes (locus,n_individuals or file,locus,n_individuals,...) for the 5/(2N) minimum frequency")
       ("profiles", po::value(&profile_paths)->required()->composing(), "profiles: CSV sample_id,locus,allele1,allele2 or a GeneMapper ID-X export (repeatable)")
       ("pairs", po::value(&pairs_path), "pairs CSV: id1,id2,relationship")
       ("pedigrees", po::value(&pedigrees_path), "pedigrees CSV: family,id,father,mother,sex,sample_id,missing")
       ("cases", po::value(&cases_path), "with --pedigrees: cases CSV family,missing_id,sample_id")
-      ("theta", po::value(&theta)->default_value(0), "subpopulation correction theta (Balding-Nichols), 0 = Hardy-Weinberg")
-      ("mutation-model", po::value(&model_name)->default_value("none"), "none|equal|proportional|stepwise|extended-stepwise")
-      ("mutation-rate", po::value(&rate)->default_value(0), "mutation rate; both sexes unless --mutation-rate-female is given, then males")
-      ("mutation-rate-female", po::value(&rate_female), "female mutation rate")
-      ("mutation-rate2", po::value(&rate2)->default_value(0), "stepwise: rate of mutations to another microvariant class (e.g. 9 -> 9.3)")
-      ("mutation-range", po::value(&range)->default_value(0.5), "stepwise: relative probability of n+1 versus n repeat steps")
-      ("mutation-rates", po::value(&rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
       ("sex1", po::value(&sex1_name)->default_value("unknown"), "--pairs: sex of id1 (male|female|unknown); needed with parent-child when the sexes' rates differ")
-      ("min-freq", po::value(&build_opts.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
-      ("rescale-imputed", po::bool_switch(&build_opts.rescale_after_imputation), "rescale a locus to sum to 1 after imputing an allele")
       ("out", po::value(&out_path), "output CSV (default: standard output)")
       ("per-locus", po::value(&per_locus_path), "per-locus CSV (key columns, locus, log10_lr)")
       ("quiet,q", po::bool_switch(&quiet), "print warnings only, no notes");
@@ -115,39 +103,21 @@ int RunLr(int argc, char** argv) {
     return ReportError(kCmd, s);
   };
 
-  auto model = ParseMutationModel(model_name);
-  if (!model.ok()) return fail(model.status());
   auto sex1 = ParseSex(sex1_name);
   if (!sex1.ok()) return fail(sex1.status());
-  MutationSpec mutation;
-  mutation.male = {*model, rate, rate2, range};
-  mutation.female = {*model, rate_female >= 0 ? rate_female : rate, rate2, range};
-  if (*model == MutationModel::kNone &&
-      (!vm["mutation-rate"].defaulted() || vm.count("mutation-rate-female") || vm.count("mutation-rates")))
-    return fail(absl::InvalidArgumentError("mutation rates given but --mutation-model is none; name a model"));
-
   // Inputs: frequencies, sample sizes, rates, profiles (imputation completes the table).
-  auto table = ReadAlleleFreqs(freqs_path, &diag);
-  if (!table.ok()) return fail(table.status());
-  if (!sample_sizes_path.empty()) {
-    auto st = ReadSampleSizes(sample_sizes_path, std::filesystem::path(freqs_path).filename().string(),
-                              &*table, &diag);
-    if (!st.ok()) return fail(st);
-  }
-  if (!rates_path.empty()) {
-    auto rates = ReadMutationRates(rates_path, &diag);
-    if (!rates.ok()) return fail(rates.status());
-    for (const auto& [locus, r] : *rates)
-      if (table->FindLocus(locus) < 0)
-        diag.Info(absl::StrCat(rates_path, ": rate for locus ", locus, " ignored (not in the frequency table)"));
-    mutation.per_locus_rates = *rates;
-  }
+  AlleleFreqTable table_value;
+  MutationSpec mutation;
+  MutationModel model_kind;
+  if (auto st = LoadModel(mo, vm, &table_value, &mutation, &model_kind, &diag); !st.ok()) return fail(st);
+  AlleleFreqTable* table = &table_value;
+  const double theta = mo.theta;
   std::vector<GenotypeRecord> records;
   for (const std::string& p : profile_paths) {
     auto st = ReadProfileRecords(p, &diag, &records);
     if (!st.ok()) return fail(st);
   }
-  auto profiles = BuildProfileSet(records, build_opts, &*table, &diag);
+  auto profiles = BuildProfileSet(records, mo.build, table, &diag);
   if (!profiles.ok()) return fail(profiles.status());
   const int locus_ct = table->locus_ct();
 
@@ -233,21 +203,8 @@ int RunLr(int argc, char** argv) {
     std::set<std::pair<int, int>> checked;
     auto check_refs = [&](int f, int l) -> absl::Status {
       if (!checked.insert({f, l}).second) return absl::OkStatus();
-      const Pedigree& ped = (*peds)[f];
-      std::vector<GenotypeIdx> g = refs_at(f, l);
-      const PedigreeLocusModel& m0 = mutation.enabled() ? plain[l] : (*models)[l];
-      auto lik = PedigreeLikelihood(ped, g, m0);
-      if (!lik.ok()) return lik.status();
-      if (*lik > 0) return absl::OkStatus();
-      std::vector<std::string> who = MendelianConflicts(ped, g);
-      std::string members = who.empty() ? std::string("through untyped members") : absl::StrJoin(who, " ");
-      std::string msg = absl::StrCat("family ", ped.family(), ", locus ", table->locus(l).name(),
-                                     ": the references are inconsistent with the pedigree without mutation: ",
-                                     members);
-      if (!mutation.enabled())
-        return absl::FailedPreconditionError(absl::StrCat(msg, "; check the samples, or use a mutation model"));
-      diag.Warn(absl::StrCat(msg, "; the mutation model explains them"));
-      return absl::OkStatus();
+      return CheckFamilyReferences((*peds)[f], refs_at(f, l), mutation.enabled() ? plain[l] : (*models)[l],
+                                   mutation.enabled(), table->locus(l).name(), &diag);
     };
     // Family tables (theta = 0), cached per (family, missing person, locus).
     std::map<std::tuple<int, int, int>, std::vector<double>> tables;
@@ -346,7 +303,7 @@ int RunLr(int argc, char** argv) {
   if (!out_path.empty()) {
     // A readable summary on stdout when the CSV went to a file.
     std::printf("kinship %s lr: %zu %s, theta %g, mutation %s\n", KINSHIP_VERSION_STRING, rows.size(),
-                ped_mode ? "case(s)" : "pair(s)", theta, MutationModelName(*model));
+                ped_mode ? "case(s)" : "pair(s)", theta, MutationModelName(model_kind));
     std::printf("%-14s %-14s %-16s %12s %14s %6s %6s\n", key_header[0].c_str(), key_header[1].c_str(),
                 key_header[2].c_str(), "log10 LR", "LR", "loci", "incons");
     for (const ResultRow& r : rows) {

@@ -80,12 +80,11 @@ double Posterior(double log10_lr, double prior) {
 
 int RunMatch(int argc, char** argv) {
   const auto t_start = std::chrono::steady_clock::now();
-  std::string freqs_path, sample_sizes_path, pedigrees_path, out_path, json_path, rates_path, by = "victim",
-      kernel_name = "auto", model_name = "none";
+  std::string pedigrees_path, out_path, json_path, by = "victim", kernel_name = "auto";
   std::vector<std::string> victim_paths, reference_paths, relationships, profile_paths;
   int top_k = 10, threads = 0;
-  double min_log10_lr = 0, prior = -1, theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
-  ProfileBuildOptions build_opts;
+  double min_log10_lr = 0, prior = -1;
+  ModelOptions mo;
   bool quiet = false, progress = false;
 
   po::options_description desc(
@@ -95,10 +94,9 @@ int RunMatch(int argc, char** argv) {
       "as id1, the older generation) and against every missing person of every family in\n"
       "--pedigrees; reports, per victim, the best candidates with exact log10 LRs and\n"
       "posteriors (or, with --by candidate, the best victims per candidate).\n\nOptions");
+  desc.add_options()("help,h", "this text");
+  AddModelOptions(&desc, &mo);
   desc.add_options()
-      ("help,h", "this text")
-      ("freqs", po::value(&freqs_path)->required(), "allele frequency table")
-      ("sample-sizes", po::value(&sample_sizes_path), "per-locus sample sizes for the 5/(2N) minimum frequency")
       ("victims", po::value(&victim_paths)->required()->composing(), "victim profiles (repeatable)")
       ("references", po::value(&reference_paths)->composing(), "reference profiles for pairwise screening (repeatable)")
       ("relationship", po::value(&relationships)->composing(), "relationship of the references to the victims (repeatable): parent-child, full-siblings, ...")
@@ -113,15 +111,6 @@ int RunMatch(int argc, char** argv) {
       ("out", po::value(&out_path), "report TSV (default: standard output)")
       ("json", po::value(&json_path), "report JSON, with the per-locus log10 LRs of every reported pair")
       ("progress", po::bool_switch(&progress), "progress on stderr even when it is not a terminal")
-      ("theta", po::value(&theta)->default_value(0), "subpopulation correction theta")
-      ("mutation-model", po::value(&model_name)->default_value("none"), "none|equal|proportional|stepwise|extended-stepwise")
-      ("mutation-rate", po::value(&rate)->default_value(0), "mutation rate (both sexes unless --mutation-rate-female)")
-      ("mutation-rate-female", po::value(&rate_female), "female mutation rate")
-      ("mutation-rate2", po::value(&rate2)->default_value(0), "stepwise: microvariant mutation rate")
-      ("mutation-range", po::value(&range)->default_value(0.5), "stepwise: range parameter")
-      ("mutation-rates", po::value(&rates_path), "per-locus rates CSV")
-      ("min-freq", po::value(&build_opts.min_freq)->default_value(0.001), "frequency of an unseen allele when N is unknown")
-      ("rescale-imputed", po::bool_switch(&build_opts.rescale_after_imputation), "rescale a locus to sum to 1 after imputing")
       ("quiet,q", po::bool_switch(&quiet), "warnings only");
   po::variables_map vm;
   try {
@@ -158,36 +147,23 @@ int RunMatch(int argc, char** argv) {
     return ReportError(kCmd, s);
   };
 
-  auto model = ParseMutationModel(model_name);
-  if (!model.ok()) return fail(model.status());
+  AlleleFreqTable table_value;
   MutationSpec mutation;
-  mutation.male = {*model, rate, rate2, range};
-  mutation.female = {*model, rate_female >= 0 ? rate_female : rate, rate2, range};
-  if (*model == MutationModel::kNone &&
-      (!vm["mutation-rate"].defaulted() || vm.count("mutation-rate-female") || vm.count("mutation-rates")))
-    return fail(absl::InvalidArgumentError("mutation rates given but --mutation-model is none; name a model"));
+  MutationModel model_kind;
+  if (auto st = LoadModel(mo, vm, &table_value, &mutation, &model_kind, &diag); !st.ok()) return fail(st);
+  AlleleFreqTable* table = &table_value;
+  const double theta = mo.theta;
 
   // Inputs, with their checksums for the report.
   std::vector<std::pair<std::string, std::string>> inputs;  // (role, path)
-  inputs.push_back({"freqs", freqs_path});
-  if (!sample_sizes_path.empty()) inputs.push_back({"sample-sizes", sample_sizes_path});
-  if (!rates_path.empty()) inputs.push_back({"mutation-rates", rates_path});
+  inputs.push_back({"freqs", mo.freqs_path});
+  if (!mo.sample_sizes_path.empty()) inputs.push_back({"sample-sizes", mo.sample_sizes_path});
+  if (!mo.rates_path.empty()) inputs.push_back({"mutation-rates", mo.rates_path});
   for (auto& p : victim_paths) inputs.push_back({"victims", p});
   for (auto& p : reference_paths) inputs.push_back({"references", p});
   if (!pedigrees_path.empty()) inputs.push_back({"pedigrees", pedigrees_path});
   for (auto& p : profile_paths) inputs.push_back({"profiles", p});
 
-  auto table = ReadAlleleFreqs(freqs_path, &diag);
-  if (!table.ok()) return fail(table.status());
-  if (!sample_sizes_path.empty()) {
-    auto st = ReadSampleSizes(sample_sizes_path, std::filesystem::path(freqs_path).filename().string(), &*table, &diag);
-    if (!st.ok()) return fail(st);
-  }
-  if (!rates_path.empty()) {
-    auto rates = ReadMutationRates(rates_path, &diag);
-    if (!rates.ok()) return fail(rates.status());
-    mutation.per_locus_rates = *rates;
-  }
   // Profiles: victims, pairwise references, family references; one table for all.
   std::vector<GenotypeRecord> records;
   std::vector<std::string> victim_ids, reference_ids;
@@ -214,7 +190,7 @@ int RunMatch(int argc, char** argv) {
     if (reference_set.count(id) || family_set.count(id))
       return fail(absl::FailedPreconditionError(
           absl::StrCat("sample '", id, "' is both a victim and a reference; expected distinct sample ids")));
-  auto all = BuildProfileSet(records, build_opts, &*table, &diag);
+  auto all = BuildProfileSet(records, mo.build, table, &diag);
   if (!all.ok()) return fail(all.status());
   records.clear();
   records.shrink_to_fit();
@@ -269,16 +245,8 @@ int RunMatch(int argc, char** argv) {
       }
       // References consistent with their pedigree (without mutation)?
       for (int l = 0; l < nl; ++l) {
-        auto lik = PedigreeLikelihood(ped, g[l], check_models[l]);
-        if (!lik.ok()) return fail(lik.status());
-        if (*lik > 0) continue;
-        std::vector<std::string> who = MendelianConflicts(ped, g[l]);
-        std::string msg = absl::StrCat("family ", ped.family(), ", locus ", table->locus(l).name(),
-                                       ": the references are inconsistent with the pedigree without mutation: ",
-                                       who.empty() ? std::string("through untyped members") : absl::StrJoin(who, " "));
-        if (!mutation.enabled())
-          return fail(absl::FailedPreconditionError(absl::StrCat(msg, "; check the samples, or use a mutation model")));
-        diag.Warn(absl::StrCat(msg, "; the mutation model explains them"));
+        auto st = CheckFamilyReferences(ped, g[l], check_models[l], mutation.enabled(), table->locus(l).name(), &diag);
+        if (!st.ok()) return fail(st);
       }
       for (int mp : ped.MissingPersons()) {
         auto c = AddFamilyCandidate(ped, g, mp, *models, mutation.enabled() ? &plain : nullptr, &tables);
@@ -358,13 +326,13 @@ int RunMatch(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) args.push_back(argv[i]);
   std::vector<std::pair<std::string, std::string>> params = {
       {"theta", FormatDouble(theta)},
-      {"mutation_model", MutationModelName(*model)},
+      {"mutation_model", MutationModelName(model_kind)},
       {"mutation_rate_male", FormatDouble(mutation.male.rate)},
       {"mutation_rate_female", FormatDouble(mutation.female.rate)},
-      {"mutation_rate2", FormatDouble(rate2)},
-      {"mutation_range", FormatDouble(range)},
-      {"min_freq", FormatDouble(build_opts.min_freq)},
-      {"rescale_imputed", build_opts.rescale_after_imputation ? "yes" : "no"},
+      {"mutation_rate2", FormatDouble(mo.rate2)},
+      {"mutation_range", FormatDouble(mo.range)},
+      {"min_freq", FormatDouble(mo.build.min_freq)},
+      {"rescale_imputed", mo.build.rescale_after_imputation ? "yes" : "no"},
       {"relationships", absl::StrJoin(relationships, ";")},
       {"top", absl::StrCat(top_k)},
       {"by", by},
