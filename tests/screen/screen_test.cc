@@ -136,9 +136,13 @@ TEST_CASE("Prefilter bound is never below the exact score", "[screen][property]"
 }
 
 TEST_CASE("Exact screen scores equal kinship lr's pairwise computation", "[screen]") {
-  auto s = MakeSetup("parent-child", true, 0.01, 40, 100);
-  for (int c = 0; c < 40; ++c)
-    for (int v = 0; v < 100; ++v) {
+  // parent-child with mutation and theta (closed form); full siblings with mutation (rows
+  // from the pedigree engine, one elimination per reference genotype).
+  for (auto [rel, theta, n_refs, n_vic] : {std::tuple{"parent-child", 0.01, 40, 100}, std::tuple{"full-siblings", 0.0, 8, 40}}) {
+  INFO(rel);
+  auto s = MakeSetup(rel, true, theta, n_refs, n_vic);
+  for (int c = 0; c < n_refs; ++c)
+    for (int v = 0; v < n_vic; ++v) {
       const ScreenHit h = ExactPair(*s->tables, *s->columns, c, v);
       const PairResult r = s->calc->Compute(s->refs, c, s->victims, v, nullptr);
       // Same table entries (log10 of the same LocusLr), same locus order: identical.
@@ -146,6 +150,7 @@ TEST_CASE("Exact screen scores equal kinship lr's pairwise computation", "[scree
       REQUIRE(h.loci_compared == r.loci_compared);
       REQUIRE(h.loci_inconsistent == r.loci_inconsistent);
     }
+  }
 }
 
 TEST_CASE("SIMD kernel equals the scalar kernel", "[screen][simd]") {

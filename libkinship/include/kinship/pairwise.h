@@ -36,6 +36,7 @@
 #ifndef KINSHIP_PAIRWISE_H_
 #define KINSHIP_PAIRWISE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -86,6 +87,11 @@ class PairwiseCalculator {
   // without mutation.
   double LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2, bool* inconsistent) const;
 
+  // LocusLr for id1's genotype g1 against every genotype of id2 (the same values), in one
+  // pass where the pedigree engine is used: `lr` and `inconsistent` get one entry per
+  // genotype of the locus.
+  void LocusRow(int locus, GenotypeIdx g1, std::vector<double>* lr, std::vector<std::uint8_t>* inconsistent) const;
+
   // LR of sample i1 of `s1` (id1) against sample i2 of `s2` (id2), whose loci are the
   // table's loci. If `per_locus_log10_lr` is not null it receives one value per locus
   // (0 for loci not compared).
@@ -109,6 +115,7 @@ class PairwiseCalculator {
 
   absl::Status SetUpEngine(const AlleleFreqTable& table, const PairwiseOptions& options);
   double EngineLr(int locus, GenotypeIdx g1, GenotypeIdx g2) const;
+  void EngineRow(int locus, GenotypeIdx g1, std::vector<double>* lr) const;
 
   Relationship rel_;
   double theta_ = 0;

@@ -102,14 +102,8 @@ void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& ref
       if (r == kUntyped) continue;
       auto it = row_of[l].find(r);
       if (it == row_of[l].end()) {
-        const int gc = tables->genotype_ct(l);
-        values.assign(gc, 0);
-        flags.assign(gc, 0);
-        for (int g = 0; g < gc; ++g) {
-          bool inconsistent;
-          values[g] = std::log10(calc.LocusLr(l, r, static_cast<GenotypeIdx>(g), &inconsistent));
-          flags[g] = inconsistent;
-        }
+        calc.LocusRow(l, r, &values, &flags);
+        for (double& v : values) v = std::log10(v);
         it = row_of[l].emplace(r, tables->AddRow(l, values, flags)).first;
       }
       rows[l] = it->second;

@@ -162,16 +162,68 @@ absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const
   return absl::OkStatus();
 }
 
+// H1 / H2 for id1 = g1 and every genotype g of id2. theta = 0: one elimination gives
+// P(A = g1, B = g) for all g (JointWithTarget), and H2 = P(A = g1) P(B = g) with the
+// Hardy-Weinberg genotype probabilities. theta > 0: both hypotheses per genotype (the
+// unrelated pair's alleles are drawn jointly).
+void PairwiseCalculator::EngineRow(int locus, GenotypeIdx g1, std::vector<double>* lr) const {
+  const PedigreeLocusModel& model = engine_models_[locus];
+  const int gc = GenotypeCount(model.allele_ct());
+  lr->assign(gc, 0.0);
+  std::vector<GenotypeIdx> g(engine_ped_.size(), kUntyped);
+  g[engine_a_] = g1;
+  if (model.theta == 0) {
+    auto joint = JointWithTarget(engine_ped_, g, engine_b_, model);
+    // These fixed small pedigrees are far inside the engine's limits.
+    assert(joint.ok());
+    auto hw = [&](GenotypeIdx x) {
+      const AllelePair ab = GenotypeAlleles(x);
+      return ab.a == ab.b ? model.freqs[ab.a] * model.freqs[ab.a] : 2 * model.freqs[ab.a] * model.freqs[ab.b];
+    };
+    const double h2_a = hw(g1);
+    for (int x = 0; x < gc; ++x) (*lr)[x] = (*joint)[x] / (h2_a * hw(static_cast<GenotypeIdx>(x)));
+    return;
+  }
+  for (int x = 0; x < gc; ++x) {
+    g[engine_b_] = static_cast<GenotypeIdx>(x);
+    auto h1 = PedigreeLikelihood(engine_ped_, g, model);
+    auto h2 = PedigreeLikelihood(engine_unrelated_, {g1, static_cast<GenotypeIdx>(x)}, model);
+    assert(h1.ok() && h2.ok() && *h2 > 0);
+    (*lr)[x] = *h1 / *h2;
+  }
+}
+
 double PairwiseCalculator::EngineLr(int locus, GenotypeIdx g1, GenotypeIdx g2) const {
+  const PedigreeLocusModel& model = engine_models_[locus];
+  if (model.theta == 0) {
+    std::vector<double> row;
+    EngineRow(locus, g1, &row);
+    return row[g2];
+  }
   std::vector<GenotypeIdx> g(engine_ped_.size(), kUntyped);
   g[engine_a_] = g1;
   g[engine_b_] = g2;
-  const PedigreeLocusModel& model = engine_models_[locus];
   auto h1 = PedigreeLikelihood(engine_ped_, g, model);
   auto h2 = PedigreeLikelihood(engine_unrelated_, {g1, g2}, model);
-  // These fixed small pedigrees are far inside the engine's limits.
   assert(h1.ok() && h2.ok() && *h2 > 0);
   return *h1 / *h2;
+}
+
+void PairwiseCalculator::LocusRow(int locus, GenotypeIdx g1, std::vector<double>* lr,
+                                  std::vector<std::uint8_t>* inconsistent) const {
+  if (use_engine_) {
+    EngineRow(locus, g1, lr);
+    inconsistent->assign(lr->size(), 0);  // k0 > 0: every pair of genotypes is possible
+    return;
+  }
+  const int gc = GenotypeCount(static_cast<int>(loci_[locus].freqs.size()));
+  lr->resize(gc);
+  inconsistent->resize(gc);
+  for (int g = 0; g < gc; ++g) {
+    bool inc;
+    (*lr)[g] = LocusLr(locus, g1, static_cast<GenotypeIdx>(g), &inc);
+    (*inconsistent)[g] = inc;
+  }
 }
 
 // P(B | A, IBD = i) with founder alleles drawn by the Balding-Nichols formula: after n
