@@ -202,6 +202,9 @@ int RunMatch(int argc, char** argv) {
   const ProfileSet victims = subset(victim_ids);
   const ProfileSet references = subset(reference_ids);
   const int nl = table->locus_ct();
+  if (nl > kMaxScreenLoci)
+    return fail(absl::OutOfRangeError(absl::StrCat("the frequency table has ", nl, " loci; the screen handles at most ",
+                                                   kMaxScreenLoci)));
 
   // Candidates.
   ScoreTables tables(*table);

@@ -170,8 +170,13 @@ struct ScreenResult {
   ScreenKernel kernel = ScreenKernel::kScalar;
 };
 
+// Most loci the int16 prefilter sums hold without overflow (128 per locus for the sum and
+// at most 16 * 30 for the offset term stay far below 32767 at 60 loci).
+inline constexpr int kMaxScreenLoci = 60;
+
 // Screens every victim against every candidate. Thread-safe; uses the calling thread's
 // oneTBB arena (the caller sets the thread count). Deterministic for any thread count.
+// REQUIRES: tables.locus_ct() <= kMaxScreenLoci.
 ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, const ScreenOptions& options);
 
 // Exact score of one pair, as Screen computes it (for tests and reports).

@@ -266,6 +266,7 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
   if (result.kernel == ScreenKernel::kAvx512 && !internal::CpuHasAvx512Vbmi()) result.kernel = ScreenKernel::kScalar;
   auto kernel = result.kernel == ScreenKernel::kAvx512 ? internal::PrefilterAvx512 : internal::PrefilterScalar;
   const int nv = victims.victim_ct(), nc = tables.candidate_ct(), nl = tables.locus_ct();
+  assert(nl <= kMaxScreenLoci);
   result.hits.assign(nv, {});
   const int block = std::max(64, options.victim_block / 64 * 64);
   const int n_blocks = (victims.padded_ct() + block - 1) / block;
