@@ -170,8 +170,9 @@ struct ScreenResult {
   ScreenKernel kernel = ScreenKernel::kScalar;
 };
 
-// Most loci the int16 prefilter sums hold without overflow (128 per locus for the sum and
-// at most 16 * 30 for the offset term stay far below 32767 at 60 loci).
+// Most loci the int16 prefilter sums hold without overflow: per locus at most 128 for the
+// sum and about 127 for the offset term (off_l s = hi_l s - 126.5), 255 x 60 = 15,300, far
+// below 32,767 even for per-locus LRs of 10^100.
 inline constexpr int kMaxScreenLoci = 60;
 
 // Screens every victim against every candidate. Thread-safe; uses the calling thread's
