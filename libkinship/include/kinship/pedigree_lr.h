@@ -38,6 +38,12 @@ struct PedigreeLocusModel {
   MutationMatrix male;    // fathers' transmissions (empty = no mutation)
   MutationMatrix female;  // mothers' transmissions (empty = no mutation)
   double theta = 0;
+  // Filled by BuildPedigreeModels (optional elsewhere): for fathers [0] and mothers [1],
+  // p M (the allele an untyped founder transmits) and Q[x][y] = Σ_a p_a M[a][x] M[a][y]
+  // (two transmissions of one founder allele), M the identity without mutation; and Σ p.
+  std::vector<double> p_m[2];
+  MutationMatrix pair_moment[2];
+  double freq_sum = 0;
   int allele_ct() const { return static_cast<int>(freqs.size()); }
   bool mutation() const { return male.size() > 0; }
 };

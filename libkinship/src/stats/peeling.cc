@@ -140,6 +140,15 @@ class Eliminator {
         for (double& x : result.table) x *= f.table[0];
         continue;
       }
+      if (keep.size() == 2) {  // the usual case (a target's two alleles): plain loops
+        std::int64_t s0 = 0, s1 = 0;
+        for (size_t k = 0; k < f.vars.size(); ++k) (f.vars[k] == keep[0] ? s0 : s1) = f.strides[k];
+        const int n0 = dom_[keep[0]], n1 = dom_[keep[1]];
+        double* out = result.table.data();
+        for (int i = 0; i < n0; ++i)
+          for (int j = 0; j < n1; ++j) *out++ *= f.table[i * s0 + j * s1];
+        continue;
+      }
       // Stride in f of each kept variable (0 when f does not depend on it).
       std::vector<std::int64_t> st(keep.size(), 0);
       for (size_t k = 0; k < f.vars.size(); ++k)
@@ -295,8 +304,28 @@ Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target
 // variables (n alleles). Used for k <= 4 (2^k <= 16 < n in practice).
 void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
                          const std::vector<const MutationMatrix*>& matrices, const Problem& p,
-                         const std::vector<double>& freqs) {
+                         const PedigreeLocusModel& model) {
+  const std::vector<double>& freqs = model.freqs;
   const int k = static_cast<int>(child_vars.size());
+  // One or two children through the same matrix: the model's precomputed p M and Q give
+  // Φ(x) = (p M)[x] Σp and Φ(x1, x2) = (Q[x1][x2] Σp + (p M)[x1] (p M)[x2]) / 2 directly.
+  if (k <= 2 && model.freq_sum > 0 && (k == 1 || matrices[0] == matrices[1])) {
+    const int side = matrices[0] == &model.female ? 1 : 0;
+    const std::vector<double>& pm = model.p_m[side];
+    const MutationMatrix& q = model.pair_moment[side];
+    const double sum = model.freq_sum;
+    const std::vector<int>& d0 = p.domain[child_vars[0]];
+    if (k == 1) {
+      e->Add(child_vars, [&](const std::vector<int>& x) { return pm[d0[x[0]]] * sum; });
+    } else {
+      const std::vector<int>& d1 = p.domain[child_vars[1]];
+      e->Add(child_vars, [&](const std::vector<int>& x) {
+        const int a = d0[x[0]], b = d1[x[1]];
+        return 0.5 * (q(a, b) * sum + pm[a] * pm[b]);
+      });
+    }
+    return;
+  }
   const int n = static_cast<int>(freqs.size());
   std::vector<int> dims(k);
   for (int j = 0; j < k; ++j) dims[j] = static_cast<int>(p.domain[child_vars[j]].size());
@@ -377,7 +406,7 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
       collapsed[k] = 1;
       unary[2 * k].clear();
       unary[2 * k + 1].clear();
-      AddCollapsedFounder(&e, child_vars, matrices, p, model.freqs);
+      AddCollapsedFounder(&e, child_vars, matrices, p, model);
     }
   }
   for (int v = 0; v < nv; ++v)
@@ -609,12 +638,28 @@ absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(const Allele
   std::vector<PedigreeLocusModel> out(table.locus_ct());
   for (int l = 0; l < table.locus_ct(); ++l) {
     const Locus& locus = table.locus(l);
-    out[l].freqs = locus.freqs();
-    out[l].theta = theta;
+    PedigreeLocusModel& m = out[l];
+    m.freqs = locus.freqs();
+    m.theta = theta;
     if (mutation.enabled()) {
-      KINSHIP_ASSIGN_OR_RETURN(out[l].male, BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kMale)));
-      KINSHIP_ASSIGN_OR_RETURN(out[l].female,
-                               BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kFemale)));
+      KINSHIP_ASSIGN_OR_RETURN(m.male, BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kMale)));
+      KINSHIP_ASSIGN_OR_RETURN(m.female, BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kFemale)));
+    }
+    const int n = locus.allele_ct();
+    m.freq_sum = 0;
+    for (double f : m.freqs) m.freq_sum += f;
+    for (int side = 0; side < 2; ++side) {
+      const MutationMatrix* mm = !m.mutation() ? nullptr : side == 0 ? &m.male : &m.female;
+      auto at = [&](int a, int x) { return mm ? (*mm)(a, x) : (a == x ? 1.0 : 0.0); };
+      m.p_m[side].assign(n, 0.0);
+      m.pair_moment[side] = MutationMatrix::Zero(n, n);
+      for (int a = 0; a < n; ++a)
+        for (int x = 0; x < n; ++x) {
+          const double pa = m.freqs[a] * at(a, x);
+          if (pa == 0) continue;
+          m.p_m[side][x] += pa;
+          for (int y = 0; y < n; ++y) m.pair_moment[side](x, y) += pa * at(a, y);
+        }
     }
   }
   return out;
