@@ -22,9 +22,11 @@
 // block size, and the whole is divided by Π_{j=0}^{k-1} (1 + (|T| + j - 1) θ). One elimination per
 // partition; exact.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <numeric>
+#include <span>
 
 #include "absl/strings/str_cat.h"
 #include "internal/status_macros.h"
@@ -72,8 +74,8 @@ class Eliminator {
 
   // The transmission factor T(a, b, c) = (M[x_a][x_c] + M[x_b][x_c]) / 2 (M = identity when
   // null), a fast path for distinct a < b < c (the usual parent-before-child order).
-  void AddTransmission(int a, int b, int c, const std::vector<int>& da, const std::vector<int>& db,
-                       const std::vector<int>& dc, const MutationMatrix* m) {
+  void AddTransmission(int a, int b, int c, std::span<const int> da, std::span<const int> db,
+                       std::span<const int> dc, const MutationMatrix* m) {
     if (!(a < b && b < c)) {
       Add({a, b, c}, [&](const std::vector<int>& x) {
         const int xa = da[x[0]], xb = db[x[1]], xc = dc[x[2]];
@@ -252,7 +254,10 @@ class Eliminator {
 struct Problem {
   std::vector<int> persons;        // original indices of kept persons
   std::vector<int> local;          // original index -> kept index or -1
-  std::vector<std::vector<int>> domain;  // per variable (2 per kept person): allele indices
+  std::vector<std::span<const int>> domain;  // per variable (2 per kept person): allele indices
+  // Storage the domains point into (never reallocated after they are set).
+  std::vector<int> all_alleles;
+  std::vector<std::array<int, 2>> typed_alleles;
 };
 
 Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int n_alleles) {
@@ -275,15 +280,17 @@ Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target
       p.local[i] = static_cast<int>(p.persons.size());
       p.persons.push_back(i);
     }
-  std::vector<int> all(n_alleles);
-  std::iota(all.begin(), all.end(), 0);
+  p.all_alleles.resize(n_alleles);
+  std::iota(p.all_alleles.begin(), p.all_alleles.end(), 0);
+  p.typed_alleles.reserve(p.persons.size());
   for (int i : p.persons) {
     if (g[i] == kUntyped) {
-      p.domain.push_back(all);
-      p.domain.push_back(all);
+      p.domain.emplace_back(p.all_alleles);
+      p.domain.emplace_back(p.all_alleles);
     } else {
       AllelePair ab = GenotypeAlleles(g[i]);
-      std::vector<int> d = ab.a == ab.b ? std::vector<int>{ab.a} : std::vector<int>{ab.a, ab.b};
+      p.typed_alleles.push_back({ab.a, ab.b});
+      const std::span<const int> d(p.typed_alleles.back().data(), ab.a == ab.b ? 1 : 2);
       p.domain.push_back(d);
       p.domain.push_back(d);
     }
@@ -314,11 +321,11 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
     const std::vector<double>& pm = model.p_m[side];
     const MutationMatrix& q = model.pair_moment[side];
     const double sum = model.freq_sum;
-    const std::vector<int>& d0 = p.domain[child_vars[0]];
+    const std::span<const int> d0 = p.domain[child_vars[0]];
     if (k == 1) {
       e->Add(child_vars, [&](const std::vector<int>& x) { return pm[d0[x[0]]] * sum; });
     } else {
-      const std::vector<int>& d1 = p.domain[child_vars[1]];
+      const std::span<const int> d1 = p.domain[child_vars[1]];
       e->Add(child_vars, [&](const std::vector<int>& x) {
         const int a = d0[x[0]], b = d1[x[1]];
         return 0.5 * (q(a, b) * sum + pm[a] * pm[b]);
@@ -376,7 +383,7 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
 absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                             const Problem& p, const PedigreeLocusModel& model,
                                             const std::vector<int>& rep,
-                                            const std::vector<std::vector<double>>& unary_in,
+                                            const std::vector<const std::vector<double>*>& unary_in,
                                             int target_local, const EngineLimits& limits,
                                             bool collapse_founders = false) {
   const int nv = static_cast<int>(p.domain.size());
@@ -387,7 +394,7 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
   // Untyped founders summed out in closed form (theta = 0 only: their alleles are then
   // independent draws from p and appear only in their transmissions).
   std::vector<char> collapsed(np, 0);
-  std::vector<std::vector<double>> unary = unary_in;
+  std::vector<const std::vector<double>*> unary = unary_in;
   if (collapse_founders) {
     for (int k = 0; k < np; ++k) {
       const int i = p.persons[k];
@@ -404,15 +411,14 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
       }
       if (child_vars.empty() || child_vars.size() > 4) continue;
       collapsed[k] = 1;
-      unary[2 * k].clear();
-      unary[2 * k + 1].clear();
+      unary[2 * k] = unary[2 * k + 1] = nullptr;
       AddCollapsedFounder(&e, child_vars, matrices, p, model);
     }
   }
   for (int v = 0; v < nv; ++v)
-    if (!unary[v].empty()) {
-      const auto& w = unary[v];
-      const auto& d = p.domain[v];
+    if (unary[v]) {
+      const std::vector<double>& w = *unary[v];
+      const std::span<const int> d = p.domain[v];
       e.Add({v}, [&](const std::vector<int>& x) { return w[d[x[0]]]; });
     }
   for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
@@ -542,11 +548,11 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
   const int target_local = target >= 0 ? p.local[target] : -1;
   std::vector<int> rep(nv);
   std::iota(rep.begin(), rep.end(), 0);
-  std::vector<std::vector<double>> unary(nv);
+  std::vector<const std::vector<double>*> unary(nv, nullptr);
   const double th = model.theta;
   if (th == 0) {
     for (int k = 0; k < static_cast<int>(p.persons.size()); ++k)
-      if (ped.person(p.persons[k]).father < 0) unary[2 * k] = unary[2 * k + 1] = model.freqs;
+      if (ped.person(p.persons[k]).father < 0) unary[2 * k] = unary[2 * k + 1] = &model.freqs;
     return RunOnce(ped, g, p, model, rep, unary, target_local, limits, /*collapse_founders=*/true);
   }
   if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
@@ -591,7 +597,7 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
     std::vector<int> first(blocks, -1), size(blocks, 0);
     std::vector<int> r(nv);
     std::iota(r.begin(), r.end(), 0);
-    std::vector<std::vector<double>> un(nv);
+    std::vector<const std::vector<double>*> un(nv, nullptr);
     for (int j = 0; j < k; ++j) {
       int b = block[j];
       if (first[b] < 0) first[b] = untyped_slots[j];
@@ -600,7 +606,7 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
     }
     double weight = 1;
     for (int b = 0; b < blocks; ++b) {
-      un[first[b]] = w;
+      un[first[b]] = &w;
       for (int s = 1; s < size[b]; ++s) weight *= th * s;  // θ^{s-1} (s-1)!
     }
     KINSHIP_ASSIGN_OR_RETURN(std::vector<double> v, RunOnce(ped, g, p, model, r, un, -1, limits));
