@@ -158,7 +158,27 @@ printf 'sample_id,locus,allele1,allele2\nV1,TH01,6\n' > "$tmp/badvic.csv"
 expect_rc 1 "match bad victims" "$bin" match --freqs "$nist" --victims "$tmp/badvic.csv" --references "$tmp/sim/references.csv" --relationship parent-child --out "$tmp/never.tsv"
 [ ! -e "$tmp/never.tsv" ] && ok || bad "partial report left behind"
 expect_rc 1 "victim is also a reference" "$bin" match --freqs "$nist" --victims "$tmp/sim/references.csv" --references "$tmp/sim/references.csv" --relationship parent-child
-expect_grep "$tmp/stderr" "both a victim and a reference" "victim/reference clash message"
+expect_grep "$tmp/stderr" "is both a victim (--victims) and a reference" "victim/reference clash message"
+
+# An unseen allele, rescaled by default: the pairwise parent-child LR and the same question
+# as a father-only pedigree agree (with frequencies summing to 1 the two models coincide).
+printf 'sample_id,locus,allele1,allele2\nDAD,TH01,6,6\nDAD,vWA,16,17\nKID,TH01,6,99\nKID,vWA,17,17\n' > "$tmp/po.csv"
+printf 'id1,id2,relationship\nDAD,KID,parent-child\n' > "$tmp/po_pairs.csv"
+printf 'family,id,father,mother,sex,sample_id,missing\nF,FA,0,0,1,DAD,0\nF,MO,0,0,2,,0\nF,MP,FA,MO,1,,1\n' > "$tmp/po_ped.csv"
+printf 'family,missing_id,sample_id\nF,MP,KID\n' > "$tmp/po_cases.csv"
+expect_rc 0 "po pairwise" "$bin" lr --freqs "$nist" --profiles "$tmp/po.csv" --pairs "$tmp/po_pairs.csv" --out "$tmp/po1.csv" -q
+expect_rc 0 "po pedigree" "$bin" lr --freqs "$nist" --profiles "$tmp/po.csv" --pedigrees "$tmp/po_ped.csv" --cases "$tmp/po_cases.csv" --out "$tmp/po2.csv" -q
+a=$(sed -n 2p "$tmp/po1.csv" | cut -d, -f4); b=$(sed -n 2p "$tmp/po2.csv" | cut -d, -f4)
+awk -v a="$a" -v b="$b" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-12)}' && ok || bad "pairwise vs pedigree with an imputed allele: $a vs $b"
+expect_rc 1 "min-freq below the floor" "$bin" lr --freqs "$nist" --profiles "$tmp/po.csv" --pairs "$tmp/po_pairs.csv" --min-freq 1e-30
+expect_rc 1 "negative female rate" "$bin" lr --freqs "$nist" --profiles "$tmp/po.csv" --pairs "$tmp/po_pairs.csv" --mutation-model equal --mutation-rate 0.001 --mutation-rate-female -0.5
+expect_rc 2 "nan threshold" "$bin" match --freqs "$nist" --victims "$tmp/po.csv" --references "$tmp/po.csv" --relationship parent-child --min-log10-lr nan
+# A Mendelian error that the mutation model cannot explain (stepwise, rate2 0: 9.3 cannot become 10).
+printf 'sample_id,locus,allele1,allele2\nDAD,TH01,9.3,9.3\nKID,TH01,10,10\nV,TH01,6,7\n' > "$tmp/step.csv"
+printf 'family,id,father,mother,sex,sample_id,missing\nF,FA,0,0,1,DAD,0\nF,MO,0,0,2,,0\nF,C,FA,MO,1,KID,0\nF,MP,FA,MO,1,,1\n' > "$tmp/step_ped.csv"
+printf 'family,missing_id,sample_id\nF,MP,V\n' > "$tmp/step_cases.csv"
+expect_rc 1 "impossible even with mutation" "$bin" lr --freqs "$nist" --profiles "$tmp/step.csv" --pedigrees "$tmp/step_ped.csv" --cases "$tmp/step_cases.csv" --mutation-model stepwise --mutation-rate 0.002
+expect_grep "$tmp/stderr" "family F, locus TH01: the references are impossible under the pedigree even with the mutation model" "impossible-with-mutation message"
 
 # The demo data.
 expect_rc 0 "demo" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$data/examples/profiles.csv" --pairs "$data/examples/pairs.csv" --out "$tmp/demo.csv"

@@ -346,8 +346,8 @@ TEST_CASE("Long frequency table: bad frequencies", "[io][freq]") {
   const Case cases[] = {
       {"abc", "is not a number"},   {"", "is not a number"},   {"0x1p-3", "is not a number"},
       {"inf", "is not a number"},   {"nan", "is not a number"}, {"0.1.2", "is not a number"},
-      {"-0.1", "outside (0, 1]"},   {"0", "outside (0, 1]"},    {"0.0", "outside (0, 1]"},
-      {"1.5", "outside (0, 1]"},    {"1.0000001", "outside (0, 1]"},
+      {"-0.1", "outside [1e-9, 1]"},   {"0", "outside [1e-9, 1]"},    {"0.0", "outside [1e-9, 1]"},
+      {"1.5", "outside [1e-9, 1]"},    {"1.0000001", "outside [1e-9, 1]"},  {"1e-10", "outside [1e-9, 1]"},
   };
   int k = 0;
   for (const Case& c : cases) {
@@ -358,7 +358,7 @@ TEST_CASE("Long frequency table: bad frequencies", "[io][freq]") {
     CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument,
                At(path, 3), c.hint);
     CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument,
-               At(path, 3), "expected a decimal in (0, 1]");
+               At(path, 3), "expected a decimal in [1e-9, 1]");
   }
 
   SECTION("1 and scientific notation are accepted") {
@@ -579,13 +579,13 @@ TEST_CASE("Wide frequency table: 2N row is halved, odd 2N rejected", "[io][freq]
     CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument,
                At(path, 4), "2N = 2071 for FGA is odd; expected a count of alleles");
   }
-  SECTION("non-integer, zero and negative N") {
-    for (const char* bad : {"abc", "0", "-5", "100.5"}) {
+  SECTION("non-integer, too small and negative N") {
+    for (const char* bad : {"abc", "0", "2", "-5", "100.5", "3000000000"}) {
       Diagnostics diag;
       std::string path = dir.Write("badn.csv", std::string("Allele,TPOX\n8,1\nN,") + bad + "\n");
       INFO("N = " << bad);
       CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument,
-                 At(path, 3), "expected a positive integer");
+                 At(path, 3), "expected an integer from 3 to 2e9");
     }
   }
 }
@@ -618,7 +618,7 @@ TEST_CASE("Wide frequency table: malformed content", "[io][freq][wide]") {
           dir.Write("range.csv", std::string("Allele,TPOX,FGA\n8,1,0.5\n20,0.3,") + bad + "\n");
       INFO("cell " << bad);
       CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument,
-                 At(path, 3), "outside (0, 1]");
+                 At(path, 3), "outside [1e-9, 1]");
     }
   }
   SECTION("duplicate allele row") {
@@ -801,12 +801,12 @@ TEST_CASE("Sample sizes: malformed files", "[io][sample_sizes]") {
                At(path, 3), "found 3 fields; expected 2");
   }
   SECTION("bad counts") {
-    for (const char* bad : {"0", "-3", "12.5", "many", ""}) {
+    for (const char* bad : {"0", "1", "-3", "12.5", "many", "", "3000000000"}) {
       std::string path =
           dir.Write("bad.csv", std::string("locus,n_individuals\nTH01,5\nvWA,") + bad + "\n");
       INFO("n = '" << bad << "'");
       CheckError(ReadSampleSizes(path, "x", &t, &diag), absl::StatusCode::kInvalidArgument,
-                 At(path, 3), "expected a positive integer");
+                 At(path, 3), "expected an integer from 3 to 1e9");
     }
   }
 }

@@ -330,3 +330,46 @@ TEST_CASE("Byte codes: identity on narrow loci, the 254 most frequent genotypes 
     REQUIRE(min_coded >= max_other);
   }
 }
+
+TEST_CASE("Extreme per-locus LRs take the exact wide path and are still found", "[screen]") {
+  // 60 loci where allele "1" has frequency 1e-9 (the smallest accepted): full siblings
+  // both 1/1 have a per-locus LR near (1/4)/p^2 = 2.5e17, so the candidate's offset term
+  // exceeds the int16 headroom and the pass test runs in int64 for that candidate.
+  AlleleFreqTable table;
+  for (int l = 0; l < kMaxScreenLoci; ++l) {
+    Locus locus("X" + std::to_string(l));
+    locus.AddAllele("1", 1e-9);
+    locus.AddAllele("2", 1 - 1e-9);
+    table.AddLocus(locus);
+  }
+  ProfileSet refs, victims;
+  refs.Reset(table.locus_ct());
+  victims.Reset(table.locus_ct());
+  refs.AddSample("R");
+  for (int v = 0; v < 70; ++v) victims.AddSample("V" + std::to_string(v));
+  for (int l = 0; l < table.locus_ct(); ++l) {
+    refs.set_genotype(l, 0, GenotypeIndex(0, 0));
+    for (int v = 0; v < 70; ++v) victims.set_genotype(l, v, v == 37 ? GenotypeIndex(0, 0) : GenotypeIndex(1, (v + l) % 2));
+  }
+  auto calc = PairwiseCalculator::Create(table, *ParseRelationship("full-siblings"), {});
+  REQUIRE(calc.ok());
+  ScoreTables tables(table);
+  AddPairwiseCandidates(*calc, refs, &tables);
+  tables.Finalize();
+  VictimColumns cols(tables, victims);
+  REQUIRE(std::fabs(tables.candidate_offset(0) * tables.scale()) + 128.0 * table.locus_ct() > 16000);
+  for (ScreenKernel k : {ScreenKernel::kScalar, ScreenKernel::kAvx512}) {
+    ScreenOptions opts;
+    opts.kernel = k;
+    opts.top_k = 1;
+    opts.min_log10_lr = 500;
+    ScreenResult r = Screen(tables, cols, opts);
+    for (int v = 0; v < 70; ++v) {
+      const ScreenHit h = ExactPair(tables, cols, 0, v);
+      INFO("victim " << v << " exact " << h.log10_lr);
+      REQUIRE(r.hits[v].size() == (h.log10_lr >= 500 ? 1u : 0u));
+    }
+    REQUIRE(r.hits[37].size() == 1);
+    REQUIRE(r.hits[37][0].log10_lr > 1000);
+  }
+}

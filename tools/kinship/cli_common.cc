@@ -155,7 +155,8 @@ void AddModelOptions(boost::program_options::options_description* desc, ModelOpt
       ("mutation-range", po::value(&o->range)->default_value(0.5), "stepwise: relative probability of n+1 versus n repeat steps")
       ("mutation-rates", po::value(&o->rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
       ("min-freq", po::value(&o->build.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
-      ("rescale-imputed", po::bool_switch(&o->build.rescale_after_imputation), "rescale a locus to sum to 1 after imputing an allele");
+      ("normalize-freqs", po::value(&o->normalize)->default_value(true),
+       "after imputing unseen alleles, rescale every locus to sum to 1 (yes|no); the likelihoods assume a probability distribution");
 }
 
 absl::Status LoadModel(const ModelOptions& o, const boost::program_options::variables_map& vm,
@@ -164,7 +165,11 @@ absl::Status LoadModel(const ModelOptions& o, const boost::program_options::vari
   if (!m.ok()) return m.status();
   *model = *m;
   mutation->male = {*m, o.rate, o.rate2, o.range};
-  mutation->female = {*m, o.rate_female >= 0 ? o.rate_female : o.rate, o.rate2, o.range};
+  mutation->female = {*m, vm.count("mutation-rate-female") ? o.rate_female : o.rate, o.rate2, o.range};
+  for (double r : {o.rate, o.rate2, mutation->female.rate})
+    if (!(r >= 0 && r <= 1)) return absl::InvalidArgumentError(absl::StrCat("mutation rate ", r, " is outside [0, 1]"));
+  if (!(o.range > 0)) return absl::InvalidArgumentError(absl::StrCat("--mutation-range ", o.range, " must be positive"));
+  if (!(o.theta >= 0 && o.theta < 1)) return absl::InvalidArgumentError(absl::StrCat("--theta ", o.theta, " is outside [0, 1)"));
   if (*m == MutationModel::kNone &&
       (!vm["mutation-rate"].defaulted() || vm.count("mutation-rate-female") || vm.count("mutation-rates")))
     return absl::InvalidArgumentError("mutation rates given but --mutation-model is none; name a model");
@@ -187,12 +192,34 @@ absl::Status LoadModel(const ModelOptions& o, const boost::program_options::vari
   return absl::OkStatus();
 }
 
+void NormalizeIfAsked(const ModelOptions& opts, AlleleFreqTable* table, Diagnostics* diag) {
+  if (!opts.normalize) return;
+  std::string worst;
+  double sum = 1;
+  const int n = table->Normalize(&worst, &sum);
+  if (n > 0)
+    diag->Info(absl::StrFormat("frequencies of %d locus/loci rescaled to sum to 1 (largest change: %s, which summed "
+                               "to %.10g; --normalize-freqs no keeps them as written)",
+                               n, worst, sum));
+}
+
 absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
-                                   const PedigreeLocusModel& plain, bool mutation, const std::string& locus,
-                                   Diagnostics* diag) {
+                                   const PedigreeLocusModel& plain, const PedigreeLocusModel& model,
+                                   bool mutation, const std::string& locus, Diagnostics* diag) {
   auto lik = PedigreeLikelihood(ped, g, plain);
   if (!lik.ok()) return lik.status();
   if (*lik > 0) return absl::OkStatus();
+  if (mutation) {
+    auto with = PedigreeLikelihood(ped, g, model);
+    if (!with.ok()) return with.status();
+    if (*with == 0) {
+      std::vector<std::string> who = MendelianConflicts(ped, g);
+      return absl::FailedPreconditionError(absl::StrCat(
+          "family ", ped.family(), ", locus ", locus, ": the references are impossible under the pedigree even with ",
+          "the mutation model", who.empty() ? std::string() : absl::StrCat(": ", absl::StrJoin(who, " ")),
+          "; check the samples, or the model (a microvariant with --mutation-rate2 0 cannot mutate)"));
+    }
+  }
   std::vector<std::string> who = MendelianConflicts(ped, g);
   std::string msg = absl::StrCat("family ", ped.family(), ", locus ", locus,
                                  ": the references are inconsistent with the pedigree without mutation: ",
@@ -200,6 +227,13 @@ absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<Genoty
   if (!mutation) return absl::FailedPreconditionError(absl::StrCat(msg, "; check the samples, or use a mutation model"));
   diag->Warn(absl::StrCat(msg, "; the mutation model explains them"));
   return absl::OkStatus();
+}
+
+absl::StatusOr<Sex> ParseSex(const std::string& s) {
+  if (s == "male" || s == "1") return Sex::kMale;
+  if (s == "female" || s == "2") return Sex::kFemale;
+  if (s == "unknown" || s == "0") return Sex::kUnknown;
+  return absl::InvalidArgumentError(absl::StrCat("--sex1 '", s, "': expected male, female or unknown"));
 }
 
 std::string FormatDouble(double v) {

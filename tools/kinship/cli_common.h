@@ -71,6 +71,7 @@ std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vect
 struct ModelOptions {
   std::string freqs_path, sample_sizes_path, rates_path, model_name = "none";
   double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
+  bool normalize = true;
   ProfileBuildOptions build;
 };
 void AddModelOptions(boost::program_options::options_description* desc, ModelOptions* opts);
@@ -80,12 +81,21 @@ void AddModelOptions(boost::program_options::options_description* desc, ModelOpt
 absl::Status LoadModel(const ModelOptions& opts, const boost::program_options::variables_map& vm,
                        AlleleFreqTable* table, MutationSpec* mutation, MutationModel* model, Diagnostics* diag);
 
+// After imputation: unless --normalize-freqs no, rescales every locus to sum to 1 and notes
+// how many were rescaled and the largest change.
+void NormalizeIfAsked(const ModelOptions& opts, AlleleFreqTable* table, Diagnostics* diag);
+
 // Checks a family's references at one locus against its pedigree without mutation
 // (`plain`): inconsistent references are a FailedPrecondition naming family, locus and
 // members, or, when a mutation model is in use, a warning in `diag`.
+// `model` is the model in use (checked too, when it has mutation: a zero likelihood there
+// is an error).
 absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
-                                   const PedigreeLocusModel& plain, bool mutation, const std::string& locus,
-                                   Diagnostics* diag);
+                                   const PedigreeLocusModel& plain, const PedigreeLocusModel& model,
+                                   bool mutation, const std::string& locus, Diagnostics* diag);
+
+// "male"/"1", "female"/"2", "unknown"/"0" (the value of --sex1).
+absl::StatusOr<Sex> ParseSex(const std::string& s);
 
 // Formats a double with 17 significant digits ("-inf" for an exclusion).
 std::string FormatDouble(double v);

@@ -31,13 +31,6 @@ namespace {
 
 const char kCmd[] = "lr";
 
-absl::StatusOr<Sex> ParseSex(const std::string& s) {
-  if (s == "male" || s == "1") return Sex::kMale;
-  if (s == "female" || s == "2") return Sex::kFemale;
-  if (s == "unknown" || s == "0") return Sex::kUnknown;
-  return absl::InvalidArgumentError(absl::StrCat("--sex1 '", s, "': expected male, female or unknown"));
-}
-
 // One computed row of either mode: its key columns, the result, per-locus values.
 struct ResultRow {
   std::vector<std::string> key;  // id1,id2,relationship or family,missing_id,sample_id
@@ -119,6 +112,7 @@ int RunLr(int argc, char** argv) {
   }
   auto profiles = BuildProfileSet(records, mo.build, table, &diag);
   if (!profiles.ok()) return fail(profiles.status());
+  NormalizeIfAsked(mo, table, &diag);
   const int locus_ct = table->locus_ct();
 
   std::vector<ResultRow> rows;
@@ -145,7 +139,8 @@ int RunLr(int argc, char** argv) {
         auto rel = ParseRelationship(rel_name);
         if (!rel.ok()) return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": ", rel.status().message())));
         auto c = PairwiseCalculator::Create(*table, *rel, opts);
-        if (!c.ok()) return fail(c.status());
+        if (!c.ok())
+          return fail(absl::Status(c.status().code(), absl::StrCat(row.where, ": ", c.status().message())));
         calc = std::make_unique<PairwiseCalculator>(std::move(*c));
       }
       ResultRow r;
@@ -204,7 +199,7 @@ int RunLr(int argc, char** argv) {
     auto check_refs = [&](int f, int l) -> absl::Status {
       if (!checked.insert({f, l}).second) return absl::OkStatus();
       return CheckFamilyReferences((*peds)[f], refs_at(f, l), mutation.enabled() ? plain[l] : (*models)[l],
-                                   mutation.enabled(), table->locus(l).name(), &diag);
+                                   (*models)[l], mutation.enabled(), table->locus(l).name(), &diag);
     };
     // Family tables (theta = 0), cached per (family, missing person, locus).
     std::map<std::tuple<int, int, int>, std::vector<double>> tables;

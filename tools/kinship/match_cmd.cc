@@ -80,7 +80,7 @@ double Posterior(double log10_lr, double prior) {
 
 int RunMatch(int argc, char** argv) {
   const auto t_start = std::chrono::steady_clock::now();
-  std::string pedigrees_path, out_path, json_path, by = "victim", kernel_name = "auto";
+  std::string pedigrees_path, out_path, json_path, by = "victim", kernel_name = "auto", sex1_name = "unknown";
   std::vector<std::string> victim_paths, reference_paths, relationships, profile_paths;
   int top_k = 10, threads = 0;
   double min_log10_lr = 0, prior = -1;
@@ -100,6 +100,7 @@ int RunMatch(int argc, char** argv) {
       ("victims", po::value(&victim_paths)->required()->composing(), "victim profiles (repeatable)")
       ("references", po::value(&reference_paths)->composing(), "reference profiles for pairwise screening (repeatable)")
       ("relationship", po::value(&relationships)->composing(), "relationship of the references to the victims (repeatable): parent-child, full-siblings, ...")
+      ("sex1", po::value(&sex1_name)->default_value("unknown"), "sex of the references (male|female|unknown); needed with parent-child when the sexes' mutation rates differ")
       ("pedigrees", po::value(&pedigrees_path), "family pedigrees (family,id,father,mother,sex,sample_id,missing)")
       ("profiles", po::value(&profile_paths)->composing(), "profiles of the families' references (repeatable)")
       ("top", po::value(&top_k)->default_value(10), "candidates reported per victim (victims per candidate with --by candidate)")
@@ -131,6 +132,7 @@ int RunMatch(int argc, char** argv) {
     if (kernel_name != "auto" && kernel_name != "scalar" && kernel_name != "avx512")
       throw po::error("--kernel must be auto, scalar or avx512");
     if (vm.count("prior") && !(prior > 0 && prior < 1)) throw po::error("--prior must be in (0, 1)");
+    if (std::isnan(min_log10_lr)) throw po::error("--min-log10-lr must be a number or -inf");
     if (threads < 0) throw po::error("--threads must be >= 0");
   } catch (const po::error& e) {
     std::cerr << "kinship match: " << e.what() << "\n(see kinship match --help)\n";
@@ -189,9 +191,11 @@ int RunMatch(int argc, char** argv) {
   for (const std::string& id : victim_ids)
     if (reference_set.count(id) || family_set.count(id))
       return fail(absl::FailedPreconditionError(
-          absl::StrCat("sample '", id, "' is both a victim and a reference; expected distinct sample ids")));
+          absl::StrCat("sample '", id, "' is both a victim (--victims) and a reference (--references or --profiles); ",
+                       "expected distinct sample ids")));
   auto all = BuildProfileSet(records, mo.build, table, &diag);
   if (!all.ok()) return fail(all.status());
+  NormalizeIfAsked(mo, table, &diag);
   records.clear();
   records.shrink_to_fit();
   auto subset = [&](const std::vector<std::string>& ids) {
@@ -212,6 +216,9 @@ int RunMatch(int argc, char** argv) {
   PairwiseOptions popts;
   popts.theta = theta;
   popts.mutation = mutation;
+  auto sex1 = ParseSex(sex1_name);
+  if (!sex1.ok()) return fail(sex1.status());
+  popts.sex1 = *sex1;
   for (const std::string& rel_name : relationships) {
     auto rel = ParseRelationship(rel_name);
     if (!rel.ok()) return fail(rel.status());
@@ -248,7 +255,8 @@ int RunMatch(int argc, char** argv) {
       }
       // References consistent with their pedigree (without mutation)?
       for (int l = 0; l < nl; ++l) {
-        auto st = CheckFamilyReferences(ped, g[l], check_models[l], mutation.enabled(), table->locus(l).name(), &diag);
+        auto st = CheckFamilyReferences(ped, g[l], check_models[l], (*models)[l], mutation.enabled(),
+                                        table->locus(l).name(), &diag);
         if (!st.ok()) return fail(st);
       }
       for (int mp : ped.MissingPersons()) {
@@ -335,8 +343,9 @@ int RunMatch(int argc, char** argv) {
       {"mutation_rate2", FormatDouble(mo.rate2)},
       {"mutation_range", FormatDouble(mo.range)},
       {"min_freq", FormatDouble(mo.build.min_freq)},
-      {"rescale_imputed", mo.build.rescale_after_imputation ? "yes" : "no"},
+      {"normalize_freqs", mo.normalize ? "yes" : "no"},
       {"relationships", absl::StrJoin(relationships, ";")},
+      {"sex1", sex1_name},
       {"top", absl::StrCat(top_k)},
       {"by", by},
       {"min_log10_lr", FormatDouble(min_log10_lr)},

@@ -35,8 +35,9 @@ namespace kinship {
 //    seen at that locus), and an optional last row whose first cell is `N` giving the
 //    number of individuals per locus (or `2N`: the number of alleles).
 // Locus names are made canonical (see CanonicalLocusName); each renaming is noted.
-// Frequencies must be numbers in (0, 1]; a locus whose frequencies do not sum to 1
-// within 1e-3 is noted as a warning and used as written.
+// Frequencies must be numbers in [1e-9, 1] (kMinFrequency); a locus whose frequencies do
+// not sum to 1 within 1e-3 is noted as a warning and used as written. Sample sizes must be
+// integers from 3 (so that 5/(2N) < 1) to 1e9.
 absl::StatusOr<AlleleFreqTable> ReadAlleleFreqs(const std::string& path,
                                                 Diagnostics* diag);
 

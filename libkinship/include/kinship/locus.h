@@ -34,6 +34,9 @@ using GenotypeIdx = std::uint16_t;
 // Largest number of alleles a locus may have (a genotype index then fits 16 bits).
 inline constexpr int kMaxAllelesPerLocus = 255;
 inline constexpr GenotypeIdx kUntyped = 0xFFFF;
+// Smallest allele frequency accepted (from a table or --min-freq): keeps every genotype
+// and pedigree probability far from double underflow, so no 0/0 can arise.
+inline constexpr double kMinFrequency = 1e-9;
 
 inline constexpr int GenotypeCount(int allele_ct) {
   return allele_ct * (allele_ct + 1) / 2;
@@ -113,6 +116,9 @@ class AlleleFreqTable {
   }
   // Appends a locus. REQUIRES: no locus of that name yet.
   int AddLocus(Locus locus);
+  // Rescales every locus to sum to 1. Returns the number of loci whose sum was not exactly
+  // 1, and (when not null) the name and sum of the one furthest from 1.
+  int Normalize(std::string* worst_locus = nullptr, double* worst_sum = nullptr);
 
  private:
   std::vector<Locus> loci_;

@@ -26,7 +26,7 @@ struct ProfileBuildOptions {
   // Frequency given to an allele absent from the table when the locus' sample size N
   // is unknown; with N known, 5/(2N) is used (NRC II). Default 0.001: 5/(2N) for a
   // database of N = 2500, the order of the published tables kinship ships, and the
-  // value Familias users commonly enter.
+  // value Familias users commonly enter. Must be in [kMinFrequency, 1).
   double min_freq = 0.001;
   // After imputing, rescale the locus so its frequencies sum to 1 (off: the
   // published frequencies are used as written and the imputed allele added).

@@ -156,6 +156,7 @@ struct ScreenOptions {
   std::atomic<std::int64_t>* progress_victims = nullptr;
 };
 
+// A reported pair. Pairs with no locus typed in both are never reported.
 struct ScreenHit {
   std::int32_t candidate;
   double log10_lr;
@@ -170,9 +171,9 @@ struct ScreenResult {
   ScreenKernel kernel = ScreenKernel::kScalar;
 };
 
-// Most loci the int16 prefilter sums hold without overflow: per locus at most 128 for the
-// sum and about 127 for the offset term (off_l s = hi_l s - 126.5), 255 x 60 = 15,300, far
-// below 32,767 even for per-locus LRs of 10^100.
+// Most loci a candidate may have (the int16 kernels hold 128 per locus for the sum plus the
+// offset term within a headroom of 16,000; a candidate whose offsets are beyond it — per-locus
+// LRs far above any real STR locus — takes an exact int64 path instead).
 inline constexpr int kMaxScreenLoci = 60;
 
 // Screens every victim against every candidate. Thread-safe; uses the calling thread's

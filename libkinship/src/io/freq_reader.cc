@@ -29,9 +29,9 @@ void NoteRename(const std::string& path, const std::string& written,
 
 absl::Status CheckFrequency(const LineReader& in, const std::string& text, double* f) {
   if (!ParseDouble(text, f))
-    return in.Error(absl::StrCat("frequency '", text, "' is not a number; expected a decimal in (0, 1]"));
-  if (*f <= 0 || *f > 1)
-    return in.Error(absl::StrCat("frequency ", text, " is outside (0, 1]; expected a decimal in (0, 1]"));
+    return in.Error(absl::StrCat("frequency '", text, "' is not a number; expected a decimal in [1e-9, 1]"));
+  if (*f < kMinFrequency || *f > 1)
+    return in.Error(absl::StrCat("frequency ", text, " is outside [1e-9, 1]; expected a decimal in [1e-9, 1]"));
   return absl::OkStatus();
 }
 
@@ -114,9 +114,9 @@ absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::
       for (size_t c = 1; c < f.size(); ++c) {
         if (f[c].empty()) continue;
         long n;
-        if (!ParseInt(f[c], &n) || n <= 0)
+        if (!ParseInt(f[c], &n) || n < 3 || n > 2000000000L)
           return in.Error(absl::StrCat("sample size '", f[c], "' for ", header[c],
-                                       "; expected a positive integer"));
+                                       "; expected an integer from 3 to 2e9 (so that 5/(2N) < 1)"));
         if (first == "2n") {
           if (n % 2 != 0)
             return in.Error(absl::StrCat("2N = ", n, " for ", header[c], " is odd; expected a count of alleles"));
@@ -202,8 +202,8 @@ absl::Status ReadSampleSizes(const std::string& path, const std::string& freq_fi
       return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size()));
     if (c_file >= 0 && f[c_file] != freq_file_name) continue;
     long n;
-    if (!ParseInt(f[c_n], &n) || n <= 0)
-      return in.Error(absl::StrCat("n_individuals '", f[c_n], "'; expected a positive integer"));
+    if (!ParseInt(f[c_n], &n) || n < 3 || n > 1000000000L)
+      return in.Error(absl::StrCat("n_individuals '", f[c_n], "'; expected an integer from 3 to 1e9 (so that 5/(2N) < 1)"));
     std::string name = CanonicalLocusName(f[c_locus]);
     int li = table->FindLocus(name);
     if (li < 0) {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cassert>
 #include <cctype>
+#include <cmath>
 
 namespace kinship {
 
@@ -84,6 +85,23 @@ int AlleleFreqTable::AddLocus(Locus locus) {
   index_.emplace(locus.name(), idx);
   loci_.push_back(std::move(locus));
   return idx;
+}
+
+int AlleleFreqTable::Normalize(std::string* worst_locus, double* worst_sum) {
+  int changed = 0;
+  double worst = -1;
+  for (Locus& l : loci_) {
+    const double sum = l.FrequencySum();
+    if (sum == 1) continue;
+    ++changed;
+    if (std::fabs(sum - 1) > worst) {
+      worst = std::fabs(sum - 1);
+      if (worst_locus) *worst_locus = l.name();
+      if (worst_sum) *worst_sum = sum;
+    }
+    l.ScaleFrequencies(1 / sum);
+  }
+  return changed;
 }
 
 }  // namespace kinship

@@ -34,9 +34,9 @@ ProfileSet ProfileSet::Subset(const std::vector<int>& samples) const {
 absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& records,
                                            const ProfileBuildOptions& options,
                                            AlleleFreqTable* table, Diagnostics* diag) {
-  if (!(options.min_freq > 0 && options.min_freq < 1))
+  if (!(options.min_freq >= kMinFrequency && options.min_freq < 1))
     return absl::InvalidArgumentError(
-        absl::StrCat("minimum allele frequency ", options.min_freq, " is outside (0, 1)"));
+        absl::StrCat("minimum allele frequency ", options.min_freq, " is outside [1e-9, 1)"));
   std::set<std::string> renamed;
   std::map<std::string, std::set<std::string>> unknown_loci;  // locus -> samples
   // Imputed alleles: (locus index, allele label) -> samples.

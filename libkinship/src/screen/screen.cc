@@ -250,12 +250,21 @@ bool Better(const ScreenHit& a, const ScreenHit& b) {
   return a.candidate < b.candidate;
 }
 
-// floor(t s - 1e-6), clamped to the int16 range the kernels compare in (|sum + offset| stays
-// far inside it: at most 128 per locus for the sum, 127 per locus for the offset).
+// The int16 kernels are used for a candidate only when |sum + offset| <= kHeadroom for every
+// victim (checked per candidate: 128 per locus for the sum plus |offset|); thresholds are
+// clamped to [-kHeadroom, kHeadroom]. Clamping from above makes the test easier (more
+// passes); clamping from below changes nothing since every sum + offset >= -kHeadroom.
+constexpr int kHeadroom = 16000;
+
+// floor(t s - 1e-6) as a double (int64 range), for the int32 path and for clamping.
+double FloorThresholdWide(double t, double scale) {
+  if (std::isnan(t)) return 1e18;
+  if (std::isinf(t)) return t < 0 ? -1e18 : 1e18;
+  return std::floor(t * scale - 1e-6);
+}
+
 std::int16_t FloorThreshold(double t, double scale) {
-  if (std::isnan(t)) return INT16_MAX;
-  const double v = std::floor(t * scale - 1e-6);
-  return static_cast<std::int16_t>(std::clamp(v, -30000.0, 30000.0));
+  return static_cast<std::int16_t>(std::clamp(FloorThresholdWide(t, scale), double{-kHeadroom}, double{kHeadroom}));
 }
 
 }  // namespace
@@ -300,15 +309,28 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
           ++n_loci;
         }
         // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Finalize).
-        const auto oc = static_cast<std::int16_t>(
-            std::clamp(std::ceil(tables.candidate_offset(c) * scale + 1e-6), -30000.0, 30000.0));
-        kernel(rows.data(), codes.data(), n_loci, n, nullptr, oc, threshold.data(), masks.data(), nullptr);
+        const double oc_wide = std::ceil(tables.candidate_offset(c) * scale + 1e-6);
+        if (std::fabs(oc_wide) + 128.0 * n_loci <= kHeadroom) {
+          kernel(rows.data(), codes.data(), n_loci, n, nullptr, static_cast<std::int16_t>(oc_wide), threshold.data(),
+                 masks.data(), nullptr);
+        } else {
+          // Extreme per-locus LRs (offsets beyond the int16 headroom): the same test in
+          // int64/double, scalar.
+          for (int w = 0; w < n / 64; ++w) masks[w] = 0;
+          for (int i = 0; i < n_real; ++i) {
+            std::int64_t q = 0;
+            for (int j = 0; j < n_loci; ++j) q += rows[j][codes[j][i]];
+            if (static_cast<double>(q) + oc_wide >= FloorThresholdWide(floor_lr[i], scale))
+              masks[i / 64] |= std::uint64_t{1} << (i % 64);
+          }
+        }
         for (int w = 0; w < n / 64; ++w) {
           for (std::uint64_t m = masks[w]; m; m &= m - 1) {
             const int i = w * 64 + __builtin_ctzll(m);
             ++block_rescored;
             const int v = v0 + i;
             ScreenHit h = ExactPair(tables, victims, c, v);
+            if (h.loci_compared == 0) continue;           // nothing compared: no evidence either way
             if (!(h.log10_lr >= floor_lr[i])) continue;  // below the report threshold (or k-th)
             std::vector<ScreenHit>& hv = result.hits[v];
             if (hv.size() == k) {

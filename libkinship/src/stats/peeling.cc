@@ -410,6 +410,9 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
         }
       }
       if (child_vars.empty() || child_vars.size() > 4) continue;
+      std::int64_t entries = 1;
+      for (int v : child_vars) entries *= static_cast<std::int64_t>(p.domain[v].size());
+      if (entries > limits.max_factor_entries) continue;  // let the eliminator refuse it
       collapsed[k] = 1;
       unary[2 * k] = unary[2 * k + 1] = nullptr;
       AddCollapsedFounder(&e, child_vars, matrices, p, model);
