@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
 #include "kinship/pedigree.h"
+#include "test_util.h"
 
 using namespace kinship;
 using Catch::Matchers::Contains;
@@ -23,48 +24,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp directory, removed at scope exit.
-class PedTempDir {
+using testing::ToCrlf;
+
+// Reader inputs live in a fresh temp folder per test.
+class PedTempDir : public testing::TempDir {
  public:
-  PedTempDir() {
-    std::random_device rd;
-    const auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (int attempt = 0;; ++attempt) {
-      path_ = fs::temp_directory_path() /
-              ("kinship_pedigree_reader_test_" + std::to_string(rd()) + "_" + std::to_string(ticks) +
-               "_" + std::to_string(attempt));
-      if (fs::create_directory(path_)) break;
-    }
-  }
-  ~PedTempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  PedTempDir(const PedTempDir&) = delete;
-  PedTempDir& operator=(const PedTempDir&) = delete;
-
-  std::string Write(const std::string& name, const std::string& content) const {
-    const fs::path p = path_ / name;
-    std::ofstream out(p, std::ios::binary);
-    out << content;
-    out.close();
-    REQUIRE(out.good());
-    return p.string();
-  }
-  std::string Path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
+  PedTempDir() : testing::TempDir("kinship_pedigree_reader_test") {}
 };
-
-std::string ToCrlf(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    if (c == '\n') r += '\r';
-    r += c;
-  }
-  return r;
-}
 
 absl::StatusOr<std::vector<Pedigree>> Read(const std::string& path, bool require_missing = false) {
   Diagnostics diag;

@@ -18,6 +18,7 @@
 #include "kinship/diagnostics.h"
 #include "kinship/io.h"
 #include "kinship/locus.h"
+#include "test_util.h"
 #include "kinship/profile.h"
 
 using namespace kinship;
@@ -27,63 +28,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp directory, removed at scope exit.
-class TempDir {
+using testing::At;
+using testing::CheckError;
+using testing::kBom;
+using testing::ToCrlf;
+
+// Reader inputs live in a fresh temp folder per test.
+class TempDir : public testing::TempDir {
  public:
-  TempDir() {
-    std::random_device rd;
-    auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
-    for (int attempt = 0;; ++attempt) {
-      path_ = fs::temp_directory_path() /
-              ("kinship_profile_reader_test_" + std::to_string(rd()) + "_" +
-               std::to_string(ticks) + "_" + std::to_string(attempt));
-      if (fs::create_directory(path_)) break;
-    }
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string Write(const std::string& name, const std::string& content) const {
-    fs::path p = path_ / name;
-    std::ofstream out(p, std::ios::binary);
-    out << content;
-    out.close();
-    REQUIRE(out.good());
-    return p.string();
-  }
-  std::string Path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
+  TempDir() : testing::TempDir("kinship_profile_reader_test") {}
 };
-
-std::string ToCrlf(const std::string& s) {
-  std::string r;
-  for (char c : s) {
-    if (c == '\n') r += '\r';
-    r += c;
-  }
-  return r;
-}
-
-const std::string kBom = "\xEF\xBB\xBF";
-
-void CheckError(const absl::Status& status, absl::StatusCode code, const std::string& where,
-                const std::string& hint) {
-  INFO("status: " << status.ToString());
-  REQUIRE_FALSE(status.ok());
-  CHECK(status.code() == code);
-  CHECK_THAT(std::string(status.message()), Contains(where));
-  CHECK_THAT(std::string(status.message()), Contains(hint));
-}
-
-std::string At(const std::string& path, int line) {
-  return path + ":" + std::to_string(line) + ":";
-}
 std::string Where(const std::string& path, int line) {
   return path + ":" + std::to_string(line);
 }

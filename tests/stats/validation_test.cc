@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "internal/csv.h"
+#include "stats/validation_util.h"
 #include "kinship/io.h"
 #include "kinship/pairwise.h"
 #include "kinship/profile.h"
@@ -19,40 +20,10 @@ using namespace kinship;
 
 namespace {
 
-const std::string kDir = std::string(KINSHIP_TEST_DATA_DIR) + "/validation/";
-
-std::vector<std::map<std::string, std::string>> ReadCsv(const std::string& path) {
-  internal::LineReader in;
-  REQUIRE(in.Open(path).ok());
-  std::string line;
-  std::vector<std::string> header, f;
-  REQUIRE(in.Next(&line));
-  REQUIRE(internal::SplitFields(line, ',', &header));
-  std::vector<std::map<std::string, std::string>> rows;
-  while (in.Next(&line)) {
-    REQUIRE(internal::SplitFields(line, ',', &f));
-    REQUIRE(f.size() == header.size());
-    std::map<std::string, std::string> row;
-    for (size_t i = 0; i < f.size(); ++i) row[header[i]] = f[i];
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-double ParseLog10(const std::string& s) {
-  if (s == "-Inf") return -INFINITY;
-  if (s == "Inf") return INFINITY;
-  return std::stod(s);
-}
-
-void CheckLog10(double got, double want) {
-  if (std::isinf(want)) {
-    REQUIRE(got == want);
-  } else {
-    REQUIRE(std::isfinite(got));
-    REQUIRE(got == Approx(want).margin(1e-9).epsilon(0));
-  }
-}
+using testing::CheckLog10;
+using testing::ParseLog10;
+using testing::ReadCsv;
+const std::string& kDir = testing::kValidationDir;
 
 const std::map<std::string, std::string> kRelOfPed = {
     {"peds/rel_PO.ped", "parent-child"},  {"peds/rel_FS.ped", "full-siblings"},
