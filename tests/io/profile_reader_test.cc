@@ -784,3 +784,54 @@ TEST_CASE("Profiles read from long CSV and GeneMapper files bind to the NIST 103
              Contains("1 sample(s)"));
   CHECK_THAT(OnlyNote(diag, "'VWA' read as 'vWA'").message, Contains(long_path));
 }
+
+TEST_CASE("Chunked reading and binding equal reading the whole file", "[profile][io]") {
+  TempDir dir;
+  const std::string path = dir.Write(
+      "p.csv",
+      "sample_id,locus,allele1,allele2\n"
+      "S1,TH01,6,7\nS1,vWA,16,17\nS2,TH01,9.3,13\nS2,vWA,18,18\nS2,FGA,20,21\n"
+      "S3,TH01,6,6\nS3,THO1,6,6\nS3,D99S1,1,2\nS4,vWA,17,99\nS1,FGA,,\n");
+  AlleleFreqTable t_whole = TestTable();
+  Diagnostics d_whole;
+  auto whole = ReadProfileRecords(path, &d_whole);
+  REQUIRE(whole.ok());
+  auto set_whole = BuildProfileSet(*whole, ProfileBuildOptions{}, &t_whole, &d_whole);
+  REQUIRE(set_whole.ok());
+  for (size_t chunk : {1, 2, 3, 7, 100}) {
+    INFO("chunk " << chunk);
+    AlleleFreqTable t = TestTable();
+    Diagnostics d;
+    ProfileBinder binder(ProfileBuildOptions{}, &t, &d);
+    int batches = 0;
+    REQUIRE(ReadProfileRecordsInChunks(path, &d, chunk, [&](std::vector<GenotypeRecord>* b) {
+              REQUIRE(b->size() <= chunk);
+              ++batches;
+              return binder.Add(*b);
+            }).ok());
+    auto set = binder.Finish();
+    REQUIRE(set.ok());
+    REQUIRE(batches == static_cast<int>((10 + chunk - 1) / chunk));
+    REQUIRE(set->sample_ct() == set_whole->sample_ct());
+    for (int s = 0; s < set->sample_ct(); ++s) {
+      REQUIRE(set->sample_id(s) == set_whole->sample_id(s));
+      for (int l = 0; l < set->locus_ct(); ++l) REQUIRE(set->genotype(l, s) == set_whole->genotype(l, s));
+    }
+    REQUIRE(d.notes().size() == d_whole.notes().size());
+    for (size_t i = 0; i < d.notes().size(); ++i) CHECK(d.notes()[i].message == d_whole.notes()[i].message);
+    REQUIRE(t.Find("vWA")->FindAllele("99") >= 0);
+  }
+}
+
+TEST_CASE("A conflicting genotype in a later batch is an error naming both places", "[profile][io]") {
+  TempDir dir;
+  const std::string path =
+      dir.Write("p.csv", "sample_id,locus,allele1,allele2\nS1,TH01,6,7\nS2,TH01,6,6\nS1,TH01,7,7\n");
+  AlleleFreqTable t = TestTable();
+  Diagnostics d;
+  ProfileBinder binder(ProfileBuildOptions{}, &t, &d);
+  absl::Status st = ReadProfileRecordsInChunks(path, &d, 1, [&](std::vector<GenotypeRecord>* b) {
+    return binder.Add(*b);
+  });
+  CheckError(st, absl::StatusCode::kInvalidArgument, At(path, 4), "first at " + path + ":2");
+}

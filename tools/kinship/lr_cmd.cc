@@ -105,12 +105,13 @@ int RunLr(int argc, char** argv) {
   if (auto st = LoadModel(mo, vm, &table_value, &mutation, &model_kind, &diag); !st.ok()) return fail(st);
   AlleleFreqTable* table = &table_value;
   const double theta = mo.theta;
-  std::vector<GenotypeRecord> records;
+  ProfileBinder binder(mo.build, table, &diag);  // files bound in batches, never held whole
   for (const std::string& p : profile_paths) {
-    auto st = ReadProfileRecords(p, &diag, &records);
+    auto st = ReadProfileRecordsInChunks(p, &diag, 1 << 20,
+                                         [&](std::vector<GenotypeRecord>* batch) { return binder.Add(*batch); });
     if (!st.ok()) return fail(st);
   }
-  auto profiles = BuildProfileSet(records, mo.build, table, &diag);
+  auto profiles = binder.Finish();
   if (!profiles.ok()) return fail(profiles.status());
   NormalizeIfAsked(mo, table, &diag);
   const int locus_ct = table->locus_ct();

@@ -166,22 +166,24 @@ int RunMatch(int argc, char** argv) {
   if (!pedigrees_path.empty()) inputs.push_back({"pedigrees", pedigrees_path});
   for (auto& p : profile_paths) inputs.push_back({"profiles", p});
 
-  // Profiles: victims, pairwise references, family references; one table for all.
-  std::vector<GenotypeRecord> records;
+  // Profiles: victims, pairwise references, family references; one table for all. Files
+  // are read and bound in batches, so no file is held whole as text.
+  ProfileBinder binder(mo.build, table, &diag);
   std::vector<std::string> victim_ids, reference_ids;
   std::set<std::string> victim_set, reference_set, family_set;
   auto read = [&](const std::vector<std::string>& paths, std::vector<std::string>* ids,
                   std::set<std::string>* set) -> absl::Status {
     for (const std::string& p : paths) {
-      const size_t first = records.size();
-      if (auto st = ReadProfileRecords(p, &diag, &records); !st.ok()) return st;
-      const std::string* last = nullptr;  // rows come grouped by sample: look up on change
-      for (size_t r = first; r < records.size(); ++r) {
-        const std::string& id = records[r].sample_id;
-        if (last && *last == id) continue;
-        last = &id;
-        if (set->insert(id).second && ids) ids->push_back(id);
-      }
+      auto sink = [&](std::vector<GenotypeRecord>* batch) -> absl::Status {
+        const std::string* last = nullptr;  // rows come grouped by sample: look up on change
+        for (const GenotypeRecord& rec : *batch) {
+          if (last && *last == rec.sample_id) continue;
+          last = &rec.sample_id;
+          if (set->insert(rec.sample_id).second && ids) ids->push_back(rec.sample_id);
+        }
+        return binder.Add(*batch);
+      };
+      if (auto st = ReadProfileRecordsInChunks(p, &diag, 1 << 20, sink); !st.ok()) return st;
     }
     return absl::OkStatus();
   };
@@ -193,11 +195,9 @@ int RunMatch(int argc, char** argv) {
       return fail(absl::FailedPreconditionError(
           absl::StrCat("sample '", id, "' is both a victim (--victims) and a reference (--references or --profiles); ",
                        "expected distinct sample ids")));
-  auto all = BuildProfileSet(records, mo.build, table, &diag);
+  auto all = binder.Finish();
   if (!all.ok()) return fail(all.status());
   NormalizeIfAsked(mo, table, &diag);
-  records.clear();
-  records.shrink_to_fit();
   auto subset = [&](const std::vector<std::string>& ids) {
     std::vector<int> idx;
     for (const std::string& id : ids) idx.push_back(all->FindSample(id));

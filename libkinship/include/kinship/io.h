@@ -16,6 +16,7 @@
 #ifndef KINSHIP_IO_H_
 #define KINSHIP_IO_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -77,6 +78,11 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(
 // may hold part of the file's records.
 absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag,
                                 std::vector<GenotypeRecord>* out);
+// The same, handing the records to `sink` in batches of at most `chunk_rows` (the batch may
+// be moved from or cleared by the sink), so that a large file is never held whole. Errors
+// from the sink stop the reading and are returned.
+absl::Status ReadProfileRecordsInChunks(const std::string& path, Diagnostics* diag, size_t chunk_rows,
+                                        const std::function<absl::Status(std::vector<GenotypeRecord>*)>& sink);
 
 // Per-locus mutation rates: CSV with a `locus` column and either a `rate` column
 // (both sexes) or `rate_male` and `rate_female` columns (`paternal_rate` and

@@ -11,6 +11,10 @@
 #ifndef KINSHIP_PROFILE_H_
 #define KINSHIP_PROFILE_H_
 
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -66,6 +70,36 @@ class ProfileSet {
 //    genotypes are an InvalidArgument error naming both places;
 //  * an allele given without its partner is an InvalidArgument error.
 // Samples appear in order of first appearance.
+// The same, batch by batch, so that large profile files need not be held as text records
+// all at once: Add() binds a batch (in file order), Finish() applies the rescaling and writes
+// the imputation and skipped-locus notes. Duplicates are checked across batches.
+class ProfileBinder {
+ public:
+  ProfileBinder(const ProfileBuildOptions& options, AlleleFreqTable* table, Diagnostics* diag);
+  ProfileBinder(const ProfileBinder&) = delete;
+  ProfileBinder& operator=(const ProfileBinder&) = delete;
+  absl::Status Add(const std::vector<GenotypeRecord>& records);
+  // The profile set; call once, after the last Add.
+  absl::StatusOr<ProfileSet> Finish();
+
+ private:
+  int FileIndex(const std::shared_ptr<const std::string>& file);
+
+  ProfileBuildOptions options_;
+  AlleleFreqTable* table_;
+  Diagnostics* diag_;
+  ProfileSet set_;
+  std::set<std::string> renamed_;
+  std::unordered_map<std::string, std::pair<std::string, int>> locus_cache_;  // written -> (canonical, index)
+  std::map<std::string, std::set<std::string>> unknown_loci_;                  // locus -> samples
+  std::map<std::pair<int, std::string>, std::set<std::string>> imputed_;      // (locus, allele) -> samples
+  std::map<std::pair<int, std::string>, double> imputed_freq_;                // as imputed
+  // Where each (sample, locus) was first given: file index and line (for duplicate messages).
+  std::vector<std::string> files_;
+  std::vector<std::int16_t> first_file_;
+  std::vector<std::int32_t> first_line_;
+};
+
 absl::StatusOr<ProfileSet> BuildProfileSet(const std::vector<GenotypeRecord>& records,
                                            const ProfileBuildOptions& options,
                                            AlleleFreqTable* table, Diagnostics* diag);

@@ -1,5 +1,8 @@
 // Readers for profile files: long CSV and GeneMapper ID-X genotype tables.
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -17,10 +20,27 @@ using internal::SplitFields;
 
 namespace {
 
+// Receives batches of records while a file is read (see ReadProfileRecordsInChunks).
+struct Chunker {
+  size_t chunk_rows = 0;  // 0: no chunking
+  const std::function<absl::Status(std::vector<GenotypeRecord>*)>* sink = nullptr;
+  size_t total = 0;
+  absl::Status Push(std::vector<GenotypeRecord>* out, GenotypeRecord&& r) {
+    out->push_back(std::move(r));
+    ++total;
+    if (chunk_rows > 0 && out->size() >= chunk_rows) {
+      absl::Status st = (*sink)(out);
+      out->clear();
+      return st;
+    }
+    return absl::OkStatus();
+  }
+};
+
 bool IsMissingAllele(const std::string& a) { return a.empty() || a == "NA" || a == "na"; }
 
 absl::Status ReadLongProfiles(LineReader& in, const std::vector<std::string>& header,
-                              std::vector<GenotypeRecord>* out_records) {
+                              std::vector<GenotypeRecord>* out_records, Chunker* chunker) {
   std::vector<GenotypeRecord>& out = *out_records;
   auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_locus = -1, c_a1 = -1, c_a2 = -1;
@@ -55,14 +75,14 @@ absl::Status ReadLongProfiles(LineReader& in, const std::vector<std::string>& he
       r.allele1 = f[c_a1];
       r.allele2 = f[c_a2];
     }
-    out.push_back(std::move(r));
+    KINSHIP_RETURN_IF_ERROR(chunker->Push(&out, std::move(r)));
   }
   if (in.read_error()) return in.FileError("read error");
   return absl::OkStatus();
 }
 
 absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& header, Diagnostics* diag,
-                            std::vector<GenotypeRecord>* out_records) {
+                            std::vector<GenotypeRecord>* out_records, Chunker* chunker) {
   std::vector<GenotypeRecord>& out = *out_records;
   auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_marker = -1;
@@ -109,7 +129,7 @@ absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& head
       r.allele1 = alleles[0];
       r.allele2 = alleles[1];
     }
-    out.push_back(std::move(r));
+    KINSHIP_RETURN_IF_ERROR(chunker->Push(&out, std::move(r)));
   }
   if (in.read_error()) return in.FileError("read error");
   for (const auto& [marker, n] : skipped)
@@ -119,7 +139,10 @@ absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& head
 
 }  // namespace
 
-absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out) {
+namespace {
+
+absl::Status ReadProfiles(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out,
+                          Chunker* chunker) {
   LineReader in;
   KINSHIP_RETURN_IF_ERROR(in.Open(path));
   std::string line;
@@ -127,18 +150,35 @@ absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag, std:
     return in.FileError("empty file; expected a header sample_id,locus,allele1,allele2 or a GeneMapper table");
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
-  if (!ec) out->reserve(out->size() + bytes / 24);  // rows are rarely shorter than 24 bytes
-  const size_t before = out->size();
+  if (!ec) out->reserve(out->size() + std::min<size_t>(bytes / 24, chunker->chunk_rows ? chunker->chunk_rows : SIZE_MAX));
   std::vector<std::string> header;
   if (line.find('\t') != std::string::npos && Lower(line).find("sample name") != std::string::npos) {
     if (!SplitFields(line, '\t', &header)) return in.Error("unterminated quote");
-    KINSHIP_RETURN_IF_ERROR(ReadGeneMapper(in, header, diag, out));
+    KINSHIP_RETURN_IF_ERROR(ReadGeneMapper(in, header, diag, out, chunker));
   } else {
     if (!SplitFields(line, ',', &header)) return in.Error("unterminated quote");
-    KINSHIP_RETURN_IF_ERROR(ReadLongProfiles(in, header, out));
+    KINSHIP_RETURN_IF_ERROR(ReadLongProfiles(in, header, out, chunker));
   }
-  if (out->size() == before)
+  if (chunker->total == 0)
     return in.FileError("no genotypes; expected at least one data row after the header");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out) {
+  Chunker whole;
+  return ReadProfiles(path, diag, out, &whole);
+}
+
+absl::Status ReadProfileRecordsInChunks(const std::string& path, Diagnostics* diag, size_t chunk_rows,
+                                        const std::function<absl::Status(std::vector<GenotypeRecord>*)>& sink) {
+  std::vector<GenotypeRecord> batch;
+  Chunker chunker;
+  chunker.chunk_rows = std::max<size_t>(1, chunk_rows);
+  chunker.sink = &sink;
+  KINSHIP_RETURN_IF_ERROR(ReadProfiles(path, diag, &batch, &chunker));
+  if (!batch.empty()) return sink(&batch);
   return absl::OkStatus();
 }
 
