@@ -170,26 +170,22 @@ TEST_CASE("SIMD kernel equals the scalar kernel", "[screen][simd]") {
     std::vector<const std::int8_t*> rp;
     std::vector<const std::uint8_t*> cp;
     for (int i = 0; i < n_loci; ++i) rp.push_back(rows[i].data()), cp.push_back(codes[i].data());
-    std::vector<std::int16_t> a(n), b(n), init(n), thr(n);
-    for (auto& x : init) x = static_cast<std::int16_t>(static_cast<int>(rng() % 2001) - 1000);
+    std::vector<std::int16_t> a(n), b(n), thr(n);
     for (auto& x : thr) x = static_cast<std::int16_t>(static_cast<int>(rng() % 801) - 400);
     std::vector<std::uint64_t> ma(n / 64), mb(n / 64);
-    for (const std::int16_t* in : {static_cast<const std::int16_t*>(nullptr), static_cast<const std::int16_t*>(init.data())}) {
-      for (std::int16_t offset : {0, -37, 250}) {
-        internal::PrefilterScalar(rp.data(), cp.data(), n_loci, n, in, offset, thr.data(), ma.data(), a.data());
-        internal::PrefilterAvx512(rp.data(), cp.data(), n_loci, n, in, offset, thr.data(), mb.data(), b.data());
-        REQUIRE(a == b);
-        REQUIRE(ma == mb);
-        // The scalar sums are the plain sums; each mask bit is the pass test.
-        for (int v = 0; v < n; ++v) {
-          int want = in ? in[v] : 0;
-          for (int i = 0; i < n_loci; ++i) want += rows[i][codes[i][v]];
-          REQUIRE(a[v] == want);
-          REQUIRE(((ma[v / 64] >> (v % 64)) & 1) == static_cast<std::uint64_t>(want + offset >= thr[v]));
-        }
+    for (std::int16_t offset : {0, -37, 250}) {
+      internal::PrefilterScalar(rp.data(), cp.data(), n_loci, n, offset, thr.data(), ma.data(), a.data());
+      internal::PrefilterAvx512(rp.data(), cp.data(), n_loci, n, offset, thr.data(), mb.data(), b.data());
+      REQUIRE(a == b);
+      REQUIRE(ma == mb);
+      // The scalar sums are the plain sums; each mask bit is the pass test.
+      for (int v = 0; v < n; ++v) {
+        int want = 0;
+        for (int i = 0; i < n_loci; ++i) want += rows[i][codes[i][v]];
+        REQUIRE(a[v] == want);
+        REQUIRE(((ma[v / 64] >> (v % 64)) & 1) == static_cast<std::uint64_t>(want + offset >= thr[v]));
       }
     }
-    REQUIRE(a == b);
   }
 }
 

@@ -190,16 +190,14 @@ int PrefilterSum(const ScoreTables& tables, const VictimColumns& victims, int ca
 
 namespace internal {
 // Kernel entry points, for one candidate and a block of victims [0, n), n a multiple of 64:
-// sum[v] = init[v] (0 when init is null) + Σ_i rows[i][codes[i][v]] over the n_loci narrow
-// loci (rows[i]: the 256-byte row of locus i; codes[i]: the block's code column), and
-// bit v of masks[v / 64] set iff sum[v] + offset >= threshold[v]. `sums`, when not null,
-// receives the sums. All in int16 (|sum| <= 128 per locus).
+// sum[v] = Σ_i rows[i][codes[i][v]] over the candidate's n_loci loci (rows[i]: the 256-byte
+// row of locus i; codes[i]: the block's code column), and bit v of masks[v / 64] set iff
+// sum[v] + offset >= threshold[v]. `sums`, when not null, receives the sums. All in int16
+// (|sum| <= 128 per locus).
 void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     const std::int16_t* init, std::int16_t offset, const std::int16_t* threshold,
-                     std::uint64_t* masks, std::int16_t* sums);
+                     std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks, std::int16_t* sums);
 void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     const std::int16_t* init, std::int16_t offset, const std::int16_t* threshold,
-                     std::uint64_t* masks, std::int16_t* sums);
+                     std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks, std::int16_t* sums);
 bool CpuHasAvx512Vbmi();
 }  // namespace internal
 

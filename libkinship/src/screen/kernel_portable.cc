@@ -4,8 +4,8 @@
 
 namespace kinship::internal {
 void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     const std::int16_t* init, std::int16_t offset, const std::int16_t* threshold,
-                     std::uint64_t* masks, std::int16_t* sums) {
-  PrefilterScalar(rows, codes, n_loci, n, init, offset, threshold, masks, sums);
+                     std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks,
+                     std::int16_t* sums) {
+  PrefilterScalar(rows, codes, n_loci, n, offset, threshold, masks, sums);
 }
 }  // namespace kinship::internal

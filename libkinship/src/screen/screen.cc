@@ -172,11 +172,11 @@ VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victim
 namespace internal {
 
 void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     const std::int16_t* init, std::int16_t offset, const std::int16_t* threshold,
-                     std::uint64_t* masks, std::int16_t* sums) {
+                     std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks,
+                     std::int16_t* sums) {
   std::int16_t acc[64];
   for (int base = 0; base < n; base += 64) {
-    for (int v = 0; v < 64; ++v) acc[v] = init ? init[base + v] : 0;
+    for (int v = 0; v < 64; ++v) acc[v] = 0;
     for (int i = 0; i < n_loci; ++i) {
       const std::int8_t* row = rows[i];
       const std::uint8_t* code = codes[i] + base;
@@ -311,7 +311,7 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
         // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Finalize).
         const double oc_wide = std::ceil(tables.candidate_offset(c) * scale + 1e-6);
         if (std::fabs(oc_wide) + 128.0 * n_loci <= kHeadroom) {
-          kernel(rows.data(), codes.data(), n_loci, n, nullptr, static_cast<std::int16_t>(oc_wide), threshold.data(),
+          kernel(rows.data(), codes.data(), n_loci, n, static_cast<std::int16_t>(oc_wide), threshold.data(),
                  masks.data(), nullptr);
         } else {
           // Extreme per-locus LRs (offsets beyond the int16 headroom): the same test in
