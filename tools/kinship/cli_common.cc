@@ -142,6 +142,26 @@ std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vect
   return out;
 }
 
+std::optional<int> ParseCommandLine(const std::string& cmd, int argc, char** argv,
+                                    const boost::program_options::options_description& desc,
+                                    boost::program_options::variables_map* vm,
+                                    const std::function<void(const boost::program_options::variables_map&)>& validate) {
+  namespace po = boost::program_options;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), *vm);
+    if (vm->count("help")) {
+      std::cout << desc << "\n";
+      return kExitOk;
+    }
+    po::notify(*vm);
+    validate(*vm);
+  } catch (const po::error& e) {
+    std::cerr << "kinship " << cmd << ": " << e.what() << "\n(see kinship " << cmd << " --help)\n";
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
 void AddModelOptions(boost::program_options::options_description* desc, ModelOptions* o) {
   namespace po = boost::program_options;
   desc->add_options()

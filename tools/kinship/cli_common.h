@@ -3,6 +3,8 @@
 #define KINSHIP_TOOLS_CLI_COMMON_H_
 
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +68,15 @@ absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
 // Members whose typed genotypes break Mendel's laws at a locus, as "(child, parent, ...)"
 // groups; empty when the inconsistency runs through untyped members.
 std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g);
+
+// Parses a subcommand's arguments: `--help` prints `desc` to stdout; then `validate` checks
+// combinations (throwing boost::program_options::error). Returns an exit code when the
+// command should stop here (kExitOk after --help, kExitUsage with a message on stderr after
+// a usage error), nullopt to go on.
+std::optional<int> ParseCommandLine(const std::string& cmd, int argc, char** argv,
+                                    const boost::program_options::options_description& desc,
+                                    boost::program_options::variables_map* vm,
+                                    const std::function<void(const boost::program_options::variables_map&)>& validate);
 
 // The model options shared by kinship lr and kinship match.
 struct ModelOptions {

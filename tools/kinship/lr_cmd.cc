@@ -70,24 +70,16 @@ int RunLr(int argc, char** argv) {
       ("quiet,q", po::bool_switch(&quiet), "print warnings only, no notes");
 
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    if (vm.count("help")) {
-      std::cout << desc << "\n";
-      return kExitOk;
-    }
-    po::notify(vm);
-    const bool pair_mode = vm.count("pairs"), ped_mode = vm.count("pedigrees") || vm.count("cases");
-    if (pair_mode == ped_mode)
-      throw po::error("give either --pairs, or --pedigrees with --cases");
-    if (ped_mode && (!vm.count("pedigrees") || !vm.count("cases")))
-      throw po::error("--pedigrees and --cases go together");
-    if (ped_mode && !vm["sex1"].defaulted())
-      throw po::error("--sex1 applies to --pairs; a pedigree gives every member's sex");
-  } catch (const po::error& e) {
-    std::cerr << "kinship lr: " << e.what() << "\n(see kinship lr --help)\n";
-    return kExitUsage;
-  }
+  if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map& vm) {
+      const bool pair_mode = vm.count("pairs"), ped_mode = vm.count("pedigrees") || vm.count("cases");
+      if (pair_mode == ped_mode)
+        throw po::error("give either --pairs, or --pedigrees with --cases");
+      if (ped_mode && (!vm.count("pedigrees") || !vm.count("cases")))
+        throw po::error("--pedigrees and --cases go together");
+      if (ped_mode && !vm["sex1"].defaulted())
+        throw po::error("--sex1 applies to --pairs; a pedigree gives every member's sex");
+      }))
+    return *code;
   const bool ped_mode = vm.count("pedigrees") > 0;
 
   Diagnostics diag;

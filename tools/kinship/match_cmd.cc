@@ -114,30 +114,22 @@ int RunMatch(int argc, char** argv) {
       ("progress", po::bool_switch(&progress), "progress on stderr even when it is not a terminal")
       ("quiet,q", po::bool_switch(&quiet), "warnings only");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    if (vm.count("help")) {
-      std::cout << desc << "\n";
-      return kExitOk;
-    }
-    po::notify(vm);
-    if (reference_paths.empty() != relationships.empty())
-      throw po::error("--references and --relationship go together");
-    if (pedigrees_path.empty() != profile_paths.empty())
-      throw po::error("--pedigrees and --profiles go together");
-    if (reference_paths.empty() && pedigrees_path.empty())
-      throw po::error("nothing to screen against: give --references with --relationship, or --pedigrees with --profiles");
-    if (top_k < 1) throw po::error("--top must be at least 1");
-    if (by != "victim" && by != "candidate") throw po::error("--by must be victim or candidate");
-    if (kernel_name != "auto" && kernel_name != "scalar" && kernel_name != "avx512")
-      throw po::error("--kernel must be auto, scalar or avx512");
-    if (vm.count("prior") && !(prior > 0 && prior < 1)) throw po::error("--prior must be in (0, 1)");
-    if (std::isnan(min_log10_lr)) throw po::error("--min-log10-lr must be a number or -inf");
-    if (threads < 0) throw po::error("--threads must be >= 0");
-  } catch (const po::error& e) {
-    std::cerr << "kinship match: " << e.what() << "\n(see kinship match --help)\n";
-    return kExitUsage;
-  }
+  if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map& vm) {
+      if (reference_paths.empty() != relationships.empty())
+        throw po::error("--references and --relationship go together");
+      if (pedigrees_path.empty() != profile_paths.empty())
+        throw po::error("--pedigrees and --profiles go together");
+      if (reference_paths.empty() && pedigrees_path.empty())
+        throw po::error("nothing to screen against: give --references with --relationship, or --pedigrees with --profiles");
+      if (top_k < 1) throw po::error("--top must be at least 1");
+      if (by != "victim" && by != "candidate") throw po::error("--by must be victim or candidate");
+      if (kernel_name != "auto" && kernel_name != "scalar" && kernel_name != "avx512")
+        throw po::error("--kernel must be auto, scalar or avx512");
+      if (vm.count("prior") && !(prior > 0 && prior < 1)) throw po::error("--prior must be in (0, 1)");
+      if (std::isnan(min_log10_lr)) throw po::error("--min-log10-lr must be a number or -inf");
+      if (threads < 0) throw po::error("--threads must be >= 0");
+      }))
+    return *code;
   std::unique_ptr<tbb::global_control> thread_limit;
   if (threads > 0)
     thread_limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);

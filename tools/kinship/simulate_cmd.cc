@@ -117,20 +117,12 @@ int RunSimulate(int argc, char** argv) {
       ("dropout", po::value(&dropout)->default_value(0), "probability that a victim's locus is untyped (partial profiles)")
       ("out-dir", po::value(&out_dir)->required(), "output folder (created if missing)");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    if (vm.count("help")) {
-      std::cout << desc << "\n";
-      return kExitOk;
-    }
-    po::notify(vm);
-    if (families < 0 || unrelated < 0) throw po::error("--families and --victims-unrelated must be >= 0");
-    if (families + unrelated == 0) throw po::error("nothing to simulate: give --families or --victims-unrelated");
-    if (!(dropout >= 0 && dropout < 1)) throw po::error("--dropout must be in [0, 1)");
-  } catch (const po::error& e) {
-    std::cerr << "kinship simulate: " << e.what() << "\n(see kinship simulate --help)\n";
-    return kExitUsage;
-  }
+  if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map&) {
+      if (families < 0 || unrelated < 0) throw po::error("--families and --victims-unrelated must be >= 0");
+      if (families + unrelated == 0) throw po::error("nothing to simulate: give --families or --victims-unrelated");
+      if (!(dropout >= 0 && dropout < 1)) throw po::error("--dropout must be in [0, 1)");
+      }))
+    return *code;
   Diagnostics diag;
   auto table = ReadAlleleFreqs(freqs_path, &diag);
   if (!table.ok()) return ReportError(kCmd, table.status());
