@@ -190,12 +190,13 @@ TEST_CASE("Long frequency table: quoted fields", "[io][freq]") {
   auto t = ReadAlleleFreqs(dir.Write("quoted.csv",
                                      "\"locus\",\"allele\",\"frequency\"\n"
                                      "\"Penta E\",\"5\",\"0.5\"\n"
-                                     " \"Penta E\" , \"<8\" ,0.25\n"
-                                     "\"Penta E\",\"a\"\"b\",\"0.25\"\n"),
+                                     " \"Penta E\" , \"8\" ,0.25\n"
+                                     "\"Penta E\",\"30,2\",\"0.25\"\n"),
                            &diag);
   REQUIRE(t.ok());
   const Locus& pe = RequireLocus(*t, "Penta E");
-  REQUIRE(pe.labels() == std::vector<std::string>{"5", "<8", "a\"b"});
+  // A quoted decimal comma is read as a decimal point, with a note.
+  REQUIRE(pe.labels() == std::vector<std::string>{"5", "8", "30.2"});
   REQUIRE(pe.freqs() == std::vector<double>{0.5, 0.25, 0.25});
 
   SECTION("an unterminated quote is an error at its line") {
@@ -1008,4 +1009,20 @@ TEST_CASE("Bundled NIST1036_All table with its sample sizes", "[io][freq][data]"
   CHECK(RequireLocus(*t, "TPOX").sample_size() == std::optional<int>(1035));
   CHECK(RequireLocus(*t, "Penta D").sample_size() == std::optional<int>(1035));
   CHECK(RequireLocus(*t, "CSF1PO").sample_size() == std::optional<int>(1036));
+}
+
+TEST_CASE("Frequency table: labels are canonical; two spellings of one allele are an error", "[io][freq][labels]") {
+  TempDir dir;
+  Diagnostics diag;
+  auto t = ReadAlleleFreqs(dir.Write("canon.csv", "locus,allele,frequency\nTH01,06,0.5\nTH01,9.30,0.5\n"), &diag);
+  REQUIRE(t.ok());
+  CHECK(RequireLocus(*t, "TH01").labels() == std::vector<std::string>{"6", "9.3"});
+  const std::string dup = dir.Write("dup.csv", "locus,allele,frequency\nTH01,12,0.5\nTH01,12.0,0.5\n");
+  auto d = ReadAlleleFreqs(dup, &diag);
+  CheckError(d.status(), absl::StatusCode::kInvalidArgument, At(dup, 3), "same allele as '12'");
+  for (const char* bad : {"OL", "<8", "x?", "F"}) {
+    INFO(bad);
+    const std::string p = dir.Write("bad.csv", std::string("locus,allele,frequency\nTH01,6,0.5\nTH01,") + bad + ",0.5\n");
+    CheckError(ReadAlleleFreqs(p, &diag).status(), absl::StatusCode::kInvalidArgument, At(p, 3), "not a repeat number");
+  }
 }

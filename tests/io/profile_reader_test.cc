@@ -316,7 +316,7 @@ const std::string kGeneMapper =
     "Size 1\tSize 2\n"
     "A01.hid\tP001\tGlobalFiler\tD3S1358\tB\t15\t17\t\t\t120.1\t128.3\n"
     "A01.hid\tP001\tGlobalFiler\tVWA\tB\t16\n"                  // one allele: homozygote
-    "A01.hid\tP001\tGlobalFiler\tAMEL\tR\tX\tY\n"                 // skipped
+    "A01.hid\tP001\tGlobalFiler\tAMEL\tR\tX\tY\n"                 // kept: the sex
     "A01.hid\tP001\tGlobalFiler\tDYS391\tR\t10\n"                 // skipped
     "\n"
     "A01.hid\tP001\tGlobalFiler\tTH01\tG\t9.3\t9.3\t\t\t\t\n"    // both alleles written
@@ -335,19 +335,20 @@ TEST_CASE("GeneMapper export: Sample Name / Marker / Allele k, other columns ign
   auto recs = ReadProfileRecords(path, &diag);
   INFO(recs.status().ToString());
   REQUIRE(recs.ok());
-  REQUIRE(recs->size() == 6);
+  REQUIRE(recs->size() == 8);
   RequireRecord((*recs)[0], "P001", "D3S1358", "15", "17", Where(path, 2));
   RequireRecord((*recs)[1], "P001", "VWA", "16", "16", Where(path, 3));
-  RequireRecord((*recs)[2], "P001", "TH01", "9.3", "9.3", Where(path, 7));
-  RequireRecord((*recs)[3], "P001", "FGA", "", "", Where(path, 8));
-  RequireRecord((*recs)[4], "P002", "D3S1358", "14", "OL", Where(path, 10));
-  RequireRecord((*recs)[5], "P002", "TH01", "7", "7", Where(path, 12));
+  RequireRecord((*recs)[2], "P001", "AMEL", "X", "Y", Where(path, 4));
+  RequireRecord((*recs)[3], "P001", "TH01", "9.3", "9.3", Where(path, 7));
+  RequireRecord((*recs)[4], "P001", "FGA", "", "", Where(path, 8));
+  RequireRecord((*recs)[5], "P002", "D3S1358", "14", "OL", Where(path, 10));
+  RequireRecord((*recs)[6], "P002", "AMEL", "X", "X", Where(path, 11));
+  RequireRecord((*recs)[7], "P002", "TH01", "7", "7", Where(path, 12));
   INFO(AllNotes(diag));
-  // One note per skipped marker, with its row count.
-  REQUIRE(diag.notes().size() == 2);
-  REQUIRE(CountLevel(diag, NoteLevel::kInfo) == 2);
-  CHECK_THAT(OnlyNote(diag, "AMEL").message, Contains(path));
-  CHECK_THAT(OnlyNote(diag, "AMEL").message, Contains("2 rows"));
+  // One note per skipped Y marker, with its row count; Amelogenin is kept for the sex.
+  REQUIRE(diag.notes().size() == 1);
+  REQUIRE(CountLevel(diag, NoteLevel::kInfo) == 1);
+  CHECK_THAT(OnlyNote(diag, "DYS391").message, Contains(path));
   CHECK_THAT(OnlyNote(diag, "DYS391").message, Contains("1 rows"));
   CHECK_THAT(OnlyNote(diag, "DYS391").message, Contains("skipped"));
 }
@@ -413,9 +414,9 @@ TEST_CASE("GeneMapper export: malformed files", "[io][profile][genemapper]") {
     CheckError(ReadProfileRecords(path, &diag).status(), absl::StatusCode::kInvalidArgument,
                At(path, 2), "sample P9: empty Marker");
   }
-  SECTION("only sex/Y markers: no genotypes") {
+  SECTION("only Y markers: no genotypes") {
     std::string path = dir.Write(
-        "sex.txt", "Sample Name\tMarker\tAllele 1\tAllele 2\nP1\tAMEL\tX\tY\nP1\tDYS391\t10\n");
+        "sex.txt", "Sample Name\tMarker\tAllele 1\tAllele 2\nP1\tDYS19\t14\nP1\tDYS391\t10\n");
     CheckError(ReadProfileRecords(path, &diag).status(), absl::StatusCode::kInvalidArgument,
                path + ": no genotypes", "expected at least one data row");
   }
@@ -744,7 +745,7 @@ TEST_CASE("Profiles read from long CSV and GeneMapper files bind to the NIST 103
                                                   "MOTHER,TH01,9.3,6\n"
                                                   "MOTHER,VWA,17,17\n"
                                                   "CHILD,TH01,9.3,13\n"  // 13: not in table
-                                                  "CHILD,AMEL,X,Y\n"));  // unknown locus
+                                                  "CHILD,AMEL,X,Y\n"));  // the sex
   std::string gm_path = dir.Write("gm.txt",
                                   "Sample File\tSample Name\tPanel\tMarker\tAllele 1\tAllele 2\n"
                                   "f1\tFATHER\tp\tTH01\t13\n"
@@ -756,7 +757,7 @@ TEST_CASE("Profiles read from long CSV and GeneMapper files bind to the NIST 103
   REQUIRE(r2.ok());
   std::vector<GenotypeRecord> recs = *r1;
   recs.insert(recs.end(), r2->begin(), r2->end());
-  REQUIRE(recs.size() == 6);
+  REQUIRE(recs.size() == 7);
 
   auto set = BuildProfileSet(recs, ProfileBuildOptions{}, &*table, &diag);
   INFO(set.status().ToString());
@@ -779,9 +780,11 @@ TEST_CASE("Profiles read from long CSV and GeneMapper files bind to the NIST 103
   const Note& imp = OnlyNote(diag, "allele 13 at TH01");
   CHECK_THAT(imp.message, Contains("N = 1036"));
   CHECK_THAT(imp.message, Contains("CHILD FATHER"));
-  CHECK_THAT(OnlyNote(diag, "AMEL skipped").message, Contains(gm_path));
-  CHECK_THAT(OnlyNote(diag, "locus AMEL is not in the frequency table").message,
-             Contains("1 sample(s)"));
+  // Amelogenin gives the sex and is no locus of the screen: no "not in the table" warning.
+  CHECK(set->amel_sex(0) == Sex::kUnknown);
+  CHECK(set->amel_sex(1) == Sex::kMale);
+  CHECK(set->amel_sex(2) == Sex::kMale);
+  for (const Note& n : diag.notes()) CHECK_THAT(n.message, !Contains("AMEL"));
   CHECK_THAT(OnlyNote(diag, "'VWA' read as 'vWA'").message, Contains(long_path));
 }
 
@@ -834,4 +837,107 @@ TEST_CASE("A conflicting genotype in a later batch is an error naming both place
     return binder.Add(*b);
   });
   CheckError(st, absl::StatusCode::kInvalidArgument, At(path, 4), "first at " + path + ":2");
+}
+
+// ---------------------------------------------------------------------------------
+// Allele labels as real lab files write them (issue 7, item 1)
+// ---------------------------------------------------------------------------------
+
+TEST_CASE("BuildProfileSet: numeric labels are canonical (12.0 = 12, 09.30 = 9.3, 30,2 = 30.2)",
+          "[profile][labels]") {
+  // Before canonical labels, a child's `12.0` against a father's `12` was imputed as a new
+  // rare allele and parent-child became an exclusion. Each spelling must bind to the table's
+  // allele, with one note per (file, spelling), and nothing imputed.
+  AlleleFreqTable table = TestTable();
+  std::vector<GenotypeRecord> recs = {
+      Rec("S1", "TH01", "6.0", "09.3", "p.csv:2"),
+      Rec("S2", "TH01", "9.30", "7", "p.csv:3"),
+      Rec("S3", "TH01", "006", "6.0", "p.csv:4"),  // 6.0 again: noted once
+      Rec("S1", "FGA", "20,0", "21", "q.txt:7"),   // decimal comma (GeneMapper, European locale)
+  };
+  Diagnostics diag;
+  auto set = BuildProfileSet(recs, ProfileBuildOptions{}, &table, &diag);
+  INFO(set.status().ToString());
+  REQUIRE(set.ok());
+  INFO(AllNotes(diag));
+  REQUIRE(table.Find("TH01")->allele_ct() == 3);  // nothing imputed
+  REQUIRE(table.Find("FGA")->allele_ct() == 2);
+  CHECK(set->genotype(0, set->FindSample("S1")) == Gt(table, "TH01", "6", "9.3"));
+  CHECK(set->genotype(0, set->FindSample("S2")) == Gt(table, "TH01", "9.3", "7"));
+  CHECK(set->genotype(0, set->FindSample("S3")) == Gt(table, "TH01", "6", "6"));
+  CHECK(set->genotype(2, set->FindSample("S1")) == Gt(table, "FGA", "20", "21"));
+  CHECK(CountNotes(diag, "allele '6.0' read as '6'") == 1);
+  CHECK(CountNotes(diag, "allele '09.3' read as '9.3'") == 1);
+  CHECK(CountNotes(diag, "allele '9.30' read as '9.3'") == 1);
+  CHECK(CountNotes(diag, "allele '006' read as '6'") == 1);
+  CHECK_THAT(OnlyNote(diag, "allele '20,0' read as '20'").message, Contains("decimal comma"));
+  CHECK(CountLevel(diag, NoteLevel::kWarning) == 0);
+}
+
+TEST_CASE("BuildProfileSet: off-ladder calls make the locus untyped for that sample, with a warning",
+          "[profile][labels]") {
+  // Two persons with `OL` must never share an allele: the locus is untyped for each of them.
+  AlleleFreqTable table = TestTable();
+  std::vector<GenotypeRecord> recs = {
+      Rec("S1", "TH01", "OL", "6", "p.csv:2"),   Rec("S2", "TH01", "6", "ol", "p.csv:3"),
+      Rec("S3", "TH01", "<5", "7", "p.csv:4"),   Rec("S4", "TH01", ">13.3", ">13.3", "p.csv:5"),
+      Rec("S1", "vWA", "16", "17", "p.csv:6"),
+  };
+  Diagnostics diag;
+  auto set = BuildProfileSet(recs, ProfileBuildOptions{}, &table, &diag);
+  INFO(set.status().ToString());
+  REQUIRE(set.ok());
+  INFO(AllNotes(diag));
+  REQUIRE(table.Find("TH01")->allele_ct() == 3);  // no `OL` allele was added to the table
+  for (const char* s : {"S1", "S2", "S3", "S4"}) CHECK(set->genotype(0, set->FindSample(s)) == kUntyped);
+  CHECK(set->genotype(1, set->FindSample("S1")) == Gt(table, "vWA", "16", "17"));
+  REQUIRE(CountLevel(diag, NoteLevel::kWarning) == 4);
+  const Note& w = OnlyNote(diag, "p.csv:2");
+  CHECK(w.level == NoteLevel::kWarning);
+  CHECK_THAT(w.message, Contains("sample S1"));
+  CHECK_THAT(w.message, Contains("off-ladder"));
+  CHECK_THAT(w.message, Contains("untyped"));
+}
+
+TEST_CASE("BuildProfileSet: labels that are no allele designation are errors naming file and line",
+          "[profile][labels]") {
+  for (const char* bad : {"x?", "9.3.1", "12a", "F", "silent", "."}) {
+    AlleleFreqTable table = TestTable();
+    Diagnostics diag;
+    INFO(bad);
+    auto set = BuildProfileSet({Rec("S1", "TH01", "6", "7", "p.csv:2"), Rec("S2", "TH01", "6", bad, "p.csv:9")},
+                               ProfileBuildOptions{}, &table, &diag);
+    CheckError(set.status(), absl::StatusCode::kInvalidArgument, "p.csv:9", "sample S2");
+  }
+}
+
+TEST_CASE("BuildProfileSet: a frozen table imputes nothing and lists every unseen allele",
+          "[profile][frozen]") {
+  AlleleFreqTable table = TestTable();
+  ProfileBuildOptions opts;
+  opts.frozen_table = true;
+  Diagnostics diag;
+  auto set = BuildProfileSet({Rec("S1", "TH01", "6", "7", "p.csv:2"), Rec("S2", "TH01", "6", "10", "p.csv:3"),
+                              Rec("S3", "FGA", "22", "20", "p.csv:4"), Rec("S4", "TH01", "10", "10", "p.csv:5")},
+                             opts, &table, &diag);
+  CheckError(set.status(), absl::StatusCode::kFailedPrecondition, "p.csv:3", "frozen frequency table");
+  CHECK_THAT(std::string(set.status().message()), Contains("TH01 10 (S2 S4)"));
+  CHECK_THAT(std::string(set.status().message()), Contains("FGA 22 (S3)"));
+  CHECK(table.Find("TH01")->allele_ct() == 3);  // the table is untouched
+  CHECK(table.Find("FGA")->allele_ct() == 2);
+}
+
+TEST_CASE("BuildProfileSet: Amelogenin gives the sample's sex", "[profile][sex]") {
+  AlleleFreqTable table = TestTable();
+  Diagnostics diag;
+  auto set = BuildProfileSet({Rec("M", "AMEL", "X", "Y", "p.csv:2"), Rec("M", "TH01", "6", "7", "p.csv:3"),
+                              Rec("W", "Amelogenin", "x", "x", "p.csv:4"), Rec("U", "TH01", "6", "7", "p.csv:5")},
+                             ProfileBuildOptions{}, &table, &diag);
+  REQUIRE(set.ok());
+  CHECK(set->amel_sex(set->FindSample("M")) == Sex::kMale);
+  CHECK(set->amel_sex(set->FindSample("W")) == Sex::kFemale);
+  CHECK(set->amel_sex(set->FindSample("U")) == Sex::kUnknown);
+  CHECK(set->Subset({1, 0}).amel_sex(1) == Sex::kMale);
+  auto bad = BuildProfileSet({Rec("M", "AMEL", "X", "Q", "p.csv:2")}, ProfileBuildOptions{}, &table, &diag);
+  CheckError(bad.status(), absl::StatusCode::kInvalidArgument, "p.csv:2", "expected X and/or Y");
 }

@@ -63,6 +63,25 @@ struct AlleleValue {
 };
 std::optional<AlleleValue> ParseAlleleValue(const std::string& label);
 
+// How an allele designation written in a lab file is read (docs/model.md, "Allele labels").
+enum class AlleleLabelKind {
+  kNumeric,    // a repeat number: digits, optionally a decimal point (or comma) and digits
+  kOffLadder,  // `OL`, `<n`, `>n`: an allele is there, its designation is unknown
+  kFailed,     // `F`: a failed allele (not modelled yet)
+  kSilent,     // `silent`: a null allele (not modelled yet)
+  kInvalid,    // anything else (`x?`, `9.3.1`, ...)
+};
+struct AlleleLabel {
+  AlleleLabelKind kind;
+  // kNumeric: the canonical spelling — no leading zeros in the whole part, no trailing
+  // zeros in the decimal part, no decimal point when that part is empty (`12.0`, `012`
+  // -> `12`; `09.30` -> `9.3`; `30,2` -> `30.2`). Otherwise the label as written.
+  std::string text;
+  bool comma_decimal = false;  // written with a decimal comma (`30,2`)
+};
+// Reads one allele designation (already trimmed of surrounding white space).
+AlleleLabel ReadAlleleLabel(const std::string& written);
+
 // One locus: its canonical name, allele labels and frequencies, and the number of
 // individuals behind the frequencies when known (for the 5/(2N) minimum).
 class Locus {
@@ -101,6 +120,10 @@ class Locus {
   std::optional<int> sample_size_;
 };
 
+// The sex of a person (from a pedigree, a pairs file or a profile's Amelogenin).
+enum class Sex { kUnknown, kMale, kFemale };
+const char* SexName(Sex sex);  // "unknown", "male", "female"
+
 // The loci of a frequency table, in the order they were read.
 class AlleleFreqTable {
  public:
@@ -135,6 +158,8 @@ std::string CanonicalLocusName(const std::string& name);
 // Whether a marker is a sex or Y-chromosome marker that kinship skips
 // (Amelogenin, DYS..., Y-indel).
 bool IsSexOrYMarker(const std::string& name);
+// Whether a marker is Amelogenin (`AMEL`, `Amelogenin`, `AM`), read for the sample's sex.
+bool IsAmelogenin(const std::string& name);
 
 }  // namespace kinship
 

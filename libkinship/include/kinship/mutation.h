@@ -41,8 +41,6 @@ enum class MutationModel { kNone, kEqual, kProportional, kStepwise, kExtendedSte
 absl::StatusOr<MutationModel> ParseMutationModel(const std::string& name);
 const char* MutationModelName(MutationModel model);
 
-enum class Sex { kUnknown, kMale, kFemale };
-
 struct MutationParams {
   MutationModel model = MutationModel::kNone;
   double rate = 0;     // total rate of (integer-step) mutations

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -35,6 +36,10 @@ struct ProfileBuildOptions {
   // After imputing, rescale the locus so its frequencies sum to 1 (off: the
   // published frequencies are used as written and the imputed allele added).
   bool rescale_after_imputation = false;
+  // The frequency table is frozen (a programme's fixed database): an allele absent from it is
+  // an error listing every such allele and sample, never imputed, so that no profile can
+  // change the table and one pair's numbers depend on that pair alone.
+  bool frozen_table = false;
 };
 
 class ProfileSet {
@@ -45,13 +50,21 @@ class ProfileSet {
   // Index of the sample, or -1.
   int FindSample(const std::string& id) const;
   GenotypeIdx genotype(int locus, int sample) const { return columns_[locus][sample]; }
+  // The sex read from the sample's Amelogenin (X,X female; X,Y male), kUnknown without one.
+  Sex amel_sex(int sample) const { return amel_sex_[sample]; }
+  void set_amel_sex(int sample, Sex sex) { amel_sex_[sample] = sex; }
   const std::vector<GenotypeIdx>& column(int locus) const { return columns_[locus]; }
 
   // The samples `samples` (indices into this set), in that order, with all loci.
   ProfileSet Subset(const std::vector<int>& samples) const;
 
   // Builders (used by BuildProfileSet and tests).
-  void Reset(int locus_ct) { columns_.assign(locus_ct, {}); sample_ids_.clear(); index_.clear(); }
+  void Reset(int locus_ct) {
+    columns_.assign(locus_ct, {});
+    sample_ids_.clear();
+    index_.clear();
+    amel_sex_.clear();
+  }
   int AddSample(const std::string& id);  // all loci untyped
   void set_genotype(int locus, int sample, GenotypeIdx g) { columns_[locus][sample] = g; }
 
@@ -59,13 +72,22 @@ class ProfileSet {
   std::vector<std::string> sample_ids_;
   std::unordered_map<std::string, int> index_;
   std::vector<std::vector<GenotypeIdx>> columns_;
+  std::vector<Sex> amel_sex_;
 };
 
 // Binds genotype records to `table` (whose loci define the ProfileSet's loci):
 //  * locus names are made canonical; each renaming is noted once;
 //  * a locus absent from the table is skipped with a note (locus, samples affected);
+//  * allele labels are read with ReadAlleleLabel: numeric labels are made canonical
+//    (`12.0` -> `12`, each respelling noted once per file); an off-ladder call (`OL`, `<n`,
+//    `>n`) makes the locus untyped for that sample, with a warning naming sample, file and
+//    line (it must never count as a shared allele); `F`, `silent` and anything else that is
+//    not an allele designation are InvalidArgument errors naming the file and line;
 //  * an allele absent from the table is added to it with the minimum frequency
-//    (see ProfileBuildOptions) and noted (locus, allele, frequency, samples);
+//    (see ProfileBuildOptions) and noted (locus, allele, frequency, samples), or, with a
+//    frozen table, is a FailedPrecondition error listing every such allele;
+//  * Amelogenin rows give the sample's sex (ProfileSet::amel_sex); other Y markers are
+//    skipped with a note;
 //  * a sample/locus given twice: the same genotype is noted and kept once; different
 //    genotypes are an InvalidArgument error naming both places;
 //  * an allele given without its partner is an InvalidArgument error.
@@ -84,6 +106,8 @@ class ProfileBinder {
 
  private:
   int FileIndex(const std::shared_ptr<const std::string>& file);
+  absl::Status AddSexMarker(const GenotypeRecord& rec, const std::string& name);
+  static constexpr int kMaxOffLadderWarnings = 20;
 
   ProfileBuildOptions options_;
   AlleleFreqTable* table_;
@@ -94,6 +118,12 @@ class ProfileBinder {
   std::map<std::string, std::set<std::string>> unknown_loci_;                  // locus -> samples
   std::map<std::pair<int, std::string>, std::set<std::string>> imputed_;      // (locus, allele) -> samples
   std::map<std::pair<int, std::string>, double> imputed_freq_;                // as imputed
+  std::set<std::pair<std::string, std::string>> relabelled_;                  // (file, label) noted
+  std::int64_t off_ladder_ct_ = 0;
+  std::map<std::pair<int, std::string>, std::set<std::string>> frozen_misses_;  // (locus, allele) -> samples
+  std::optional<std::string> first_frozen_miss_;                                // where, for the message
+  std::map<std::string, Sex> amel_;                                             // sample -> Amelogenin sex
+  std::map<std::string, std::int64_t> sex_markers_skipped_;                     // Y marker -> rows
   // Where each (sample, locus) was first given: file index and line (for duplicate messages).
   std::vector<std::string> files_;
   std::vector<std::int16_t> first_file_;

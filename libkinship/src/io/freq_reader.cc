@@ -1,5 +1,6 @@
 // Readers for allele frequency tables and sample sizes.
 #include <cmath>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -35,16 +36,33 @@ absl::Status CheckFrequency(const LineReader& in, const std::string& text, doubl
   return absl::OkStatus();
 }
 
+// Adds an allele row, its label made canonical (`12.0` -> `12`; ReadAlleleLabel). Two rows
+// whose labels are the same allele are an error naming both spellings; a label that is not a
+// repeat number is an error (such a row could never be matched safely: `OL` is not an allele).
+// `written` maps (locus, canonical label) to the spelling first seen, for messages.
 absl::Status AddAlleleChecked(const LineReader& in, Locus* locus, const std::string& label,
-                              double f) {
+                              double f, std::map<std::pair<std::string, std::string>, std::string>* written,
+                              Diagnostics* diag) {
   if (label.empty()) return in.Error("empty allele label; expected an allele such as 12 or 9.3");
-  if (locus->FindAllele(label) >= 0)
+  const AlleleLabel read = ReadAlleleLabel(label);
+  if (read.kind != AlleleLabelKind::kNumeric)
     return in.Error(absl::StrCat("allele '", label, "' of locus ", locus->name(),
-                                 " is listed twice; expected one row per allele"));
+                                 " is not a repeat number; expected an allele such as 12 or 9.3"));
+  auto [it, fresh] = written->emplace(std::make_pair(locus->name(), read.text), label);
+  if (!fresh) {
+    if (it->second == label)
+      return in.Error(absl::StrCat("allele '", label, "' of locus ", locus->name(),
+                                   " is listed twice; expected one row per allele"));
+    return in.Error(absl::StrCat("allele '", label, "' of locus ", locus->name(), " is the same allele as '",
+                                 it->second, "' (both read as ", read.text, "); expected one row per allele"));
+  }
+  if (read.text != label)
+    diag->Info(absl::StrCat(in.Where(), ": allele '", label, "' of locus ", locus->name(), " read as '", read.text,
+                            "'", read.comma_decimal ? " (decimal comma)" : ""));
   if (locus->allele_ct() >= kMaxAllelesPerLocus)
     return absl::OutOfRangeError(absl::StrCat(in.Where(), ": locus ", locus->name(), " has more than ",
                                               kMaxAllelesPerLocus, " alleles"));
-  locus->AddAllele(label, f);
+  locus->AddAllele(read.text, f);
   return absl::OkStatus();
 }
 
@@ -61,6 +79,7 @@ absl::StatusOr<AlleleFreqTable> ReadLong(LineReader& in, const std::vector<std::
     return in.Error("header must name columns locus, allele and frequency");
   AlleleFreqTable table;
   std::set<std::string> renamed;
+  std::map<std::pair<std::string, std::string>, std::string> written_labels;
   std::string line;
   std::vector<std::string> f;
   const size_t need = static_cast<size_t>(std::max({c_locus, c_allele, c_freq})) + 1;
@@ -78,7 +97,8 @@ absl::StatusOr<AlleleFreqTable> ReadLong(LineReader& in, const std::vector<std::
     KINSHIP_RETURN_IF_ERROR(CheckFrequency(in, f[c_freq], &freq));
     int li = table.FindLocus(name);
     if (li < 0) li = table.AddLocus(Locus(name));
-    KINSHIP_RETURN_IF_ERROR(AddAlleleChecked(in, &table.mutable_locus(li), f[c_allele], freq));
+    KINSHIP_RETURN_IF_ERROR(AddAlleleChecked(in, &table.mutable_locus(li), f[c_allele], freq,
+                                              &written_labels, diag));
   }
   if (in.read_error()) return in.FileError("read error");
   return table;
@@ -90,6 +110,7 @@ absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::
     return in.Error("expected a long table (locus,allele,frequency) or a wide table (Allele,<locus>,...)");
   AlleleFreqTable table;
   std::set<std::string> renamed;
+  std::map<std::pair<std::string, std::string>, std::string> written_labels;
   std::vector<int> col_locus(header.size(), -1);
   for (size_t c = 1; c < header.size(); ++c) {
     if (header[c].empty()) return in.Error(absl::StrCat("column ", c + 1, " has no locus name"));
@@ -135,7 +156,8 @@ absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::
                                      " is not a number; expected a decimal in [0, 1]"));
       if (freq == 0) continue;
       KINSHIP_RETURN_IF_ERROR(CheckFrequency(in, cell, &freq));
-      KINSHIP_RETURN_IF_ERROR(AddAlleleChecked(in, &table.mutable_locus(col_locus[c]), f[0], freq));
+      KINSHIP_RETURN_IF_ERROR(AddAlleleChecked(in, &table.mutable_locus(col_locus[c]), f[0], freq,
+                                              &written_labels, diag));
     }
   }
   if (in.read_error()) return in.FileError("read error");

@@ -107,7 +107,7 @@ absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& head
     const std::string& marker = f[c_marker];
     if (sample.empty()) return in.Error("empty Sample Name");
     if (marker.empty()) return in.Error(absl::StrCat("sample ", sample, ": empty Marker"));
-    if (IsSexOrYMarker(marker)) {
+    if (IsSexOrYMarker(marker) && !IsAmelogenin(marker)) {  // Amelogenin gives the sex: kept
       ++skipped[marker];
       continue;
     }
@@ -133,7 +133,7 @@ absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& head
   }
   if (in.read_error()) return in.FileError("read error");
   for (const auto& [marker, n] : skipped)
-    diag->Info(absl::StrCat(in.path(), ": marker ", marker, " skipped (sex/Y marker, ", n, " rows)"));
+    diag->Info(absl::StrCat(in.path(), ": marker ", marker, " skipped (Y marker, ", n, " rows)"));
   return absl::OkStatus();
 }
 

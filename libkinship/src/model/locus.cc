@@ -48,6 +48,54 @@ std::optional<AlleleValue> ParseAlleleValue(const std::string& label) {
   return AlleleValue{whole + cls / 10.0, cls};
 }
 
+AlleleLabel ReadAlleleLabel(const std::string& written) {
+  const size_t n = written.size();
+  auto is_digit = [&](size_t i) { return std::isdigit(static_cast<unsigned char>(written[i])) != 0; };
+  // A repeat number: digits [ ('.' | ',') digits ].
+  auto numeric_end = [&](size_t from, bool* comma) -> size_t {
+    size_t i = from;
+    while (i < n && is_digit(i)) ++i;
+    if (i == from) return std::string::npos;
+    if (i < n && (written[i] == '.' || written[i] == ',')) {
+      *comma = written[i] == ',';
+      const size_t dot = i++;
+      while (i < n && is_digit(i)) ++i;
+      if (i == dot + 1) return std::string::npos;
+    }
+    return i;
+  };
+  bool comma = false;
+  if (numeric_end(0, &comma) == n) {
+    std::string whole, frac;
+    const size_t sep = written.find_first_of(".,");
+    whole = written.substr(0, sep);
+    if (sep != std::string::npos) frac = written.substr(sep + 1);
+    const size_t first = whole.find_first_not_of('0');
+    whole = first == std::string::npos ? "0" : whole.substr(first);
+    const size_t last = frac.find_last_not_of('0');
+    frac = last == std::string::npos ? "" : frac.substr(0, last + 1);
+    return {AlleleLabelKind::kNumeric, frac.empty() ? whole : whole + "." + frac, comma};
+  }
+  std::string lower;
+  for (char c : written) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "ol") return {AlleleLabelKind::kOffLadder, written};
+  if (n >= 2 && (written[0] == '<' || written[0] == '>')) {
+    bool c2 = false;
+    if (numeric_end(1, &c2) == n) return {AlleleLabelKind::kOffLadder, written};
+  }
+  if (lower == "f") return {AlleleLabelKind::kFailed, written};
+  if (lower == "silent") return {AlleleLabelKind::kSilent, written};
+  return {AlleleLabelKind::kInvalid, written};
+}
+
+const char* SexName(Sex sex) {
+  switch (sex) {
+    case Sex::kMale: return "male";
+    case Sex::kFemale: return "female";
+    default: return "unknown";
+  }
+}
+
 int Locus::FindAllele(const std::string& label) const {
   auto it = index_.find(label);
   return it == index_.end() ? -1 : it->second;

@@ -58,6 +58,11 @@ std::string CanonicalLocusName(const std::string& name) {
   return it == table.end() ? k : it->second;
 }
 
+bool IsAmelogenin(const std::string& name) {
+  const std::string k = Key(name);
+  return k == "AMEL" || k == "AMELOGENIN" || k == "AM";
+}
+
 bool IsSexOrYMarker(const std::string& name) {
   std::string k = Key(name);
   return k == "AMEL" || k == "AMELOGENIN" || k == "AM" || k.rfind("DYS", 0) == 0 ||

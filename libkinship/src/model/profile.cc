@@ -1,11 +1,13 @@
 #include "kinship/profile.h"
 
+#include <array>
 #include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "internal/status_macros.h"
 
 namespace kinship {
 
@@ -18,6 +20,7 @@ int ProfileSet::AddSample(const std::string& id) {
   int s = sample_ct();
   sample_ids_.push_back(id);
   index_.emplace(id, s);
+  amel_sex_.push_back(Sex::kUnknown);
   for (auto& col : columns_) col.push_back(kUntyped);
   return s;
 }
@@ -25,7 +28,7 @@ int ProfileSet::AddSample(const std::string& id) {
 ProfileSet ProfileSet::Subset(const std::vector<int>& samples) const {
   ProfileSet out;
   out.Reset(locus_ct());
-  for (int s : samples) out.AddSample(sample_ids_[s]);
+  for (int s : samples) out.amel_sex_[out.AddSample(sample_ids_[s])] = amel_sex_[s];
   for (int l = 0; l < locus_ct(); ++l)
     for (size_t i = 0; i < samples.size(); ++i) out.columns_[l][i] = columns_[l][samples[i]];
   return out;
@@ -44,13 +47,38 @@ int ProfileBinder::FileIndex(const std::shared_ptr<const std::string>& file) {
   return static_cast<int>(files_.size()) - 1;
 }
 
+absl::Status ProfileBinder::AddSexMarker(const GenotypeRecord& rec, const std::string& name) {
+  if (!IsAmelogenin(name)) {
+    ++sex_markers_skipped_[name];
+    return absl::OkStatus();
+  }
+  if (rec.allele1.empty()) return absl::OkStatus();
+  auto upper = [](std::string a) {
+    for (char& c : a) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return a;
+  };
+  const std::string a = upper(rec.allele1), b = upper(rec.allele2);
+  Sex sex;
+  if (a == "X" && b == "X") sex = Sex::kFemale;
+  else if ((a == "X" && b == "Y") || (a == "Y" && b == "X") || (a == "Y" && b == "Y")) sex = Sex::kMale;
+  else
+    return absl::InvalidArgumentError(absl::StrCat(rec.where(), ": sample ", rec.sample_id, " Amelogenin (",
+                                                   rec.allele1, ",", rec.allele2, "); expected X and/or Y"));
+  auto [it, fresh] = amel_.emplace(rec.sample_id, sex);
+  if (!fresh && it->second != sex)
+    return absl::InvalidArgumentError(absl::StrCat(rec.where(), ": sample ", rec.sample_id,
+                                                   " has a second, different Amelogenin; expected one per sample"));
+  return absl::OkStatus();
+}
+
 absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
   if (!(options_.min_freq >= kMinFrequency && options_.min_freq < 1))
     return absl::InvalidArgumentError(
         absl::StrCat("minimum allele frequency ", options_.min_freq, " is outside [1e-9, 1)"));
   AlleleFreqTable* table = table_;
-  // Pass 1: canonical loci, imputation of unseen alleles.
+  // Pass 1: canonical loci and allele labels, imputation of unseen alleles.
   std::vector<int> rec_locus(records.size(), -1);
+  std::vector<std::array<int, 2>> rec_alleles(records.size(), {-1, -1});
   for (size_t r = 0; r < records.size(); ++r) {
     const GenotypeRecord& rec = records[r];
     auto cached = locus_cache_.find(rec.locus);
@@ -65,28 +93,72 @@ absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
     }
     int li = cached->second.second;
     if (li < 0) {
+      if (IsSexOrYMarker(name)) {
+        KINSHIP_RETURN_IF_ERROR(AddSexMarker(rec, name));
+        continue;
+      }
       unknown_loci_[name].insert(rec.sample_id);
       continue;
     }
-    rec_locus[r] = li;
     if (rec.allele1.empty() != rec.allele2.empty())
       return absl::InvalidArgumentError(absl::StrCat(
           rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus,
           " has one allele; expected two (a homozygote repeats its allele) or none"));
+    rec_locus[r] = li;
     if (rec.allele1.empty()) continue;
-    for (const std::string* a : {&rec.allele1, &rec.allele2}) {
+    AlleleLabel read[2] = {ReadAlleleLabel(rec.allele1), ReadAlleleLabel(rec.allele2)};
+    bool off_ladder = false;
+    for (const AlleleLabel& a : read) {
+      switch (a.kind) {
+        case AlleleLabelKind::kNumeric: break;
+        case AlleleLabelKind::kOffLadder: off_ladder = true; break;
+        case AlleleLabelKind::kFailed:
+          return absl::InvalidArgumentError(absl::StrCat(
+              rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus, ": failed allele '", a.text,
+              "' is not modelled yet; expected two allele designations (write no row for a locus that failed)"));
+        case AlleleLabelKind::kSilent:
+          return absl::InvalidArgumentError(absl::StrCat(
+              rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus, ": '", a.text,
+              "' is never observed in a profile; expected the alleles seen (a/silent is written a,a)"));
+        case AlleleLabelKind::kInvalid:
+          return absl::InvalidArgumentError(absl::StrCat(
+              rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus, ": allele '", a.text,
+              "' is not an allele designation; expected a repeat number (12, 9.3), OL, <n or >n"));
+      }
+    }
+    if (off_ladder) {
+      // An off-ladder call is an allele of unknown designation: it must never count as shared
+      // with another person's allele, so the locus is untyped for this sample.
+      if (++off_ladder_ct_ <= kMaxOffLadderWarnings)
+        diag_->Warn(absl::StrCat(rec.where(), ": sample ", rec.sample_id, " locus ", name, ": off-ladder allele (",
+                                 rec.allele1, ",", rec.allele2, "); locus treated as untyped for this sample"));
+      continue;
+    }
+    for (int k = 0; k < 2; ++k) {
+      const AlleleLabel& a = read[k];
+      const std::string& written = k == 0 ? rec.allele1 : rec.allele2;
+      if (a.text != written && relabelled_.insert({rec.file ? *rec.file : std::string("?"), written}).second)
+        diag_->Info(absl::StrCat(rec.file ? *rec.file : std::string("?"), ": allele '", written, "' read as '", a.text,
+                                 "'", a.comma_decimal ? " (decimal comma)" : "", " (first at line ", rec.line, ")"));
       Locus& locus = table->mutable_locus(li);
-      if (const int idx = locus.FindAllele(*a); idx >= 0) {
-        if (locus.imputed(idx)) imputed_[{li, *a}].insert(rec.sample_id);
+      if (const int idx = locus.FindAllele(a.text); idx >= 0) {
+        if (locus.imputed(idx)) imputed_[{li, a.text}].insert(rec.sample_id);
+        rec_alleles[r][k] = idx;
         continue;
+      }
+      if (options_.frozen_table) {
+        frozen_misses_[{li, a.text}].insert(rec.sample_id);
+        if (!first_frozen_miss_.has_value()) first_frozen_miss_ = rec.where();
+        rec_alleles[r] = {-1, -1};  // never bound: Finish() reports the error
+        break;
       }
       if (locus.allele_ct() >= kMaxAllelesPerLocus)
         return absl::OutOfRangeError(absl::StrCat(rec.where(), ": locus ", name, " would have more than ",
                                                   kMaxAllelesPerLocus, " alleles"));
       double f = locus.sample_size() ? 5.0 / (2.0 * *locus.sample_size()) : options_.min_freq;
-      locus.AddAllele(*a, f, /*imputed=*/true);
-      imputed_[{li, *a}].insert(rec.sample_id);
-      imputed_freq_[{li, *a}] = f;
+      rec_alleles[r][k] = locus.AddAllele(a.text, f, /*imputed=*/true);
+      imputed_[{li, a.text}].insert(rec.sample_id);
+      imputed_freq_[{li, a.text}] = f;
     }
   }
   // Pass 2: genotypes into columns, duplicates checked (also against earlier batches).
@@ -103,11 +175,9 @@ absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
     }
     const int li = rec_locus[r];
     if (li < 0) continue;
+    // Untyped: no alleles, an off-ladder call, or (frozen table) an allele not in the table.
     GenotypeIdx g = kUntyped;
-    if (!rec.allele1.empty()) {
-      const Locus& locus = table->locus(li);
-      g = GenotypeIndex(locus.FindAllele(rec.allele1), locus.FindAllele(rec.allele2));
-    }
+    if (rec_alleles[r][0] >= 0 && rec_alleles[r][1] >= 0) g = GenotypeIndex(rec_alleles[r][0], rec_alleles[r][1]);
     const size_t cell = static_cast<size_t>(s) * nl + li;
     if (first_file_[cell] < 0) {
       if (rec.file.get() != last_file || file < 0) {
@@ -156,6 +226,35 @@ absl::StatusOr<ProfileSet> ProfileBinder::Finish() {
         locus.name(), imputed_freq_[key], rule, options_.rescale_after_imputation ? " before rescaling" : "",
         samples.size(), absl::StrJoin(ids, " ")));
   }
+  if (!frozen_misses_.empty()) {
+    std::vector<std::string> items;
+    for (const auto& [key, samples] : frozen_misses_) {
+      std::vector<std::string> ids(samples.begin(), samples.end());
+      if (ids.size() > 5) {
+        ids.resize(5);
+        ids.push_back("...");
+      }
+      items.push_back(absl::StrCat(table->locus(key.first).name(), " ", key.second, " (", absl::StrJoin(ids, " "), ")"));
+    }
+    if (items.size() > 20) {
+      items.resize(20);
+      items.push_back("...");
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        *first_frozen_miss_, ": ", frozen_misses_.size(), " allele(s) not in the frozen frequency table: ",
+        absl::StrJoin(items, "; "),
+        "; expected every allele in the table (update the table in an explicit step: run without --freeze-freqs "
+        "and with --write-freqs, then review and use the written table)"));
+  }
+  if (off_ladder_ct_ > kMaxOffLadderWarnings)
+    diag_->Warn(absl::StrCat(off_ladder_ct_, " off-ladder genotypes in all (the first ", kMaxOffLadderWarnings,
+                             " are listed above); each locus treated as untyped for its sample"));
+  for (const auto& [sample, sex] : amel_) {
+    const int s = set_.FindSample(sample);
+    if (s >= 0) set_.set_amel_sex(s, sex);
+  }
+  for (const auto& [name, rows] : sex_markers_skipped_)
+    diag_->Info(absl::StrCat("marker ", name, " skipped (Y marker, ", rows, " rows)"));
   for (const auto& [name, samples] : unknown_loci_)
     diag_->Warn(absl::StrCat("locus ", name, " is not in the frequency table: skipped (", samples.size(),
                              " sample(s))"));
