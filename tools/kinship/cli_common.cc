@@ -14,6 +14,13 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "sha256.h"
+
+#define KINSHIP_CLI_RETURN_IF_ERROR(expr)      \
+  do {                                         \
+    if (absl::Status _st = (expr); !_st.ok()) \
+      return _st;                              \
+  } while (0)
 
 namespace kinship::cli {
 
@@ -176,10 +183,19 @@ void AddModelOptions(boost::program_options::options_description* desc, ModelOpt
       ("mutation-rates", po::value(&o->rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
       ("min-freq", po::value(&o->build.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
       ("normalize-freqs", po::value(&o->normalize)->default_value(true),
-       "after imputing unseen alleles, rescale every locus to sum to 1 (yes|no); the likelihoods assume a probability distribution");
+       "after imputing unseen alleles, rescale every locus to sum to 1 (yes|no); no: use the frequencies as written, "
+       "the missing mass of a locus as one unobserved rest allele (a locus summing to more than 1 is refused)")
+      ("allow-unnormalised", po::bool_switch(&o->allow_unnormalised),
+       "use a table with a locus more than 0.01 away from summing to 1 (an error otherwise)")
+      ("freeze-freqs", po::bool_switch(&o->build.frozen_table),
+       "the frequency table is frozen: an allele absent from it is an error (nothing imputed), so no profile "
+       "changes another pair's numbers")
+      ("write-freqs", po::value(&o->write_freqs_path),
+       "write the effective frequency table (after imputation and normalisation) as locus,allele,frequency, "
+       "to review and then use with --freeze-freqs");
 }
 
-absl::Status LoadModel(const ModelOptions& o, const boost::program_options::variables_map& vm,
+absl::Status LoadModel(ModelOptions& o, const boost::program_options::variables_map& vm,
                        AlleleFreqTable* table, MutationSpec* mutation, MutationModel* model, Diagnostics* diag) {
   auto m = ParseMutationModel(o.model_name);
   if (!m.ok()) return m.status();
@@ -195,6 +211,8 @@ absl::Status LoadModel(const ModelOptions& o, const boost::program_options::vari
     return absl::InvalidArgumentError("mutation rates given but --mutation-model is none; name a model");
   auto t = ReadAlleleFreqs(o.freqs_path, diag);
   if (!t.ok()) return t.status();
+  KINSHIP_CLI_RETURN_IF_ERROR(
+      CheckFrequencySums(*t, o.freqs_path, kFrequencySumTolerance, o.allow_unnormalised, diag));
   *table = std::move(*t);
   if (!o.sample_sizes_path.empty()) {
     auto st = ReadSampleSizes(o.sample_sizes_path, std::filesystem::path(o.freqs_path).filename().string(), table,
@@ -208,19 +226,78 @@ absl::Status LoadModel(const ModelOptions& o, const boost::program_options::vari
       if (table->FindLocus(locus) < 0)
         diag->Info(absl::StrCat(o.rates_path, ": rate for locus ", locus, " ignored (not in the frequency table)"));
     mutation->per_locus_rates = *rates;
+    // A locus without a rate must not silently get rate 0 (an exclusion becomes possible
+    // there): it takes the rate given with --mutation-rate, or the run stops.
+    std::vector<std::string> missing;
+    for (const Locus& l : table->loci())
+      if (!rates->count(l.name())) missing.push_back(l.name());
+    if (!missing.empty()) {
+      if (vm["mutation-rate"].defaulted())
+        return absl::FailedPreconditionError(absl::StrCat(
+            o.rates_path, ": no mutation rate for ", missing.size(), " locus/loci of the frequency table (",
+            absl::StrJoin(missing, ", "), "); expected a rate for every locus, or a fallback rate for the others "
+            "with --mutation-rate (and --mutation-rate-female)"));
+      diag->Info(absl::StrCat("loci without a rate in ", o.rates_path, " use the fallback rate of --mutation-rate: ",
+                              absl::StrJoin(missing, ", ")));
+    }
   }
+  o.as_read = *table;
   return absl::OkStatus();
 }
 
-void NormalizeIfAsked(const ModelOptions& opts, AlleleFreqTable* table, Diagnostics* diag) {
-  if (!opts.normalize) return;
-  std::string worst;
-  double sum = 1;
-  const int n = table->Normalize(&worst, &sum);
-  if (n > 0)
-    diag->Info(absl::StrFormat("frequencies of %d locus/loci rescaled to sum to 1 (largest change: %s, which summed "
-                               "to %.10g; --normalize-freqs no keeps them as written)",
-                               n, worst, sum));
+absl::StatusOr<TableReport> FinishTable(const ModelOptions& opts, AlleleFreqTable* table, Diagnostics* diag) {
+  TableReport report;
+  std::vector<std::string> changes;
+  int imputed = 0;
+  for (const Locus& l : table->loci())
+    for (int a = 0; a < l.allele_ct(); ++a) imputed += l.imputed(a);
+  if (imputed > 0) changes.push_back(absl::StrCat(imputed, " allele(s) imputed"));
+  if (opts.normalize) {
+    std::string worst;
+    double sum = 1;
+    const int n = table->Normalize(&worst, &sum);
+    if (n > 0) {
+      diag->Info(absl::StrFormat("frequencies of %d locus/loci rescaled to sum to 1 (largest change: %s, which summed "
+                                 "to %.10g; --normalize-freqs no keeps them as written)",
+                                 n, worst, sum));
+      changes.push_back(absl::StrCat(n, " locus/loci rescaled to sum to 1"));
+    }
+  } else {
+    std::vector<std::string> rest;
+    for (int li = 0; li < table->locus_ct(); ++li) {
+      Locus& l = table->mutable_locus(li);
+      const double sum = l.FrequencySum();
+      if (sum > 1 + 1e-12)
+        return absl::FailedPreconditionError(absl::StrFormat(
+            "locus %s: the frequencies sum to %.12g, more than 1, and --normalize-freqs no uses them as written; "
+            "expected a sum of at most 1 (use --normalize-freqs yes)",
+            l.name(), sum));
+      if (sum < 1 - 1e-12) {
+        l.AddRestAllele(1 - sum);
+        rest.push_back(absl::StrFormat("%s %.6g", l.name(), 1 - sum));
+      }
+    }
+    if (!rest.empty())
+      diag->Info(absl::StrCat("frequencies used as written (--normalize-freqs no); the missing mass of ", rest.size(),
+                              " locus/loci is an unobserved rest allele: ", absl::StrJoin(rest, ", ")));
+  }
+  report.changed = !changes.empty();
+  report.change = report.changed ? absl::StrJoin(changes, ", ") : "unchanged";
+  report.effective_text = FormatAlleleFreqs(*table);
+  report.effective_sha256 = Sha256Hex(report.effective_text);
+  diag->Info(absl::StrCat("frequency table ", report.changed ? "changed by this run: " : "", report.change,
+                          "; effective table sha256 ", report.effective_sha256,
+                          opts.write_freqs_path.empty() ? "" : absl::StrCat(" (written to ", opts.write_freqs_path, ")")));
+  return report;
+}
+
+std::vector<std::pair<std::string, std::string>> RatesInUse(const AlleleFreqTable& table,
+                                                            const MutationSpec& mutation) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Locus& l : table.loci())
+    out.push_back({l.name(), absl::StrCat(FormatDouble(mutation.ParamsFor(l.name(), Sex::kMale).rate), "/",
+                                          FormatDouble(mutation.ParamsFor(l.name(), Sex::kFemale).rate))});
+  return out;
 }
 
 absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,

@@ -83,18 +83,37 @@ struct ModelOptions {
   std::string freqs_path, sample_sizes_path, rates_path, model_name = "none";
   double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
   bool normalize = true;
-  ProfileBuildOptions build;
+  bool allow_unnormalised = false;
+  std::string write_freqs_path;  // --write-freqs: the effective table, for freezing
+  ProfileBuildOptions build;     // build.frozen_table: --freeze-freqs
+  AlleleFreqTable as_read;       // the table as read (filled by LoadModel)
 };
+// Loci off 1 by more than this are an error without --allow-unnormalised.
+inline constexpr double kFrequencySumTolerance = 0.01;
 void AddModelOptions(boost::program_options::options_description* desc, ModelOptions* opts);
 
 // Reads the frequency table (with sample sizes) and builds the mutation specification
 // (with per-locus rates); InvalidArgument for rates given without a model.
-absl::Status LoadModel(const ModelOptions& opts, const boost::program_options::variables_map& vm,
+absl::Status LoadModel(ModelOptions& opts, const boost::program_options::variables_map& vm,
                        AlleleFreqTable* table, MutationSpec* mutation, MutationModel* model, Diagnostics* diag);
 
-// After imputation: unless --normalize-freqs no, rescales every locus to sum to 1 and notes
-// how many were rescaled and the largest change.
-void NormalizeIfAsked(const ModelOptions& opts, AlleleFreqTable* table, Diagnostics* diag);
+// What the run did to the frequency table, for the reports.
+struct TableReport {
+  bool changed = false;         // imputed alleles or rescaled loci: the effective table differs
+  std::string change;           // what changed, in words ("unchanged" when nothing did)
+  std::string effective_text;   // FormatAlleleFreqs of the effective table (--write-freqs)
+  std::string effective_sha256; // its SHA-256
+};
+// After the profiles are bound (imputation): unless --normalize-freqs no, rescales every locus
+// to sum to 1 and notes how many were rescaled and the largest change; with no, adds a rest
+// allele where a locus sums to less than 1 and refuses a locus summing to more. Then compares
+// the effective table with `opts.as_read`.
+absl::StatusOr<TableReport> FinishTable(const ModelOptions& opts, AlleleFreqTable* table, Diagnostics* diag);
+
+// The per-locus mutation rates in use, "locus male/female" for every locus of the table
+// (what the reports list).
+std::vector<std::pair<std::string, std::string>> RatesInUse(const AlleleFreqTable& table,
+                                                            const MutationSpec& mutation);
 
 // Checks a family's references at one locus against its pedigree without mutation
 // (`plain`): inconsistent references are a FailedPrecondition naming family, locus and

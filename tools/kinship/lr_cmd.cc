@@ -105,7 +105,13 @@ int RunLr(int argc, char** argv) {
   }
   auto profiles = binder.Finish();
   if (!profiles.ok()) return fail(profiles.status());
-  NormalizeIfAsked(mo, table, &diag);
+  auto table_report = FinishTable(mo, table, &diag);
+  if (!table_report.ok()) return fail(table_report.status());
+  if (mutation.enabled()) {
+    std::vector<std::string> rates;
+    for (const auto& [locus, r] : RatesInUse(*table, mutation)) rates.push_back(absl::StrCat(locus, " ", r));
+    diag.Info(absl::StrCat("mutation rates in use (male/female): ", absl::StrJoin(rates, ", ")));
+  }
   const int locus_ct = table->locus_ct();
 
   std::vector<ResultRow> rows;
@@ -260,9 +266,14 @@ int RunLr(int argc, char** argv) {
   }
 
   // Output, atomically.
-  AtomicOutput out, per_locus;
+  AtomicOutput out, per_locus, freqs_out;
   auto st = out.Open(out_path.empty() ? "-" : out_path);
   if (!st.ok()) return fail(st);
+  if (!mo.write_freqs_path.empty()) {
+    st = freqs_out.Open(mo.write_freqs_path);
+    if (!st.ok()) return fail(st);
+    std::fputs(table_report->effective_text.c_str(), freqs_out.file());
+  }
   const std::string key_cols = absl::StrJoin(key_header, ",");
   if (!per_locus_path.empty()) {
     st = per_locus.Open(per_locus_path);
@@ -283,6 +294,10 @@ int RunLr(int argc, char** argv) {
   PrintNotes(kCmd, diag, quiet);
   if (!per_locus_path.empty()) {
     st = per_locus.Commit();
+    if (!st.ok()) return ReportError(kCmd, st);
+  }
+  if (!mo.write_freqs_path.empty()) {
+    st = freqs_out.Commit();
     if (!st.ok()) return ReportError(kCmd, st);
   }
   st = out.Commit();

@@ -189,7 +189,13 @@ int RunMatch(int argc, char** argv) {
                        "expected distinct sample ids")));
   auto all = binder.Finish();
   if (!all.ok()) return fail(all.status());
-  NormalizeIfAsked(mo, table, &diag);
+  auto table_report = FinishTable(mo, table, &diag);
+  if (!table_report.ok()) return fail(table_report.status());
+  if (mutation.enabled()) {
+    std::vector<std::string> rates;
+    for (const auto& [locus, r] : RatesInUse(*table, mutation)) rates.push_back(absl::StrCat(locus, " ", r));
+    diag.Info(absl::StrCat("mutation rates in use (male/female): ", absl::StrJoin(rates, ", ")));
+  }
   auto subset = [&](const std::vector<std::string>& ids) {
     std::vector<int> idx;
     for (const std::string& id : ids) idx.push_back(all->FindSample(id));
@@ -343,7 +349,11 @@ int RunMatch(int argc, char** argv) {
       {"min_log10_lr", FormatDouble(min_log10_lr)},
       {"prior", FormatDouble(prior)},
       {"prefilter_scale", FormatDouble(tables.scale())},
+      {"freeze_freqs", mo.build.frozen_table ? "yes" : "no"},
+      {"allow_unnormalised", mo.allow_unnormalised ? "yes" : "no"},
   };
+  if (mutation.enabled())
+    for (const auto& [locus, r] : RatesInUse(*table, mutation)) params.push_back({"mutation_rate." + locus, r});
   std::vector<std::string> digests;
   for (const auto& [role, path] : inputs) {
     auto d = Sha256File(path);
@@ -355,9 +365,14 @@ int RunMatch(int argc, char** argv) {
       {"candidates", nc}, {"pairs_screened", result.pairs_screened}, {"pairs_rescored", result.pairs_rescored},
       {"rows", static_cast<std::int64_t>(rows.size())}};
 
-  AtomicOutput out, json;
+  AtomicOutput out, json, freqs_out;
   auto st = out.Open(out_path.empty() ? "-" : out_path);
   if (!st.ok()) return fail(st);
+  if (!mo.write_freqs_path.empty()) {
+    st = freqs_out.Open(mo.write_freqs_path);
+    if (!st.ok()) return fail(st);
+    std::fputs(table_report->effective_text.c_str(), freqs_out.file());
+  }
   if (!json_path.empty()) {
     st = json.Open(json_path);
     if (!st.ok()) return fail(st);
@@ -367,6 +382,8 @@ int RunMatch(int argc, char** argv) {
   for (const auto& [k, v] : params) std::fprintf(f, "##parameter.%s=%s\n", k.c_str(), v.c_str());
   for (size_t i = 0; i < inputs.size(); ++i)
     std::fprintf(f, "##input.%s=%s sha256=%s\n", inputs[i].first.c_str(), inputs[i].second.c_str(), digests[i].c_str());
+  std::fprintf(f, "##frequency_table=%s\n##frequency_table.effective_sha256=%s\n", table_report->change.c_str(),
+               table_report->effective_sha256.c_str());
   for (const auto& [k, v] : counts) std::fprintf(f, "##count.%s=%lld\n", k.c_str(), static_cast<long long>(v));
   for (const Note& n : diag.notes())
     std::fprintf(f, "##%s=%s\n", n.level == NoteLevel::kWarning ? "warning" : "note", n.message.c_str());
@@ -434,6 +451,10 @@ int RunMatch(int argc, char** argv) {
   PrintNotes(kCmd, diag, quiet);
   if (!json_path.empty()) {
     st = json.Commit();
+    if (!st.ok()) return ReportError(kCmd, st);
+  }
+  if (!mo.write_freqs_path.empty()) {
+    st = freqs_out.Commit();
     if (!st.ok()) return ReportError(kCmd, st);
   }
   st = out.Commit();

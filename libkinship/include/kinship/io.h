@@ -37,10 +37,23 @@ namespace kinship {
 //    number of individuals per locus (or `2N`: the number of alleles).
 // Locus names are made canonical (see CanonicalLocusName); each renaming is noted.
 // Frequencies must be numbers in [1e-9, 1] (kMinFrequency); a locus whose frequencies do
-// not sum to 1 within 1e-3 is noted as a warning and used as written. Sample sizes must be
+// not sum to 1 within 1e-3 is noted as a warning (what is done with it is the caller's choice:
+// see CheckFrequencySums). Sample sizes must be
 // integers from 3 (so that 5/(2N) < 1) to 1e9.
 absl::StatusOr<AlleleFreqTable> ReadAlleleFreqs(const std::string& path,
                                                 Diagnostics* diag);
+
+// Loci of `table` whose frequencies sum to more than `tolerance` away from 1 (a table missing
+// part of a locus, or a column read wrongly), as an error naming `path`, each such locus and
+// its sum (InvalidArgument) unless `allow`, when each becomes a warning in `diag`.
+absl::Status CheckFrequencySums(const AlleleFreqTable& table, const std::string& path, double tolerance, bool allow,
+                                Diagnostics* diag);
+
+// The table as a long CSV (`locus,allele,frequency`, loci and alleles in table order,
+// frequencies with 17 significant digits so that they read back bit for bit; the rest allele
+// is left out: it is derived from the others). Read back with ReadAlleleFreqs, it gives the
+// same table.
+std::string FormatAlleleFreqs(const AlleleFreqTable& table);
 
 // Reads sample sizes (individuals per locus) into `table`. Accepted layouts:
 // `locus,n_individuals` or `file,locus,n_individuals[,n_alleles]` (the layout of

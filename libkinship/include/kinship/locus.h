@@ -107,6 +107,15 @@ class Locus {
   int FindAllele(const std::string& label) const;
   // Appends an allele. REQUIRES: label not present; allele_ct() < kMaxAllelesPerLocus.
   int AddAllele(std::string label, double freq, bool imputed = false);
+  // The rest allele: the mass 1 - Σp of a table whose listed frequencies sum to less than 1,
+  // used as written (`--normalize-freqs no`). It stands for every allele the table does not
+  // list; no profile can carry it (its label `rest` is no allele designation), it neither
+  // mutates nor is reached by mutation, and with it every founder allele distribution sums
+  // to 1, so closed-form and pedigree likelihoods agree (docs/model.md). -1 when absent.
+  int rest_allele() const { return rest_; }
+  // Appends the rest allele. REQUIRES: none yet; 0 < freq < 1.
+  int AddRestAllele(double freq);
+
   // Multiplies every frequency by `factor` (rescaling after imputation).
   void ScaleFrequencies(double factor);
   double FrequencySum() const;
@@ -118,7 +127,9 @@ class Locus {
   std::vector<bool> imputed_;
   std::unordered_map<std::string, int> index_;
   std::optional<int> sample_size_;
+  int rest_ = -1;
 };
+inline constexpr char kRestAlleleLabel[] = "rest";
 
 // The sex of a person (from a pedigree, a pairs file or a profile's Amelogenin).
 enum class Sex { kUnknown, kMale, kFemale };
@@ -139,8 +150,10 @@ class AlleleFreqTable {
   }
   // Appends a locus. REQUIRES: no locus of that name yet.
   int AddLocus(Locus locus);
-  // Rescales every locus to sum to 1. Returns the number of loci whose sum was not exactly
-  // 1, and (when not null) the name and sum of the one furthest from 1.
+  // Rescales every locus to sum to 1. Loci whose sum is within 1e-14 of 1 (the rounding of a
+  // table already normalised, so that normalising twice changes nothing) are left as they
+  // are. Returns the number of loci rescaled, and (when not null) the name and sum of the one
+  // furthest from 1.
   int Normalize(std::string* worst_locus = nullptr, double* worst_sum = nullptr);
 
  private:

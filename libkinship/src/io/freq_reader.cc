@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "internal/csv.h"
 #include "internal/status_macros.h"
 #include "kinship/io.h"
@@ -193,10 +194,39 @@ absl::StatusOr<AlleleFreqTable> ReadAlleleFreqs(const std::string& path, Diagnos
   for (const Locus& l : table->loci()) {
     double s = l.FrequencySum();
     if (std::fabs(s - 1) > 1e-3)
-      diag->Warn(absl::StrFormat("%s: frequencies of locus %s sum to %.6f, not 1; used as written",
-                                 path, l.name(), s));
+      diag->Warn(absl::StrFormat("%s: frequencies of locus %s sum to %.6f, not 1", path, l.name(), s));
   }
   return table;
+}
+
+absl::Status CheckFrequencySums(const AlleleFreqTable& table, const std::string& path, double tolerance, bool allow,
+                                Diagnostics* diag) {
+  std::vector<std::string> off;
+  for (const Locus& l : table.loci()) {
+    double s = 0;
+    for (int a = 0; a < l.allele_ct(); ++a)
+      if (a != l.rest_allele()) s += l.freq(a);
+    if (std::fabs(s - 1) > tolerance) off.push_back(absl::StrFormat("%s (sum %.6f)", l.name(), s));
+  }
+  if (off.empty()) return absl::OkStatus();
+  const std::string list = absl::StrJoin(off, ", ");
+  if (!allow)
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s: the frequencies of %d locus/loci are more than %g away from summing to 1: %s; expected a complete "
+        "table (check the file; --allow-unnormalised uses it all the same)",
+        path, off.size(), tolerance, list));
+  diag->Warn(absl::StrFormat("%s: the frequencies of %d locus/loci are more than %g away from summing to 1: %s; "
+                             "used because of --allow-unnormalised",
+                             path, off.size(), tolerance, list));
+  return absl::OkStatus();
+}
+
+std::string FormatAlleleFreqs(const AlleleFreqTable& table) {
+  std::string out = "locus,allele,frequency\n";
+  for (const Locus& l : table.loci())
+    for (int a = 0; a < l.allele_ct(); ++a)
+      if (a != l.rest_allele()) absl::StrAppendFormat(&out, "%s,%s,%.17g\n", l.name(), l.label(a), l.freq(a));
+  return out;
 }
 
 absl::Status ReadSampleSizes(const std::string& path, const std::string& freq_file_name,

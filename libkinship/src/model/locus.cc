@@ -112,6 +112,12 @@ int Locus::AddAllele(std::string label, double freq, bool imputed) {
   return idx;
 }
 
+int Locus::AddRestAllele(double freq) {
+  assert(rest_ < 0);
+  rest_ = AddAllele(kRestAlleleLabel, freq);
+  return rest_;
+}
+
 void Locus::ScaleFrequencies(double factor) {
   for (double& f : freqs_) f *= factor;
 }
@@ -140,7 +146,7 @@ int AlleleFreqTable::Normalize(std::string* worst_locus, double* worst_sum) {
   double worst = -1;
   for (Locus& l : loci_) {
     const double sum = l.FrequencySum();
-    if (sum == 1) continue;
+    if (std::fabs(sum - 1) <= 1e-14) continue;
     ++changed;
     if (std::fabs(sum - 1) > worst) {
       worst = std::fabs(sum - 1);

@@ -46,6 +46,26 @@ absl::StatusOr<MutationMatrix> BuildMutationMatrix(const Locus& locus,
   };
   if (!(rate >= 0 && rate <= 1)) return bad(absl::StrCat("mutation rate ", rate, " is outside [0, 1]"));
   if (params.model == MutationModel::kNone || n == 1) return m;
+  if (const int rest = locus.rest_allele(); rest >= 0) {
+    // The rest allele neither mutates nor is reached: the model is built over the listed
+    // alleles with their frequencies renormalised (p / Σ listed p), and the rest allele's row
+    // and column are those of the identity.
+    Locus listed(locus.name());
+    const double listed_sum = locus.FrequencySum() - locus.freq(rest);
+    for (int i = 0; i < n; ++i)
+      if (i != rest) listed.AddAllele(locus.label(i), locus.freq(i) / listed_sum);
+    auto sub = BuildMutationMatrix(listed, params);
+    if (!sub.ok()) return sub.status();
+    for (int i = 0, si = 0; i < n; ++i) {
+      if (i == rest) continue;
+      for (int j = 0, sj = 0; j < n; ++j) {
+        if (j == rest) continue;
+        m(i, j) = (*sub)(si, sj++);
+      }
+      ++si;
+    }
+    return m;
+  }
 
   switch (params.model) {
     case MutationModel::kNone:
