@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# CLI tests for real lab data (issue 7): allele labels as labs write them, frozen frequency
+# tables, incomplete tables, per-locus mutation rates, sexes, alternative hypotheses, and a
+# screen that goes on past one bad family. Each block says which wrong number it guards against.
+# Usage: lab_data_test.sh KINSHIP_BINARY REPO_ROOT
+set -uo pipefail
+bin="$1"; root="$2"
+data="$root/data"; val="$root/tests/data/validation"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+pass=0; fail=0
+ok()   { pass=$((pass+1)); }
+bad()  { fail=$((fail+1)); echo "FAIL: $*"; }
+expect_rc() {  # expect_rc WANT DESC CMD...
+  local want=$1 desc=$2; shift 2
+  "$@" >"$tmp/stdout" 2>"$tmp/stderr"; local rc=$?
+  if [ "$rc" -eq "$want" ]; then ok; else bad "$desc: exit $rc, expected $want"; sed 's/^/  stderr: /' "$tmp/stderr" | head -5; fi
+}
+expect_grep() {  # expect_grep FILE PATTERN DESC
+  if grep -q -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(basename "$1")"; sed 's/^/  /' "$1" | head -5; fi
+}
+close() {  # close A B TOL DESC
+  awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<=t)}' && ok || bad "$4: $1 vs $2"
+}
+col() { sed -n "${2}p" "$1" | cut -d, -f"$3"; }  # col FILE LINE FIELD
+
+freqs="$val/freqs.csv"
+printf 'id1,id2,relationship\nP002_A,P002_B,parent-child\n' > "$tmp/pairs.csv"
+grep -E '^(sample_id|P002_)' "$val/profiles.csv" > "$tmp/prof.csv"
+expect_rc 0 "reference run" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --out "$tmp/ref.csv" -q
+ref=$(col "$tmp/ref.csv" 2 4)
+
+# --- 1. Allele labels. The child's integer alleles written `12.0` and zero-padded microvariants
+# must be the same alleles as the father's `12` (before: imputed as new rare alleles, and the
+# parent-child LR became an exclusion).
+awk -F, 'BEGIN{OFS=","} NR>1 && $1=="P002_B" { for (i=3;i<=4;i++) if ($i ~ /^[0-9]+$/) $i=$i".0"; else if ($i ~ /^[0-9]\./) $i="0"$i"0" } {print}' \
+  "$tmp/prof.csv" > "$tmp/prof_spelled.csv"
+grep -q '\.0,' "$tmp/prof_spelled.csv" && ok || bad "fixture has no 12.0-style label"
+expect_rc 0 "12.0 = 12" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_spelled.csv" --pairs "$tmp/pairs.csv" --out "$tmp/spelled.csv"
+cmp -s "$tmp/ref.csv" "$tmp/spelled.csv" && ok || bad "respelled labels change the LR: $(col "$tmp/spelled.csv" 2 4) vs $ref"
+expect_grep "$tmp/stderr" "read as" "respelling is noted"
+! grep -q "imputed" "$tmp/stderr" && ok || bad "a respelled allele was imputed"
+# An off-ladder call makes the locus untyped for that sample (one locus fewer compared), with a
+# warning naming the sample and the file:line; two `OL` never count as a shared allele.
+line=$(grep -n '^P002_B,TH01,' "$tmp/prof.csv" | cut -d: -f1)
+sed "${line}s/^P002_B,TH01,\([^,]*\),.*/P002_B,TH01,\1,OL/" "$tmp/prof.csv" > "$tmp/prof_ol.csv"
+expect_rc 0 "off-ladder" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_ol.csv" --pairs "$tmp/pairs.csv" --out "$tmp/ol.csv" --per-locus "$tmp/ol_loci.csv"
+expect_grep "$tmp/stderr" "warning: .*prof_ol.csv:$line: sample P002_B locus TH01: off-ladder" "off-ladder warning names file:line"
+[ "$(col "$tmp/ol.csv" 2 5)" -eq $(( $(col "$tmp/ref.csv" 2 5) - 1 )) ] && ok || bad "off-ladder locus still compared"
+! grep -q ",TH01," "$tmp/ol_loci.csv" && ok || bad "off-ladder locus has a per-locus value"
+# Stepwise mutation with an off-ladder call runs (the call never reaches the mutation model).
+expect_rc 0 "off-ladder with stepwise" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_ol.csv" --pairs "$tmp/pairs.csv" \
+  --mutation-model stepwise --mutation-rate 0.002 --mutation-range 0.1 --sex1 male -q
+# A label that is no allele designation is an error naming the file and line.
+sed "${line}s/^P002_B,TH01,\([^,]*\),.*/P002_B,TH01,\1,x?/" "$tmp/prof.csv" > "$tmp/prof_bad.csv"
+expect_rc 1 "label x?" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_bad.csv" --pairs "$tmp/pairs.csv"
+expect_grep "$tmp/stderr" "prof_bad.csv:$line: sample P002_B locus TH01: allele 'x?' is not an allele designation" "bad label message"
+
+# --- 2. Frozen tables. With the table as read, an unrelated profile with unseen alleles moves
+# the pair's LR (imputation + renormalisation). Written once (--write-freqs) and frozen
+# (--freeze-freqs), the pair's numbers depend on the pair alone.
+printf 'sample_id,locus,allele1,allele2\nZ9,TH01,13,14\nZ9,D3S1358,9,21\n' > "$tmp/other.csv"
+expect_rc 0 "with other, not frozen" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --profiles "$tmp/other.csv" --pairs "$tmp/pairs.csv" --out "$tmp/moved.csv" --write-freqs "$tmp/programme.csv"
+[ "$(col "$tmp/moved.csv" 2 4)" != "$ref" ] && ok || bad "fixture: the other profile should move the unfrozen LR"
+expect_grep "$tmp/stderr" "frequency table changed by this run: 3 allele(s) imputed" "table change noted"
+expect_grep "$tmp/programme.csv" "^TH01,13," "imputed allele in the written table"
+expect_rc 0 "frozen, pair alone" "$bin" lr --freqs "$tmp/programme.csv" --freeze-freqs --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --out "$tmp/f1.csv"
+expect_grep "$tmp/stderr" "frequency table unchanged; effective table sha256 $(sha256sum "$tmp/programme.csv" | cut -d' ' -f1)" "frozen: unchanged, checksum of the file"
+expect_rc 0 "frozen, pair + other" "$bin" lr --freqs "$tmp/programme.csv" --freeze-freqs --profiles "$tmp/prof.csv" --profiles "$tmp/other.csv" --pairs "$tmp/pairs.csv" --out "$tmp/f2.csv"
+cmp -s "$tmp/f1.csv" "$tmp/f2.csv" && ok || bad "frozen table: the pair's LR depends on another profile"
+close "$(col "$tmp/f1.csv" 2 4)" "$(col "$tmp/moved.csv" 2 4)" 1e-12 "frozen LR = the run that wrote the table"
+printf 'sample_id,locus,allele1,allele2\nZ8,TH01,6,15\n' > "$tmp/new_allele.csv"
+expect_rc 1 "frozen, unseen allele" "$bin" lr --freqs "$tmp/programme.csv" --freeze-freqs --profiles "$tmp/prof.csv" --profiles "$tmp/new_allele.csv" --pairs "$tmp/pairs.csv"
+expect_grep "$tmp/stderr" "new_allele.csv:2: 1 allele(s) not in the frozen frequency table: TH01 15 (Z8)" "frozen miss message"
+
+# --- 3. Frequencies far from summing to 1: a locus missing 29% is an error unless forced.
+awk -F, 'NR==1 || $1!="TH01" || $2!="7" && $2!="8" && $2!="9.3"' "$freqs" > "$tmp/short.csv"
+expect_rc 1 "incomplete table" "$bin" lr --freqs "$tmp/short.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv"
+expect_grep "$tmp/stderr" "short.csv: the frequencies of 1 locus/loci are more than 0.01 away from summing to 1: TH01" "incomplete table message"
+expect_rc 0 "incomplete table forced" "$bin" lr --freqs "$tmp/short.csv" --allow-unnormalised --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv"
+expect_grep "$tmp/stderr" "warning: .*TH01.*--allow-unnormalised" "forced table warning"
+# With the frequencies as written (sum 0.9 at one locus), the closed form (no mutation) and the
+# pedigree engine (a negligible mutation rate) agree: the missing mass is a rest allele.
+printf 'locus,allele,frequency\nL1,1,0.3\nL1,2,0.3\nL1,3,0.3\n' > "$tmp/f09.csv"
+printf 'sample_id,locus,allele1,allele2\nH1,L1,1,2\nH2,L1,2,3\n' > "$tmp/hs.csv"
+printf 'id1,id2,relationship\nH1,H2,half-siblings\n' > "$tmp/hs_pairs.csv"
+expect_rc 0 "half-sibs no mutation" "$bin" lr --freqs "$tmp/f09.csv" --allow-unnormalised --normalize-freqs no --profiles "$tmp/hs.csv" --pairs "$tmp/hs_pairs.csv" --out "$tmp/hs0.csv"
+expect_grep "$tmp/stderr" "rest allele: L1 0.1" "rest allele noted"
+expect_rc 0 "half-sibs 1e-12" "$bin" lr --freqs "$tmp/f09.csv" --allow-unnormalised --normalize-freqs no --profiles "$tmp/hs.csv" --pairs "$tmp/hs_pairs.csv" --mutation-model equal --mutation-rate 1e-12 --out "$tmp/hs1.csv"
+# Hand value: LR = 1/2 + 1/2 * P(B | A, IBD 1) / P(B) with A = 1/2, B = 2/3: the shared allele is
+# A's 2 (prob 1/2), B's other allele 3 from the population: 1/2 * 0.3 / (2 * 0.3 * 0.3) = 0.8333...,
+# so LR = 0.5 + 0.5 * 0.83333 = 0.916667; log10 = -0.037789.
+close "$(col "$tmp/hs0.csv" 2 4)" "-0.037788560889399" 1e-12 "half-sib closed form, sum 0.9"
+close "$(col "$tmp/hs1.csv" 2 4)" "$(col "$tmp/hs0.csv" 2 4)" 1e-9 "engine (rate 1e-12) vs closed form, sum 0.9"
+printf 'locus,allele,frequency\nL1,1,0.5\nL1,2,0.3\nL1,3,0.205\n' > "$tmp/f1005.csv"
+expect_rc 1 "no-normalise, sum above 1" "$bin" lr --freqs "$tmp/f1005.csv" --normalize-freqs no --profiles "$tmp/hs.csv" --pairs "$tmp/hs_pairs.csv"
+expect_grep "$tmp/stderr" "locus L1: the frequencies sum to 1.005" "sum above 1 refused as written"
+
+# --- 4. Per-locus mutation rates: a locus without a rate is an error, not rate 0.
+printf 'locus,rate\nTH01,0.002\n' > "$tmp/rates.csv"
+expect_rc 1 "rates file missing loci" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --mutation-model stepwise --mutation-rates "$tmp/rates.csv" --sex1 male
+expect_grep "$tmp/stderr" "rates.csv: no mutation rate for 21 locus/loci of the frequency table (D3S1358, " "missing rates listed"
+expect_rc 0 "rates file with fallback" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --mutation-model stepwise --mutation-rates "$tmp/rates.csv" --mutation-rate 0.001 --sex1 male
+expect_grep "$tmp/stderr" "fallback rate of --mutation-rate: D3S1358" "fallback noted"
+expect_grep "$tmp/stderr" "mutation rates in use (male/female): D3S1358 0.001/0.001, TH01 0.002/0.002" "rates in use listed"
+
+echo "lab data cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
