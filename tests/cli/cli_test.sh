@@ -35,7 +35,7 @@ expect_rc 0 "lr C0007" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.
 want=$(grep '^C0007,' "$val/cases.csv" | cut -d, -f13)
 got=$(sed -n 2p "$tmp/out.csv" | cut -d, -f4)
 awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "C0007 via CLI: $got vs $want"
-expect_grep "$tmp/out.csv" "^id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent$" "output header"
+expect_grep "$tmp/out.csv" "^id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent,alternative,sex1,sex2$" "output header"
 printf 'id1,id2,relationship\nP043_A,P043_B,parent-child\n' > "$tmp/pairs2.csv"
 expect_rc 0 "lr C0261" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs2.csv" \
   --mutation-model stepwise --mutation-rate 0.005 --mutation-rate2 0.000001 --mutation-range 0.1 --sex1 male --out "$tmp/out2.csv" --per-locus "$tmp/loci2.csv"
@@ -47,7 +47,7 @@ sum=$(awk -F, 'NR>1{s+=$5} END{printf "%.12f", s}' "$tmp/loci2.csv")
 awk -v a="$got" -v b="$sum" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "per-locus sum $sum vs total $got"
 # Stdout when no --out: CSV only.
 expect_rc 0 "lr to stdout" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" -q
-[ "$(head -1 "$tmp/stdout")" = "id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent" ] && ok || bad "stdout CSV header"
+[ "$(head -1 "$tmp/stdout")" = "id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent,alternative,sex1,sex2" ] && ok || bad "stdout CSV header"
 
 # Exclusion prints -inf, never nan.
 printf 'id1,id2,relationship\nP002_A,P043_B,parent-child\n' > "$tmp/pairs3.csv"

@@ -103,5 +103,41 @@ expect_rc 0 "rates file with fallback" "$bin" lr --freqs "$freqs" --profiles "$t
 expect_grep "$tmp/stderr" "fallback rate of --mutation-rate: D3S1358" "fallback noted"
 expect_grep "$tmp/stderr" "mutation rates in use (male/female): D3S1358 0.001/0.001, TH01 0.002/0.002" "rates in use listed"
 
+# --- 5. Sex per pair: sex1/sex2 columns, checked against Amelogenin, reported. A mother must not
+# get the male rate because --sex1 is one switch for the whole file.
+{ cat "$tmp/prof.csv"; printf 'P002_A,AMEL,X,X\n'; } > "$tmp/prof_amel.csv"
+printf 'id1,id2,relationship,sex1\nP002_A,P002_B,parent-child,female\n' > "$tmp/pairs_f.csv"
+mut=(--mutation-model stepwise --mutation-rate 0.004 --mutation-rate-female 0.001 --mutation-range 0.1)
+expect_rc 0 "sex column" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_amel.csv" --pairs "$tmp/pairs_f.csv" "${mut[@]}" --out "$tmp/sex_col.csv" -q
+expect_rc 0 "--sex1 female" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_amel.csv" --pairs "$tmp/pairs.csv" "${mut[@]}" --sex1 female --out "$tmp/sex_opt.csv" -q
+[ "$(col "$tmp/sex_col.csv" 2 4)" = "$(col "$tmp/sex_opt.csv" 2 4)" ] && ok || bad "sex1 column differs from --sex1"
+expect_grep "$tmp/sex_col.csv" "^id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent,alternative,sex1,sex2$" "pairs output header"
+expect_grep "$tmp/sex_col.csv" ",unrelated,female,unknown$" "sex used is written"
+# Without a sex anywhere but Amelogenin, the Amelogenin's sex is used (female rate).
+expect_rc 0 "sex from AMEL" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_amel.csv" --pairs "$tmp/pairs.csv" "${mut[@]}" --out "$tmp/sex_amel.csv"
+[ "$(col "$tmp/sex_amel.csv" 2 4)" = "$(col "$tmp/sex_opt.csv" 2 4)" ] && ok || bad "Amelogenin sex not used"
+expect_grep "$tmp/stderr" "1 sex(es) of the pairs taken from the profiles' Amelogenin" "Amelogenin sex noted"
+printf 'id1,id2,relationship,sex1\nP002_A,P002_B,parent-child,male\n' > "$tmp/pairs_m.csv"
+expect_rc 0 "sex conflicts with AMEL" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_amel.csv" --pairs "$tmp/pairs_m.csv" "${mut[@]}"
+expect_grep "$tmp/stderr" "warning: .*pairs_m.csv:2: P002_A is given as male but the Amelogenin of the profile says female" "AMEL conflict warning"
+expect_rc 1 "parent-child, sexes' rates differ, sex unknown" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" "${mut[@]}"
+printf 'id1,id2,relationship,sex1\nP002_A,P002_B,parent-child,woman\n' > "$tmp/pairs_w.csv"
+expect_rc 1 "bad sex value" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs_w.csv"
+expect_grep "$tmp/stderr" "pairs_w.csv:2: sex1: sex 'woman'" "bad sex names file:line"
+
+# --- 11. Two hypotheses: LR(parent-child : full siblings) = LR(PO) / LR(FS), both against
+# unrelated (the same denominator), per locus and in total.
+printf 'id1,id2,relationship,alternative\nP002_A,P002_B,parent-child,full-siblings\nP002_A,P002_B,parent-child,\nP002_A,P002_B,full-siblings,\n' > "$tmp/pairs_alt.csv"
+expect_rc 0 "alternative" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs_alt.csv" --out "$tmp/alt.csv" --per-locus "$tmp/alt_loci.csv" -q
+close "$(col "$tmp/alt.csv" 2 4)" "$(awk -v a="$(col "$tmp/alt.csv" 3 4)" -v b="$(col "$tmp/alt.csv" 4 4)" 'BEGIN{printf "%.15f", a-b}')" 1e-12 "PO:FS = PO - FS"
+expect_grep "$tmp/alt.csv" ",full-siblings,unknown,unknown$" "alternative written"
+expect_grep "$tmp/alt_loci.csv" "^P002_A,P002_B,parent-child,TH01,.*,full-siblings$" "per-locus rows carry the alternative"
+printf 'id1,id2,relationship,alternative\nP002_A,P002_B,parent-child,uncle\n' > "$tmp/pairs_alt_bad.csv"
+expect_rc 1 "unknown alternative" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs_alt_bad.csv"
+expect_grep "$tmp/stderr" "pairs_alt_bad.csv:2:" "unknown alternative names the line"
+printf 'id1,id2,relationship,colour\nP002_A,P002_B,parent-child,red\n' > "$tmp/pairs_col.csv"
+expect_rc 1 "unknown pairs column" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs_col.csv"
+expect_grep "$tmp/stderr" "pairs_col.csv:1: unexpected column 'colour'" "unknown column message"
+
 echo "lab data cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

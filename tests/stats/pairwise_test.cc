@@ -923,3 +923,113 @@ TEST_CASE("IBD LRs are symmetric and positive when k0 > 0 (random genotypes)",
     }
   }
 }
+
+// =================================================================================
+// ComparePair(): one relationship against another
+// =================================================================================
+
+TEST_CASE("ComparePair: parent-child against full siblings, by hand", "[stats][pairwise][alternative]") {
+  // id1 = A/B, id2 = A/C. Against unrelated: LR_PO = 1/(4 pA) (R1 above; k1 = 1), and
+  // LR_FS = 1/4 + (1/2)(1/(4 pA)) + (1/4)·0 = 1/4 + 1/(8 pA). Their ratio is
+  // P(data | PO) / P(data | FS) = (1/(4 pA)) / (1/4 + 1/(8 pA)) = 2 / (2 pA + 1).
+  // id1 = A/A, id2 = C/D excludes PO but not FS: log10 LR(PO : FS) = -inf, and +inf the
+  // other way round.
+  const AlleleFreqTable table = OneLocusTable();
+  ProfileSet set;
+  set.Reset(1);
+  const int x = set.AddSample("X"), y = set.AddSample("Y"), z = set.AddSample("Z");
+  set.set_genotype(0, x, GenotypeIndex(A, B));
+  set.set_genotype(0, y, GenotypeIndex(A, C));
+  set.set_genotype(0, z, GenotypeIndex(C, D));
+  const PairwiseCalculator po = Calc(table, "parent-child"), fs = Calc(table, "full-siblings");
+  std::vector<double> per_locus;
+  auto r = ComparePair(table, po, fs, set, x, set, y, &per_locus);
+  REQUIRE(r.ok());
+  CHECK(r->log10_lr == Approx(std::log10(2 / (2 * pA + 1))).epsilon(kEps));
+  CHECK(per_locus[0] == r->log10_lr);
+  CHECK(r->loci_compared == 1);
+  set.set_genotype(0, x, GenotypeIndex(A, A));
+  auto excl = ComparePair(table, po, fs, set, x, set, z, nullptr);
+  REQUIRE(excl.ok());
+  CHECK(excl->log10_lr == -std::numeric_limits<double>::infinity());
+  CHECK(excl->loci_inconsistent == 1);
+  auto inf = ComparePair(table, fs, po, set, x, set, z, nullptr);
+  REQUIRE(inf.ok());
+  CHECK(inf->log10_lr == std::numeric_limits<double>::infinity());
+  // Excluded under both (parent-child and grandparent... both zero only for PO vs PO-like
+  // relationships): parent-child against itself is 0/0 and must be an error, never NaN.
+  auto both = ComparePair(table, po, po, set, x, set, z, nullptr);
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.status().code() == absl::StatusCode::kFailedPrecondition);
+  CHECK_THAT(std::string(both.status().message()), Contains("locus L1 excludes both"));
+}
+
+TEST_CASE("ComparePair equals the ratio of the two relationship pedigrees' likelihoods",
+          "[stats][pairwise][alternative]") {
+  // P(data | h1) / P(data | h2) straight from the pedigree engine on explicit pedigrees, for
+  // genotype pairs of the 4-allele locus, with theta and the equal mutation model:
+  //   h1 parent-child: F (male, id1) and M founders, C = child of F and M (id2);
+  //   h2 full siblings: F, M founders, S1 (id1) and S2 (id2) their children;
+  //   h2 half siblings: F, M1, M2 founders, S1 child of F and M1 (id1), S2 of F and M2 (id2).
+  const AlleleFreqTable table = OneLocusTable();
+  const int gc = table.locus(0).genotype_ct();
+  MutationSpec mutation = EqualMutation(0.003);
+  const double theta = 0.02;
+  auto models = BuildPedigreeModels(table, mutation, theta);
+  REQUIRE(models.ok());
+  auto person = [](const char* id, int f, int m, Sex s) {
+    Person p;
+    p.id = id;
+    p.father = f;
+    p.mother = m;
+    p.sex = s;
+    return p;
+  };
+  Pedigree po("PO"), fs("FS"), hs("HS");
+  po.Add(person("F", -1, -1, Sex::kMale));
+  po.Add(person("M", -1, -1, Sex::kFemale));
+  po.Add(person("C", 0, 1, Sex::kMale));
+  fs.Add(person("F", -1, -1, Sex::kMale));
+  fs.Add(person("M", -1, -1, Sex::kFemale));
+  fs.Add(person("S1", 0, 1, Sex::kMale));
+  fs.Add(person("S2", 0, 1, Sex::kMale));
+  hs.Add(person("F", -1, -1, Sex::kMale));
+  hs.Add(person("M1", -1, -1, Sex::kFemale));
+  hs.Add(person("M2", -1, -1, Sex::kFemale));
+  hs.Add(person("S1", 0, 1, Sex::kMale));
+  hs.Add(person("S2", 0, 2, Sex::kMale));
+  PairwiseOptions opts;
+  opts.theta = theta;
+  opts.mutation = mutation;
+  opts.sex1 = Sex::kMale;
+  auto h1 = PairwiseCalculator::Create(table, Rel("parent-child"), opts);
+  REQUIRE(h1.ok());
+  ProfileSet set;
+  set.Reset(1);
+  const int a = set.AddSample("A"), b = set.AddSample("B");
+  struct Alt {
+    const char* name;
+    const Pedigree* ped;
+    int id1, id2;
+  };
+  for (const Alt& alt : {Alt{"full-siblings", &fs, 2, 3}, Alt{"half-siblings", &hs, 3, 4}}) {
+    auto h2 = PairwiseCalculator::Create(table, Rel(alt.name), opts);
+    REQUIRE(h2.ok());
+    for (int g1 = 0; g1 < gc; g1 += 2)
+      for (int g2 = 1; g2 < gc; g2 += 3) {
+        set.set_genotype(0, a, static_cast<GenotypeIdx>(g1));
+        set.set_genotype(0, b, static_cast<GenotypeIdx>(g2));
+        std::vector<GenotypeIdx> gpo(3, kUntyped), galt(alt.ped->size(), kUntyped);
+        gpo[0] = galt[alt.id1] = static_cast<GenotypeIdx>(g1);
+        gpo[2] = galt[alt.id2] = static_cast<GenotypeIdx>(g2);
+        auto l1 = PedigreeLikelihood(po, gpo, (*models)[0]);
+        auto l2 = PedigreeLikelihood(*alt.ped, galt, (*models)[0]);
+        REQUIRE(l1.ok());
+        REQUIRE(l2.ok());
+        auto r = ComparePair(table, *h1, *h2, set, a, set, b, nullptr);
+        REQUIRE(r.ok());
+        INFO(alt.name << " " << g1 << " " << g2);
+        CHECK(r->log10_lr == Approx(std::log10(*l1 / *l2)).epsilon(1e-10));
+      }
+  }
+}

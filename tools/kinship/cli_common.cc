@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -122,6 +123,61 @@ absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
     rows.push_back({std::move(f), where});
   }
   if (!seen_header) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file; expected the header ", want));
+  if (rows.empty())
+    return absl::InvalidArgumentError(absl::StrCat(path, ": no rows; expected at least one row after the header"));
+  return rows;
+}
+
+absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, const std::vector<std::string>& required,
+                                                   const std::vector<std::string>& optional) {
+  std::vector<std::string> all = required;
+  all.insert(all.end(), optional.begin(), optional.end());
+  const std::string want = absl::StrCat(absl::StrJoin(required, ","),
+                                        optional.empty() ? "" : absl::StrCat(" (optional: ", absl::StrJoin(optional, ","), ")"));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  std::vector<CsvRow> rows;
+  std::vector<int> where_col;  // column of each of `all` in the file, -1 when absent
+  std::string line;
+  int line_no = 0;
+  size_t width = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    std::vector<std::string> f;
+    for (absl::string_view cell : absl::StrSplit(line, ',')) f.emplace_back(absl::StripAsciiWhitespace(cell));
+    const std::string where = absl::StrCat(path, ":", line_no);
+    if (where_col.empty()) {
+      where_col.assign(all.size(), -1);
+      for (size_t c = 0; c < f.size(); ++c) {
+        auto it = std::find(all.begin(), all.end(), f[c]);
+        if (it == all.end() || where_col[it - all.begin()] >= 0)
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ": unexpected column '", f[c], "' in the header; expected the header ", want));
+        where_col[it - all.begin()] = static_cast<int>(c);
+      }
+      for (size_t i = 0; i < required.size(); ++i)
+        if (where_col[i] < 0)
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ": no column ", required[i], "; expected the header ", want));
+      width = f.size();
+      continue;
+    }
+    if (f.size() != width)
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": found ", f.size(), " fields; expected ", width, " (one per column of the header)"));
+    CsvRow row{{}, where};
+    for (size_t i = 0; i < all.size(); ++i) {
+      row.fields.push_back(where_col[i] < 0 ? std::string() : f[where_col[i]]);
+      if (i < required.size() && row.fields.back().empty())
+        return absl::InvalidArgumentError(absl::StrCat(where, ": empty ", all[i], "; expected the header ", want));
+    }
+    rows.push_back(std::move(row));
+  }
+  if (where_col.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file; expected the header ", want));
   if (rows.empty())
     return absl::InvalidArgumentError(absl::StrCat(path, ": no rows; expected at least one row after the header"));
   return rows;
@@ -330,7 +386,20 @@ absl::StatusOr<Sex> ParseSex(const std::string& s) {
   if (s == "male" || s == "1") return Sex::kMale;
   if (s == "female" || s == "2") return Sex::kFemale;
   if (s == "unknown" || s == "0") return Sex::kUnknown;
-  return absl::InvalidArgumentError(absl::StrCat("--sex1 '", s, "': expected male, female or unknown"));
+  return absl::InvalidArgumentError(absl::StrCat("sex '", s, "': expected male, female or unknown (or 1, 2, 0)"));
+}
+
+void CheckSexesAgainstAmel(const Pedigree& ped, const ProfileSet& profiles, Diagnostics* diag) {
+  for (const Person& p : ped.persons()) {
+    if (p.sample_id.empty() || p.sex == Sex::kUnknown) continue;
+    const int s = profiles.FindSample(p.sample_id);
+    if (s < 0) continue;
+    const Sex amel = profiles.amel_sex(s);
+    if (amel != Sex::kUnknown && amel != p.sex)
+      diag->Warn(absl::StrCat("family ", ped.family(), ", member ", p.id, " is ", SexName(p.sex), " in the pedigree but ",
+                              "the Amelogenin of sample ", p.sample_id, " says ", SexName(amel),
+                              "; the pedigree's sex is used (check the sample)"));
+  }
 }
 
 std::string FormatDouble(double v) {

@@ -65,6 +65,13 @@ struct CsvRow {
 absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
                                                  const std::vector<std::string>& header);
 
+// A CSV whose header names every column of `required` and any of `optional`, in any order (any
+// other column is an error). Rows come back with the required fields first, then the
+// optional ones in the order given ("" where the column is absent or the cell empty).
+// Required fields must not be empty.
+absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, const std::vector<std::string>& required,
+                                                   const std::vector<std::string>& optional);
+
 // Members whose typed genotypes break Mendel's laws at a locus, as "(child, parent, ...)"
 // groups; empty when the inconsistency runs through untyped members.
 std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g);
@@ -126,6 +133,9 @@ absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<Genoty
 
 // "male"/"1", "female"/"2", "unknown"/"0" (the value of --sex1).
 absl::StatusOr<Sex> ParseSex(const std::string& s);
+
+// Warns when a pedigree member's sex contradicts the Amelogenin of its sample.
+void CheckSexesAgainstAmel(const Pedigree& ped, const ProfileSet& profiles, Diagnostics* diag);
 
 // Formats a double with 17 significant digits ("-inf" for an exclusion).
 std::string FormatDouble(double v);

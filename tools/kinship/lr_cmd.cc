@@ -33,7 +33,8 @@ const char kCmd[] = "lr";
 
 // One computed row of either mode: its key columns, the result, per-locus values.
 struct ResultRow {
-  std::vector<std::string> key;  // id1,id2,relationship or family,missing_id,sample_id
+  std::vector<std::string> key;    // id1,id2,relationship or family,missing_id,sample_id
+  std::vector<std::string> extra;  // pairs: alternative,sex1,sex2 (written after the numbers)
   PairResult result;
   std::vector<double> per_locus;  // log10 per locus; NaN = not compared
 };
@@ -118,40 +119,81 @@ int RunLr(int argc, char** argv) {
   std::vector<std::string> key_header;
   if (!ped_mode) {
     key_header = {"id1", "id2", "relationship"};
-    auto pairs = ReadFixedCsv(pairs_path, key_header);
+    auto pairs = ReadCsvColumns(pairs_path, key_header, {"alternative", "sex1", "sex2"});
     if (!pairs.ok()) return fail(pairs.status());
     PairwiseOptions opts;
     opts.theta = theta;
-    opts.sex1 = *sex1;
     opts.mutation = mutation;
-    std::map<std::string, std::unique_ptr<PairwiseCalculator>> calcs;
+    // One calculator per (relationship, sex of id1).
+    std::map<std::pair<std::string, Sex>, std::unique_ptr<PairwiseCalculator>> calcs;
+    auto calculator = [&](const std::string& rel_name, Sex sex, const std::string& where)
+        -> absl::StatusOr<const PairwiseCalculator*> {
+      auto& calc = calcs[{rel_name, sex}];
+      if (!calc) {
+        auto rel = ParseRelationship(rel_name);
+        if (!rel.ok()) return absl::InvalidArgumentError(absl::StrCat(where, ": ", rel.status().message()));
+        opts.sex1 = sex;
+        auto c = PairwiseCalculator::Create(*table, *rel, opts);
+        if (!c.ok()) return absl::Status(c.status().code(), absl::StrCat(where, ": ", c.status().message()));
+        calc = std::make_unique<PairwiseCalculator>(std::move(*c));
+      }
+      return calc.get();
+    };
+    int sexes_from_amel = 0;
     for (const CsvRow& row : *pairs) {
       const std::string &id1 = row.fields[0], &id2 = row.fields[1], &rel_name = row.fields[2];
+      const std::string alternative = row.fields[3].empty() ? "unrelated" : row.fields[3];
       int i1 = profiles->FindSample(id1), i2 = profiles->FindSample(id2);
       if (i1 < 0 || i2 < 0)
         return fail(absl::FailedPreconditionError(
             absl::StrCat(row.where, ": sample '", i1 < 0 ? id1 : id2, "' is in no profile file")));
       if (i1 == i2)
         return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": id1 and id2 are the same sample")));
-      auto& calc = calcs[rel_name];
-      if (!calc) {
-        auto rel = ParseRelationship(rel_name);
-        if (!rel.ok()) return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": ", rel.status().message())));
-        auto c = PairwiseCalculator::Create(*table, *rel, opts);
-        if (!c.ok())
-          return fail(absl::Status(c.status().code(), absl::StrCat(row.where, ": ", c.status().message())));
-        calc = std::make_unique<PairwiseCalculator>(std::move(*c));
+      // The sex of each person: the pairs file's column, else --sex1 (id1), else Amelogenin.
+      Sex sex[2];
+      for (int k = 0; k < 2; ++k) {
+        const std::string& written = row.fields[4 + k];
+        const std::string& id = k == 0 ? id1 : id2;
+        const Sex amel = profiles->amel_sex(k == 0 ? i1 : i2);
+        Sex given = Sex::kUnknown;
+        if (!written.empty()) {
+          auto parsed = ParseSex(written);
+          if (!parsed.ok())
+            return fail(absl::InvalidArgumentError(absl::StrCat(row.where, ": sex", k + 1, ": ", parsed.status().message())));
+          given = *parsed;
+        } else if (k == 0) {
+          given = *sex1;
+        }
+        if (given != Sex::kUnknown && amel != Sex::kUnknown && given != amel)
+          diag.Warn(absl::StrCat(row.where, ": ", id, " is given as ", SexName(given), " but the Amelogenin of the "
+                                 "profile says ", SexName(amel), "; ", SexName(given), " is used (check the sample)"));
+        sex[k] = given != Sex::kUnknown ? given : amel;
+        sexes_from_amel += given == Sex::kUnknown && amel != Sex::kUnknown;
       }
+      auto h1 = calculator(rel_name, sex[0], row.where);
+      if (!h1.ok()) return fail(h1.status());
       ResultRow r;
-      r.key = row.fields;
+      r.key = {id1, id2, rel_name};
+      r.extra = {alternative, SexName(sex[0]), SexName(sex[1])};
       std::vector<double> values;
-      r.result = calc->Compute(*profiles, i1, *profiles, i2, &values);
+      if (alternative == "unrelated") {
+        r.result = (*h1)->Compute(*profiles, i1, *profiles, i2, &values);
+      } else {
+        auto h2 = calculator(alternative, sex[0], row.where);
+        if (!h2.ok()) return fail(h2.status());
+        auto cmp = ComparePair(*table, **h1, **h2, *profiles, i1, *profiles, i2, &values);
+        if (!cmp.ok())
+          return fail(absl::Status(cmp.status().code(), absl::StrCat(row.where, ": ", cmp.status().message())));
+        r.result = *cmp;
+      }
       r.per_locus.assign(locus_ct, NAN);
       for (int l = 0; l < locus_ct; ++l)
         if (profiles->genotype(l, i1) != kUntyped && profiles->genotype(l, i2) != kUntyped)
           r.per_locus[l] = values[l];
       rows.push_back(std::move(r));
     }
+    if (sexes_from_amel > 0)
+      diag.Info(absl::StrCat(sexes_from_amel, " sex(es) of the pairs taken from the profiles' Amelogenin"));
   } else {
     key_header = {"family", "missing_id", "sample_id"};
     auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
@@ -275,21 +317,24 @@ int RunLr(int argc, char** argv) {
     std::fputs(table_report->effective_text.c_str(), freqs_out.file());
   }
   const std::string key_cols = absl::StrJoin(key_header, ",");
+  const std::string extra_cols = ped_mode ? "" : ",alternative,sex1,sex2";
   if (!per_locus_path.empty()) {
     st = per_locus.Open(per_locus_path);
     if (!st.ok()) return fail(st);
-    std::fprintf(per_locus.file(), "%s,locus,log10_lr\n", key_cols.c_str());
+    std::fprintf(per_locus.file(), "%s,locus,log10_lr%s\n", key_cols.c_str(), ped_mode ? "" : ",alternative");
   }
-  std::fprintf(out.file(), "%s,log10_lr,loci_compared,loci_inconsistent\n", key_cols.c_str());
+  std::fprintf(out.file(), "%s,log10_lr,loci_compared,loci_inconsistent%s\n", key_cols.c_str(), extra_cols.c_str());
   for (const ResultRow& r : rows) {
     const std::string key = absl::StrJoin(r.key, ",");
-    std::fprintf(out.file(), "%s,%s,%d,%d\n", key.c_str(), FormatDouble(r.result.log10_lr).c_str(),
-                 r.result.loci_compared, r.result.loci_inconsistent);
+    const std::string extra = r.extra.empty() ? "" : absl::StrCat(",", absl::StrJoin(r.extra, ","));
+    std::fprintf(out.file(), "%s,%s,%d,%d%s\n", key.c_str(), FormatDouble(r.result.log10_lr).c_str(),
+                 r.result.loci_compared, r.result.loci_inconsistent, extra.c_str());
     if (!per_locus_path.empty())
       for (int l = 0; l < locus_ct; ++l)
         if (!std::isnan(r.per_locus[l]))
-          std::fprintf(per_locus.file(), "%s,%s,%s\n", key.c_str(), table->locus(l).name().c_str(),
-                       FormatDouble(r.per_locus[l]).c_str());
+          std::fprintf(per_locus.file(), "%s,%s,%s%s\n", key.c_str(), table->locus(l).name().c_str(),
+                       FormatDouble(r.per_locus[l]).c_str(),
+                       r.extra.empty() ? "" : absl::StrCat(",", r.extra[0]).c_str());
   }
   PrintNotes(kCmd, diag, quiet);
   if (!per_locus_path.empty()) {

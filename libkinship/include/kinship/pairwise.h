@@ -129,6 +129,19 @@ class PairwiseCalculator {
   std::vector<PedigreeLocusModel> engine_models_;
 };
 
+// One hypothesis against another for the same pair ("full siblings or half siblings?",
+// "father or uncle?"): LR = P(data | h1) / P(data | h2). Per locus it is the ratio of the two
+// relationships' LRs against unrelated, which share their denominator P(data | unrelated), so
+// it is exact with θ and mutation alike: log10 LR(h1 : h2) = log10 LR(h1) - log10 LR(h2).
+// A locus impossible under h2 alone gives +inf; impossible under both (0/0: the data exclude
+// both hypotheses) is a FailedPrecondition naming the locus, never NaN. `loci_compared` and
+// `loci_inconsistent` are h1's. `per_locus_log10_lr`, when not null, gets one value per locus.
+// Data excluded by h1 at one locus and by h2 at another are likewise impossible under both.
+// REQUIRES: h1 and h2 were created over `table`; s1/s2 bound to it.
+absl::StatusOr<PairResult> ComparePair(const AlleleFreqTable& table, const PairwiseCalculator& h1, const PairwiseCalculator& h2,
+                                       const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
+                                       std::vector<double>* per_locus_log10_lr);
+
 }  // namespace kinship
 
 #endif  // KINSHIP_PAIRWISE_H_

@@ -307,4 +307,34 @@ PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const Profi
   return r;
 }
 
+absl::StatusOr<PairResult> ComparePair(const AlleleFreqTable& table, const PairwiseCalculator& h1, const PairwiseCalculator& h2,
+                                       const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
+                                       std::vector<double>* per_locus_log10_lr) {
+  std::vector<double> l1, l2;
+  PairResult r = h1.Compute(s1, i1, s2, i2, &l1);
+  h2.Compute(s1, i1, s2, i2, &l2);
+  r.log10_lr = 0;
+  const std::string both = absl::StrCat(" (LR 0 under each): no ratio exists; expected data possible under ",
+                                        h1.relationship().name, " or ", h2.relationship().name,
+                                        " (a mutation model may explain them)");
+  int excl1 = -1, excl2 = -1;  // a locus excluding h1, one excluding h2
+  for (size_t l = 0; l < l1.size(); ++l) {
+    const std::string& name = table.locus(static_cast<int>(l)).name();
+    if (l1[l] == -INFINITY && l2[l] == -INFINITY)
+      return absl::FailedPreconditionError(absl::StrCat("locus ", name, " excludes both ", h1.relationship().name,
+                                                        " and ", h2.relationship().name, both));
+    if (l1[l] == -INFINITY) excl1 = static_cast<int>(l);
+    if (l2[l] == -INFINITY) excl2 = static_cast<int>(l);
+    l1[l] -= l2[l];  // -inf - finite = -inf; finite - (-inf) = +inf
+  }
+  if (excl1 >= 0 && excl2 >= 0)
+    return absl::FailedPreconditionError(absl::StrCat("locus ", table.locus(excl1).name(), " excludes ",
+                                                      h1.relationship().name, " and locus ",
+                                                      table.locus(excl2).name(), " excludes ",
+                                                      h2.relationship().name, both));
+  for (double x : l1) r.log10_lr += x;
+  if (per_locus_log10_lr) *per_locus_log10_lr = std::move(l1);
+  return r;
+}
+
 }  // namespace kinship
