@@ -157,7 +157,9 @@ absl::StatusOr<MutationMatrix> TransformMutationMatrix(const Locus& locus, Mutat
     return absl::FailedPreconditionError(absl::StrCat(
         "locus ", locus.name(), ": the ", method, " transformation of the ", MutationModelName(model),
         " model does not exist for these frequencies (", why,
-        "); expected another --mutation-transform (MH or BA) or none"));
+        transform == MutationTransform::kPM || transform == MutationTransform::kPR
+            ? "); expected another --mutation-transform (MH or BA) or none"
+            : "); expected a smaller mutation rate, another --mutation-transform or none"));
   };
   // R(X) = 1 - sum_i p_i X_ii, the overall mutation rate, written as pedmut::mutRate does:
   // it equals sum_i p_i (1 - X_ii) only when sum_i p_i = 1, and the vectors (frequencies
