@@ -45,6 +45,21 @@ awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok
 # The per-locus file sums to the total.
 sum=$(awk -F, 'NR>1{s+=$5} END{printf "%.12f", s}' "$tmp/loci2.csv")
 awk -v a="$got" -v b="$sum" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "per-locus sum $sum vs total $got"
+# Mutation transforms (tests/data/validation-stabilized): S0003 (rel_PO, equal, MH) to 1e-9;
+# S0002 (equal, PM) is refused at D3S1358 (the first of its loci_refused): exit 1 naming it.
+val2="$root/tests/data/validation-stabilized"
+expect_rc 0 "lr S0003 (MH)" "$bin" lr --freqs "$val2/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs2.csv" \
+  --mutation-model equal --mutation-rate 0.005 --mutation-transform MH --out "$tmp/out_mh.csv" -q
+want=$(grep '^S0003,' "$val2/cases.csv" | cut -d, -f13)
+got=$(sed -n 2p "$tmp/out_mh.csv" | cut -d, -f4)
+awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "S0003 via CLI: $got vs $want"
+expect_rc 1 "lr S0002 (PM refused)" "$bin" lr --freqs "$val2/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs2.csv" \
+  --mutation-model equal --mutation-rate 0.005 --mutation-transform PM
+expect_grep "$tmp/stderr" "locus D3S1358: the PM transformation of the equal model does not exist" "PM refusal names locus and method"
+expect_rc 1 "transform without model" "$bin" lr --freqs "$val2/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs2.csv" --mutation-transform MH
+expect_rc 1 "unknown transform" "$bin" lr --freqs "$val2/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs2.csv" \
+  --mutation-model equal --mutation-rate 0.005 --mutation-transform DP
+expect_grep "$tmp/stderr" "unknown mutation transform 'DP'" "unknown transform message"
 # Stdout when no --out: CSV only.
 expect_rc 0 "lr to stdout" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" -q
 [ "$(head -1 "$tmp/stdout")" = "id1,id2,relationship,log10_lr,loci_compared,loci_inconsistent,alternative,sex1,sex2" ] && ok || bad "stdout CSV header"
@@ -131,6 +146,7 @@ for r in r2 r3; do
 done
 expect_grep "$tmp/r1.tsv" "^##input.victims=.*sha256=[0-9a-f]\{64\}$" "input checksum line"
 expect_grep "$tmp/r1.tsv" "^##count.pairs_screened=19200$" "pairs screened count"
+expect_grep "$tmp/r1.tsv" "^##parameter.mutation_transform=none$" "mutation transform parameter"
 expect_grep "$tmp/r1.tsv" "^victim	rank	candidate	family	missing_id	hypothesis	log10_lr	posterior	loci_compared	loci_inconsistent$" "report header"
 expect_grep "$tmp/r1.json" '"per_locus_log10_lr": {"CSF1PO": ' "json per-locus values"
 # The true missing person is ranked first for at least 90% of the families of each shape.

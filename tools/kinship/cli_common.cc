@@ -236,6 +236,8 @@ void AddModelOptions(boost::program_options::options_description* desc, ModelOpt
       ("mutation-rate-female", po::value(&o->rate_female), "female mutation rate")
       ("mutation-rate2", po::value(&o->rate2)->default_value(0), "stepwise: rate of mutations to another microvariant class (e.g. 9 -> 9.3)")
       ("mutation-range", po::value(&o->range)->default_value(0.5), "stepwise: relative probability of n+1 versus n repeat steps")
+      ("mutation-transform", po::value(&o->transform_name)->default_value("none"),
+       "none|PM|MH|BA|PR: make the mutation model stationary (PM) or reversible (MH, BA, PR) for the frequencies, both sexes (as pedmut's transform)")
       ("mutation-rates", po::value(&o->rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
       ("min-freq", po::value(&o->build.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
       ("normalize-freqs", po::value(&o->normalize)->default_value(true),
@@ -258,6 +260,11 @@ absl::Status LoadModel(ModelOptions& o, const boost::program_options::variables_
   *model = *m;
   mutation->male = {*m, o.rate, o.rate2, o.range};
   mutation->female = {*m, vm.count("mutation-rate-female") ? o.rate_female : o.rate, o.rate2, o.range};
+  auto transform = ParseMutationTransform(o.transform_name);
+  if (!transform.ok()) return transform.status();
+  mutation->male.transform = mutation->female.transform = *transform;
+  if (*m == MutationModel::kNone && *transform != MutationTransform::kNone)
+    return absl::InvalidArgumentError("--mutation-transform given but --mutation-model is none; name a model");
   for (double r : {o.rate, o.rate2, mutation->female.rate})
     if (!(r >= 0 && r <= 1)) return absl::InvalidArgumentError(absl::StrCat("mutation rate ", r, " is outside [0, 1]"));
   if (!(o.range > 0)) return absl::InvalidArgumentError(absl::StrCat("--mutation-range ", o.range, " must be positive"));

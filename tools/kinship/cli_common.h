@@ -88,6 +88,7 @@ std::optional<int> ParseCommandLine(const std::string& cmd, int argc, char** arg
 // The model options shared by kinship lr and kinship match.
 struct ModelOptions {
   std::string freqs_path, sample_sizes_path, rates_path, model_name = "none";
+  std::string transform_name = "none";  // --mutation-transform
   double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
   bool normalize = true;
   bool allow_unnormalised = false;

@@ -340,6 +340,7 @@ int RunMatch(int argc, char** argv) {
       {"mutation_rate_female", FormatDouble(mutation.female.rate)},
       {"mutation_rate2", FormatDouble(mo.rate2)},
       {"mutation_range", FormatDouble(mo.range)},
+      {"mutation_transform", MutationTransformName(mutation.male.transform)},
       {"min_freq", FormatDouble(mo.build.min_freq)},
       {"normalize_freqs", mo.normalize ? "yes" : "no"},
       {"relationships", absl::StrJoin(relationships, ";")},

@@ -21,6 +21,21 @@
 //
 // A model with a rate of 0 is the identity. Rates may differ between the sexes
 // (`MutationSpec::male`, `female`) and per locus (`per_locus_rates`).
+//
+// Transformations (pedmut's `mutationMatrix(transform = ...)`), applied to the matrix M
+// above with the locus frequencies p as in the table; R(M) = 1 - sum_i p_i M_ii is the
+// overall mutation rate (pedmut::mutRate; = sum_i p_i (1 - M_ii) when sum_i p_i = 1):
+//  * PM (Simonsson & Mostad 2016; Familias' `stabilize`): v the stationary vector of M,
+//       d_i = R(M) v_i / ((1 - sum_j M_jj v_j) p_i), S = I + diag(d) (M - I);
+//       stationary (p S = p) with R(S) = R(M). Refused if some d_i (1 - M_ii) > 1.
+//  * MH (Metropolis-Hastings): T_ij = M_ij min(1, p_j M_ji / (p_i M_ij)), i != j;
+//  * BA (Barker):              T_ij = M_ij p_j M_ji / (p_i M_ij + p_j M_ji), i != j;
+//       then S = a T + (1 - a) I with a = R(M) / R(T) (rate restored); refused if
+//       R(M) > R(T) / (1 - min_i T_ii).
+//  * PR (preserved rate): S_ij = (p_i M_ij + p_j M_ji) / (2 p_i), i != j; refused if some
+//       sum_i p_i M_ij > p_j (1 + 2 M_jj) (a negative diagonal).
+// MH, BA and PR are reversible (p_i S_ij = p_j S_ji); all four are stationary. The identity
+// stays the identity under every transformation. See docs/model.md.
 #ifndef KINSHIP_MUTATION_H_
 #define KINSHIP_MUTATION_H_
 
@@ -41,11 +56,18 @@ enum class MutationModel { kNone, kEqual, kProportional, kStepwise, kExtendedSte
 absl::StatusOr<MutationModel> ParseMutationModel(const std::string& name);
 const char* MutationModelName(MutationModel model);
 
+enum class MutationTransform { kNone, kPM, kMH, kBA, kPR };
+
+// "none", "PM", "MH", "BA", "PR" (case-insensitive).
+absl::StatusOr<MutationTransform> ParseMutationTransform(const std::string& name);
+const char* MutationTransformName(MutationTransform transform);
+
 struct MutationParams {
   MutationModel model = MutationModel::kNone;
   double rate = 0;     // total rate of (integer-step) mutations
   double rate2 = 0;    // stepwise: rate of mutations to another microvariant class
   double range = 0.5;  // stepwise: relative probability of n+1 versus n steps
+  MutationTransform transform = MutationTransform::kNone;  // applied to the matrix of `model`
 };
 
 // The mutation model of a run: one model, sex-specific rates, optional per-locus
@@ -68,9 +90,18 @@ using MutationMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eig
 // Errors: InvalidArgument for rates outside [0, 1], rate + rate2 > 1, range <= 0,
 // an impossible proportional matrix (a > 1), extended-stepwise with rate2 == 0, or a
 // stepwise model on a locus with an allele label that is not a repeat number
-// (`OL`); the message names the locus and the allele.
+// (`OL`); the message names the locus and the allele. With `params.transform`, the
+// transformed matrix; FailedPrecondition (naming the locus, the model, the method and the
+// allele) where the transformation does not exist for the locus' frequencies.
 absl::StatusOr<MutationMatrix> BuildMutationMatrix(const Locus& locus,
                                                    const MutationParams& params);
+
+// The transformation `transform` of a matrix `m` over the alleles of `locus` (m must be
+// locus.allele_ct() square with rows summing to 1), using the frequencies of `locus`;
+// `model` only names the model in error messages. Errors as BuildMutationMatrix.
+absl::StatusOr<MutationMatrix> TransformMutationMatrix(const Locus& locus, MutationModel model,
+                                                       MutationTransform transform,
+                                                       const MutationMatrix& m);
 
 }  // namespace kinship
 

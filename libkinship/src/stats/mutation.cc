@@ -1,8 +1,12 @@
 // Mutation matrices (pedmut / Familias parameterisation; see kinship/mutation.h).
 #include "kinship/mutation.h"
 
+#include <algorithm>
 #include <cmath>
 
+#include <Eigen/LU>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace kinship {
@@ -25,6 +29,28 @@ const char* MutationModelName(MutationModel model) {
     case MutationModel::kProportional: return "proportional";
     case MutationModel::kStepwise: return "stepwise";
     case MutationModel::kExtendedStepwise: return "extended-stepwise";
+  }
+  return "?";
+}
+
+absl::StatusOr<MutationTransform> ParseMutationTransform(const std::string& name) {
+  const std::string upper = absl::AsciiStrToUpper(name);
+  if (upper == "NONE") return MutationTransform::kNone;
+  if (upper == "PM") return MutationTransform::kPM;
+  if (upper == "MH") return MutationTransform::kMH;
+  if (upper == "BA") return MutationTransform::kBA;
+  if (upper == "PR") return MutationTransform::kPR;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown mutation transform '", name, "'; expected none, PM, MH, BA or PR"));
+}
+
+const char* MutationTransformName(MutationTransform transform) {
+  switch (transform) {
+    case MutationTransform::kNone: return "none";
+    case MutationTransform::kPM: return "PM";
+    case MutationTransform::kMH: return "MH";
+    case MutationTransform::kBA: return "BA";
+    case MutationTransform::kPR: return "PR";
   }
   return "?";
 }
@@ -124,7 +150,142 @@ absl::StatusOr<MutationMatrix> BuildMutationMatrix(const Locus& locus,
       break;
     }
   }
+  if (params.transform != MutationTransform::kNone)
+    return TransformMutationMatrix(locus, params.model, params.transform, m);
   return m;
+}
+
+// The formulas are those of pedmut 0.9.1 (R/makeStationary.R, R/makeReversible.R,
+// R/adjustRate.R); see kinship/mutation.h and docs/model.md.
+absl::StatusOr<MutationMatrix> TransformMutationMatrix(const Locus& locus, MutationModel model,
+                                                       MutationTransform transform,
+                                                       const MutationMatrix& m) {
+  const int n = locus.allele_ct();
+  if (m.rows() != n || m.cols() != n)
+    return absl::InternalError(absl::StrCat("locus ", locus.name(), ": a ", m.rows(), " x ", m.cols(),
+                                            " mutation matrix for ", n, " alleles"));
+  if (transform == MutationTransform::kNone) return m;
+  // The identity (rate 0, or a single allele) is its own transformation under every method;
+  // the formulas below would divide 0 by 0 (R(M) = R(T) = 0).
+  bool identity = true;
+  for (int i = 0; i < n; ++i) identity = identity && m(i, i) == 1;
+  if (identity) return m;
+
+  const std::vector<double>& p = locus.freqs();
+  const char* method = MutationTransformName(transform);
+  auto refuse = [&](const std::string& why) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "locus ", locus.name(), ": the ", method, " transformation of the ", MutationModelName(model),
+        " model does not exist for these frequencies (", why,
+        transform == MutationTransform::kPM || transform == MutationTransform::kPR
+            ? "); expected another --mutation-transform (MH or BA) or none"
+            : "); expected a smaller mutation rate, another --mutation-transform or none"));
+  };
+  // R(X) = 1 - sum_i p_i X_ii, the overall mutation rate, written as pedmut::mutRate does:
+  // it equals sum_i p_i (1 - X_ii) only when sum_i p_i = 1, and the vectors (frequencies
+  // summing to 1 +- 1e-10) resolve the difference.
+  auto rate_of = [&](const MutationMatrix& x) {
+    double stay = 0;
+    for (int i = 0; i < n; ++i) stay += p[i] * x(i, i);
+    return 1 - stay;
+  };
+  const double rate_m = rate_of(m);
+  MutationMatrix s(n, n);
+
+  switch (transform) {
+    case MutationTransform::kNone:
+      return m;
+    case MutationTransform::kPM: {
+      // v: (M^T - I) v = 0 with the last equation replaced by sum_i v_i = 1.
+      Eigen::MatrixXd x = m.transpose() - Eigen::MatrixXd::Identity(n, n);
+      x.row(n - 1).setOnes();
+      Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
+      b(n - 1) = 1;
+      Eigen::FullPivLU<Eigen::MatrixXd> lu(x);
+      if (!lu.isInvertible())
+        return refuse("the model has no unique stationary distribution: some alleles cannot mutate into each other");
+      const Eigen::VectorXd v = lu.solve(b);
+      double stay = 0;  // sum_j M_jj v_j
+      for (int j = 0; j < n; ++j) stay += m(j, j) * v(j);
+      if (!(1 - stay > 0)) return refuse("the stationary distribution of the model has no mutation rate");
+      int bad_ct = 0, first_bad = -1;
+      double first_value = 0;
+      std::vector<double> d(n);
+      for (int i = 0; i < n; ++i) {
+        d[i] = rate_m * v(i) / ((1 - stay) * p[i]);  // d_i = R(M) v_i / ((1 - sum_j M_jj v_j) p_i)
+        const double leave = d[i] * (1 - m(i, i));
+        if (leave > 1 || !(d[i] >= 0)) {
+          if (bad_ct++ == 0) first_bad = i, first_value = leave;
+        }
+      }
+      if (bad_ct > 0)
+        return refuse(absl::StrCat(
+            d[first_bad] < 0 ? absl::StrCat("d_i = ", d[first_bad], " < 0")
+                             : absl::StrCat("d_i (1 - M_ii) = ", first_value, " > 1"),
+            " for allele ", locus.label(first_bad),
+            bad_ct > 1 ? absl::StrCat(" and ", bad_ct - 1, " other allele(s)") : std::string()));
+      // S = I + diag(d) (M - I).
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) s(i, j) = i == j ? 1 - d[i] * (1 - m(i, i)) : d[i] * m(i, j);
+      return s;
+    }
+    case MutationTransform::kMH:
+    case MutationTransform::kBA: {
+      MutationMatrix t = MutationMatrix::Zero(n, n);
+      for (int i = 0; i < n; ++i) {
+        double off = 0;
+        for (int j = 0; j < n; ++j) {
+          if (j == i || m(i, j) == 0) continue;
+          const double forward = p[i] * m(i, j), backward = p[j] * m(j, i);
+          t(i, j) = transform == MutationTransform::kMH
+                        ? m(i, j) * std::min(1.0, backward / forward)      // Metropolis-Hastings
+                        : m(i, j) * backward / (forward + backward);       // Barker
+          off += t(i, j);
+        }
+        t(i, i) = 1 - off;
+      }
+      // Rate restored: a = R(M) / R(T), S = a T + (1 - a) I, possible while every diagonal
+      // stays >= 0, i.e. R(M) <= R(T) / (1 - min_i T_ii).
+      const double rate_t = rate_of(t);
+      if (!(rate_t > 0)) return refuse("no mutation of the model can be reversed, so R(T) = 0");
+      const double min_diag = t.diagonal().minCoeff();
+      const double max_rate = rate_t / (1 - min_diag);
+      if (rate_m > max_rate)
+        return refuse(absl::StrCat("the rate R(M) = ", rate_m, " exceeds the largest rate ", max_rate,
+                                   " the reversible matrix can be scaled to"));
+      const double a = rate_m / rate_t;
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) s(i, j) = a * t(i, j) + (i == j ? 1 - a : 0.0);
+      return s;
+    }
+    case MutationTransform::kPR: {
+      // Refused if some (p M)_j > p_j (1 + 2 M_jj): S_jj = 1/2 + M_jj - (p M)_j / (2 p_j) < 0.
+      int bad_ct = 0, first_bad = -1;
+      double first_in = 0;
+      for (int j = 0; j < n; ++j) {
+        double in = 0;  // (p M)_j = sum_i p_i M_ij
+        for (int i = 0; i < n; ++i) in += p[i] * m(i, j);
+        if (in > p[j] * (1 + 2 * m(j, j)) && bad_ct++ == 0) first_bad = j, first_in = in;
+      }
+      if (bad_ct > 0)
+        return refuse(absl::StrCat(
+            "sum_i p_i M_ij = ", first_in, " > p_j (1 + 2 M_jj) = ",
+            p[first_bad] * (1 + 2 * m(first_bad, first_bad)), " for allele ", locus.label(first_bad),
+            bad_ct > 1 ? absl::StrCat(" and ", bad_ct - 1, " other allele(s)") : std::string(),
+            ": its diagonal would be negative"));
+      for (int i = 0; i < n; ++i) {
+        double off = 0;
+        for (int j = 0; j < n; ++j) {
+          if (j == i) continue;
+          s(i, j) = (p[i] * m(i, j) + p[j] * m(j, i)) / (2 * p[i]);  // S_ij = (p_i M_ij + p_j M_ji) / (2 p_i)
+          off += s(i, j);
+        }
+        s(i, i) = 1 - off;
+      }
+      return s;
+    }
+  }
+  return absl::InternalError("unknown mutation transform");
 }
 
 }  // namespace kinship

@@ -64,7 +64,8 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
     bool differ = options.mutation.male.model != options.mutation.female.model ||
                   options.mutation.male.rate != options.mutation.female.rate ||
                   options.mutation.male.rate2 != options.mutation.female.rate2 ||
-                  options.mutation.male.range != options.mutation.female.range;
+                  options.mutation.male.range != options.mutation.female.range ||
+                  options.mutation.male.transform != options.mutation.female.transform;
     for (const auto& [locus, r] : options.mutation.per_locus_rates) differ |= r.male != r.female;
     if (differ)
       return absl::FailedPreconditionError(
@@ -142,7 +143,8 @@ absl::StatusOr<Pedigree> RelationshipPedigree(const std::string& name) {
 absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const PairwiseOptions& options) {
   const MutationSpec& mut = options.mutation;
   bool differ = mut.male.model != mut.female.model || mut.male.rate != mut.female.rate ||
-                mut.male.rate2 != mut.female.rate2 || mut.male.range != mut.female.range;
+                mut.male.rate2 != mut.female.rate2 || mut.male.range != mut.female.range ||
+                mut.male.transform != mut.female.transform;
   for (const auto& [locus, r] : mut.per_locus_rates) differ |= r.male != r.female;
   if (differ)
     return absl::FailedPreconditionError(absl::StrCat(
