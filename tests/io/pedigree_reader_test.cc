@@ -380,20 +380,32 @@ TEST_CASE("ReadPedigrees: duplicate members and samples", "[pedigree][io][pedigr
     REQUIRE(r.ok());
     REQUIRE(r->size() == 2);
   }
-  SECTION("a sample linked twice, within a family and across families") {
+  SECTION("a sample linked twice within a family") {
     const std::string path = dir.Write("p.csv",
                                        "family,id,father,mother,sex,sample_id\n"
                                        "F1,dad,0,0,1,S1\n"
                                        "F1,mum,0,0,2,S1\n");
     CheckError(Read(path), absl::StatusCode::kInvalidArgument,
-               {Line(path, 3), "S1", "linked twice", Line(path, 2)});
+               {Line(path, 3), "family F1", "S1", "linked twice", Line(path, 2)});
+  }
+  SECTION("a donor in two families is allowed, with a note") {
+    // A mother whose husband (family F1) and son (family F2) are both missing.
     const std::string across = dir.Write("q.csv",
-                                         "family,id,father,mother,sex,sample_id\n"
-                                         "F1,dad,0,0,1,S1\n"
-                                         "F2,kid,0,0,1,S2\n"
-                                         "F2,other,0,0,1,S1\n");
-    CheckError(Read(across), absl::StatusCode::kInvalidArgument,
-               {Line(across, 4), "S1", "linked twice", Line(across, 2)});
+                                         "family,id,father,mother,sex,sample_id,missing\n"
+                                         "F1,husband,0,0,1,,1\n"
+                                         "F1,wife,0,0,2,S1,0\n"
+                                         "F2,mother,0,0,2,S1,0\n"
+                                         "F2,father,0,0,1,,0\n"
+                                         "F2,son,father,mother,1,,1\n");
+    Diagnostics diag;
+    auto r = ReadPedigrees(across, /*require_missing=*/true, &diag);
+    INFO(r.status().ToString());
+    REQUIRE(r.ok());
+    REQUIRE(r->size() == 2);
+    CHECK((*r)[0].person((*r)[0].Find("wife")).sample_id == "S1");
+    CHECK((*r)[1].person((*r)[1].Find("mother")).sample_id == "S1");
+    REQUIRE(diag.notes().size() == 1);
+    CHECK_THAT(diag.notes()[0].message, Contains("sample S1 is a reference in 2 families (F1, F2)"));
   }
 }
 

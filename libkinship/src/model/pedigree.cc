@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "internal/csv.h"
 #include "internal/status_macros.h"
 
@@ -99,7 +100,8 @@ absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, boo
     return in.Error("header must name columns family,id,father,mother,sex (and optionally sample_id,missing)");
   std::vector<std::string> order;
   std::map<std::string, std::vector<Row>> fams;
-  std::map<std::string, std::string> sample_where;
+  std::map<std::pair<std::string, std::string>, std::string> sample_where;  // (family, sample) -> where
+  std::map<std::string, std::set<std::string>> sample_families;             // sample -> families
   while (in.Next(&line)) {
     if (!internal::SplitFields(line, ',', &f)) return in.Error("unterminated quote");
     if (f.size() != header.size())
@@ -126,10 +128,13 @@ absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, boo
       return in.Error(absl::StrCat("family ", fam, ", member ", r.id,
                                    ": a missing person has no reference sample; expected an empty sample_id"));
     if (!r.sample_id.empty()) {
-      auto [it, inserted] = sample_where.emplace(r.sample_id, r.where);
+      // A donor may be a reference in several families (a mother whose husband and son are
+      // missing, in two case files); within one family a sample is one member.
+      auto [it, inserted] = sample_where.emplace(std::make_pair(fam, r.sample_id), r.where);
       if (!inserted)
-        return in.Error(absl::StrCat("sample ", r.sample_id, " is linked twice (first at ", it->second,
-                                     "); expected one member per sample"));
+        return in.Error(absl::StrCat("family ", fam, ": sample ", r.sample_id, " is linked twice (first at ",
+                                     it->second, "); expected one member per sample within a family"));
+      sample_families[r.sample_id].insert(fam);
     }
     if (!fams.count(fam)) order.push_back(fam);
     fams[fam].push_back(std::move(r));
@@ -207,6 +212,10 @@ absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, boo
           absl::StrCat(path, ": family ", fam, " has no missing person; expected a member with missing = 1"));
     out.push_back(std::move(ped));
   }
+  for (const auto& [sample, families] : sample_families)
+    if (families.size() > 1)
+      diag->Info(absl::StrCat(path, ": sample ", sample, " is a reference in ", families.size(), " families (",
+                              absl::StrJoin(families, ", "), ")"));
   return out;
 }
 
