@@ -175,14 +175,21 @@ void AddModelOptions(boost::program_options::options_description* desc, ModelOpt
       ("mutation-range", po::value(&o->range)->default_value(0.5), "stepwise: relative probability of n+1 versus n repeat steps")
       ("mutation-rates", po::value(&o->rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
       ("min-freq", po::value(&o->build.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
+      ("untyped-founders", po::value(&o->untyped_founders)->default_value("exact"),
+       "exact|familias: familias reproduces Familias, which draws the allele an untyped founder with one child passes on from p, without mutation (docs/model.md)")
       ("normalize-freqs", po::value(&o->normalize)->default_value(true),
        "after imputing unseen alleles, rescale every locus to sum to 1 (yes|no); the likelihoods assume a probability distribution");
+}
+
+UntypedFounders UntypedFoundersMode(const ModelOptions& opts) {
+  return ParseUntypedFounders(opts.untyped_founders).value_or(UntypedFounders::kExact);
 }
 
 absl::Status LoadModel(const ModelOptions& o, const boost::program_options::variables_map& vm,
                        AlleleFreqTable* table, MutationSpec* mutation, MutationModel* model, Diagnostics* diag) {
   auto m = ParseMutationModel(o.model_name);
   if (!m.ok()) return m.status();
+  if (auto u = ParseUntypedFounders(o.untyped_founders); !u.ok()) return u.status();
   *model = *m;
   mutation->male = {*m, o.rate, o.rate2, o.range};
   mutation->female = {*m, vm.count("mutation-rate-female") ? o.rate_female : o.rate, o.rate2, o.range};

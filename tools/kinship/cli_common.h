@@ -83,9 +83,12 @@ struct ModelOptions {
   std::string freqs_path, sample_sizes_path, rates_path, model_name = "none";
   double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
   bool normalize = true;
+  std::string untyped_founders = "exact";  // exact|familias (kinship/pedigree_lr.h)
   ProfileBuildOptions build;
 };
 void AddModelOptions(boost::program_options::options_description* desc, ModelOptions* opts);
+// --untyped-founders as the engine's enum (LoadModel has rejected any other spelling).
+UntypedFounders UntypedFoundersMode(const ModelOptions& opts);
 
 // Reads the frequency table (with sample sizes) and builds the mutation specification
 // (with per-locus rates); InvalidArgument for rates given without a model.

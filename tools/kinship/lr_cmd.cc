@@ -118,6 +118,7 @@ int RunLr(int argc, char** argv) {
     opts.theta = theta;
     opts.sex1 = *sex1;
     opts.mutation = mutation;
+    opts.untyped_founders = UntypedFoundersMode(mo);
     std::map<std::string, std::unique_ptr<PairwiseCalculator>> calcs;
     for (const CsvRow& row : *pairs) {
       const std::string &id1 = row.fields[0], &id2 = row.fields[1], &rel_name = row.fields[2];
@@ -171,8 +172,17 @@ int RunLr(int argc, char** argv) {
         member_sample[f][i] = s;
       }
     }
-    auto models = BuildPedigreeModels(*table, mutation, theta);
+    auto models = BuildPedigreeModels(*table, mutation, theta, UntypedFoundersMode(mo));
     if (!models.ok()) return fail(models.status());
+    // Per family: which members have a genotype at some locus (Familias mode reduces the
+    // pedigree by it once, not per locus).
+    std::vector<EngineLimits> fam_limits(peds->size());
+    for (size_t f = 0; f < peds->size(); ++f) {
+      fam_limits[f].typed_anywhere.assign((*peds)[f].size(), 0);
+      for (int i = 0; i < (*peds)[f].size(); ++i)
+        for (int l = 0; l < locus_ct && member_sample[f][i] >= 0; ++l)
+          if (profiles->genotype(l, member_sample[f][i]) != kUntyped) fam_limits[f].typed_anywhere[i] = 1;
+    }
     std::vector<PedigreeLocusModel> plain;  // without mutation, for loci_inconsistent
     if (mutation.enabled()) {
       auto p = BuildPedigreeModels(*table, MutationSpec{}, theta);
@@ -231,13 +241,13 @@ int RunLr(int argc, char** argv) {
         if (theta == 0) {
           auto& t = tables[{f, mp, l}];
           if (t.empty()) {
-            auto ft = FamilyTable(ped, g, mp, (*models)[l]);
+            auto ft = FamilyTable(ped, g, mp, (*models)[l], fam_limits[f]);
             if (!ft.ok()) return fail(ft.status());
             t = std::move(*ft);
           }
           lr = t[gv];
         } else {
-          auto x = MissingPersonLocusLr(ped, g, mp, gv, (*models)[l]);
+          auto x = MissingPersonLocusLr(ped, g, mp, gv, (*models)[l], fam_limits[f]);
           if (!x.ok()) return fail(x.status());
           lr = *x;
         }

@@ -208,6 +208,7 @@ int RunMatch(int argc, char** argv) {
   PairwiseOptions popts;
   popts.theta = theta;
   popts.mutation = mutation;
+  popts.untyped_founders = UntypedFoundersMode(mo);
   auto sex1 = ParseSex(sex1_name);
   if (!sex1.ok()) return fail(sex1.status());
   popts.sex1 = *sex1;
@@ -224,7 +225,7 @@ int RunMatch(int argc, char** argv) {
     auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
     if (!peds.ok()) return fail(peds.status());
     n_families = static_cast<int>(peds->size());
-    auto models = BuildPedigreeModels(*table, mutation, theta);
+    auto models = BuildPedigreeModels(*table, mutation, theta, UntypedFoundersMode(mo));
     if (!models.ok()) return fail(models.status());
     std::vector<PedigreeLocusModel> plain;
     if (mutation.enabled()) {
@@ -336,6 +337,7 @@ int RunMatch(int argc, char** argv) {
       {"mutation_range", FormatDouble(mo.range)},
       {"min_freq", FormatDouble(mo.build.min_freq)},
       {"normalize_freqs", mo.normalize ? "yes" : "no"},
+      {"untyped_founders", UntypedFoundersName(UntypedFoundersMode(mo))},
       {"relationships", absl::StrJoin(relationships, ";")},
       {"sex1", sex1_name},
       {"top", absl::StrCat(top_k)},

@@ -118,11 +118,16 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
                                        ScoreTables* tables) {
   const int nl = tables->locus_ct();
   std::vector<int> rows(nl, -1);
+  // Members with a genotype at some locus (the Familias mode reduces the pedigree by it).
+  EngineLimits limits;
+  limits.typed_anywhere.assign(ped.size(), 0);
+  for (int l = 0; l < nl; ++l)
+    for (int i = 0; i < ped.size(); ++i) limits.typed_anywhere[i] |= genotypes[l][i] != kUntyped;
   for (int l = 0; l < nl; ++l) {
     bool any = false;
     for (GenotypeIdx g : genotypes[l]) any |= g != kUntyped;
     if (!any) continue;  // no reference typed here: the locus is not compared
-    auto table = FamilyTable(ped, genotypes[l], missing, models[l]);
+    auto table = FamilyTable(ped, genotypes[l], missing, models[l], limits);
     if (!table.ok()) return table.status();
     const int gc = tables->genotype_ct(l);
     std::vector<double> values(gc);
