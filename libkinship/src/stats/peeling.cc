@@ -820,6 +820,20 @@ absl::Status CheckNoNan(const std::vector<double>& v, const char* what) {
   return absl::OkStatus();
 }
 
+// The linear values of `s` (its mantissa, moved out), with a NaN an Internal error.
+absl::StatusOr<std::vector<double>> LinearValues(ScaledTable s, const char* what) {
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(s.mantissa, what));
+  if (s.log2_scale >= -1000 && s.log2_scale <= 1000) {
+    // 2^scale is a normal double: multiplying by it is exact (up to subnormal results).
+    const double f = std::ldexp(1.0, static_cast<int>(s.log2_scale));
+    if (f != 1)
+      for (double& x : s.mantissa) x *= f;
+  } else {
+    for (double& x : s.mantissa) x = Ldexp(x, s.log2_scale);
+  }
+  return std::move(s.mantissa);
+}
+
 absl::StatusOr<ScaledTable> Likelihood(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
                                        const PedigreeLocusModel& model, const EngineLimits& limits) {
   if (static_cast<int>(genotypes.size()) != ped.size())
@@ -927,9 +941,7 @@ absl::StatusOr<std::vector<double>> JointWithTarget(const Pedigree& ped,
                                                     const PedigreeLocusModel& model,
                                                     const EngineLimits& limits) {
   KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, JointWithTargetScaled(ped, genotypes, target, model, limits));
-  std::vector<double> out(s.mantissa.size());
-  for (size_t g = 0; g < out.size(); ++g) out[g] = s.Linear(g);
-  return out;
+  return LinearValues(std::move(s), "joint likelihood with the target");
 }
 
 absl::StatusOr<double> MissingPersonLocusLr(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
@@ -945,10 +957,7 @@ absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped, const std::
                                                 int target, const PedigreeLocusModel& model,
                                                 const EngineLimits& limits) {
   KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, ScaledFamilyTable(ped, genotypes, target, model, limits));
-  KINSHIP_RETURN_IF_ERROR(CheckNoNan(s.mantissa, "family table"));
-  std::vector<double> out(s.mantissa.size());
-  for (size_t g = 0; g < out.size(); ++g) out[g] = s.Linear(g);
-  return out;
+  return LinearValues(std::move(s), "family table");
 }
 
 absl::StatusOr<std::vector<double>> FamilyLog10Table(const Pedigree& ped,
