@@ -233,13 +233,14 @@ void NormalizeIfAsked(const ModelOptions& opts, AlleleFreqTable* table, Diagnost
 absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                    const PedigreeLocusModel& plain, const PedigreeLocusModel& model,
                                    bool mutation, const std::string& locus, Diagnostics* diag) {
-  auto lik = PedigreeLikelihood(ped, g, plain);
+  // log10 values: a likelihood below the smallest double is not an impossibility.
+  auto lik = PedigreeLog10Likelihood(ped, g, plain);
   if (!lik.ok()) return lik.status();
-  if (*lik > 0) return absl::OkStatus();
+  if (*lik > -INFINITY) return absl::OkStatus();
   if (mutation) {
-    auto with = PedigreeLikelihood(ped, g, model);
+    auto with = PedigreeLog10Likelihood(ped, g, model);
     if (!with.ok()) return with.status();
-    if (*with == 0) {
+    if (*with == -INFINITY) {
       std::vector<std::string> who = MendelianConflicts(ped, g);
       return absl::FailedPreconditionError(absl::StrCat(
           "family ", ped.family(), ", locus ", locus, ": the references are impossible under the pedigree even with ",

@@ -255,9 +255,9 @@ int RunLr(int argc, char** argv) {
         if (mutation.enabled()) {  // impossible under H1 without mutation?
           std::vector<GenotypeIdx> h1 = g;
           h1[mp] = gv;
-          auto x = PedigreeLikelihood(ped, h1, plain[l]);
+          auto x = PedigreeLog10Likelihood(ped, h1, plain[l]);
           if (!x.ok()) return fail(x.status());
-          inconsistent = *x == 0;
+          inconsistent = *x == -INFINITY;
         }
         const double log10_lr = std::log10(lr);
         r.per_locus[l] = log10_lr;

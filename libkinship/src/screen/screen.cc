@@ -137,16 +137,17 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
       // Inconsistent without mutation: P(references, MP = g) = 0 under the plain model.
       const PedigreeLocusModel& plain = (*inconsistent_models)[l];
       if (plain.theta == 0) {
-        auto joint = JointWithTarget(ped, genotypes[l], missing, plain);
+        // Scaled: a joint below the smallest double is not an impossibility.
+        auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain);
         if (!joint.ok()) return joint.status();
-        for (int g = 0; g < gc; ++g) flags[g] = (*joint)[g] == 0;
+        for (int g = 0; g < gc; ++g) flags[g] = joint->mantissa[g] == 0;
       } else {
         std::vector<GenotypeIdx> h1 = genotypes[l];
         for (int g = 0; g < gc; ++g) {
           h1[missing] = static_cast<GenotypeIdx>(g);
-          auto lik = PedigreeLikelihood(ped, h1, plain);
+          auto lik = PedigreeLog10Likelihood(ped, h1, plain);
           if (!lik.ok()) return lik.status();
-          flags[g] = *lik == 0;
+          flags[g] = *lik == -INFINITY;
         }
       }
     } else {
