@@ -112,6 +112,30 @@ for spec in "C0476:none" "C0477:equal"; do
   awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "$id via CLI: $got vs $want"
 done
 expect_grep "$tmp/ped_C0476.csv" "^family,missing_id,sample_id,log10_lr,loci_compared,loci_inconsistent$" "pedigree output header"
+# --untyped-founders familias reproduces Familias 2.6.4 (familias.csv), which differs from the
+# exact value here: C0477 (the untyped father has one child once MP is pruned) and C0261
+# (parent-child, stepwise: the untyped mother passes on p, not p M).
+expect_rc 0 "pedigree C0477 familias" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds.csv" --cases "$tmp/cases.csv" --mutation-model equal --mutation-rate 0.005 --untyped-founders familias --out "$tmp/ped_fam.csv" -q
+want=$(grep '^C0477,' "$val/familias.csv" | cut -d, -f2); got=$(sed -n 2p "$tmp/ped_fam.csv" | cut -d, -f4)
+awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "C0477 familias via CLI: $got vs $want"
+expect_rc 0 "lr C0261 familias" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs2.csv" \
+  --mutation-model stepwise --mutation-rate 0.005 --mutation-rate2 0.000001 --mutation-range 0.1 --sex1 male --untyped-founders familias --out "$tmp/out_fam.csv"
+want=$(grep '^C0261,' "$val/familias.csv" | cut -d, -f2); got=$(sed -n 2p "$tmp/out_fam.csv" | cut -d, -f4)
+awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "C0261 familias via CLI: $got vs $want"
+expect_rc 1 "bad --untyped-founders" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --untyped-founders sometimes
+expect_grep "$tmp/stderr" "expected exact or familias" "--untyped-founders message"
+# 60 typed unrelated references with rare alleles (P(references) = (2e-6)^60 ~ 1e-342, below
+# the smallest double) are consistent, not "impossible": a father 12/12 and his missing son,
+# victim 12/12: LR = p12 / p12^2 = 1/0.998.
+printf 'locus,allele,frequency\nL,10,0.001\nL,11,0.001\nL,12,0.998\n' > "$tmp/rare_freqs.csv"
+{ echo "family,id,father,mother,sex,sample_id,missing"; echo "R,F,0,0,1,RF,0"; echo "R,M,0,0,2,,0"; echo "R,MP,F,M,1,,1"
+  for i in $(seq 1 60); do echo "R,S$i,0,0,2,RS$i,0"; done; } > "$tmp/rare_peds.csv"
+{ echo "sample_id,locus,allele1,allele2"; echo "RF,L,12,12"; echo "VR,L,12,12"
+  for i in $(seq 1 60); do echo "RS$i,L,10,11"; done; } > "$tmp/rare_prof.csv"
+printf 'family,missing_id,sample_id\nR,MP,VR\n' > "$tmp/rare_cases.csv"
+expect_rc 0 "60 rare references" "$bin" lr --freqs "$tmp/rare_freqs.csv" --profiles "$tmp/rare_prof.csv" --pedigrees "$tmp/rare_peds.csv" --cases "$tmp/rare_cases.csv" --out "$tmp/rare_out.csv" -q
+got=$(sed -n 2p "$tmp/rare_out.csv" | cut -d, -f4)
+awk -v a="$got" 'BEGIN{b=-log(0.998)/log(10); d=a-b; if (d<0) d=-d; exit !(d<1e-9)}' && ok || bad "60 rare references: $got"
 # A Mendelian error among the references: an error without mutation, a warning with it.
 printf 'family,id,father,mother,sex,sample_id,missing\nFAM,FA,0,0,1,,0\nFAM,MO,0,0,2,F004_MO,0\nFAM,S1,FA,MO,2,F004_S1,0\nFAM,MP,FA,MO,1,,1\nFAM,X,FA,MO,2,BADKID,0\n' > "$tmp/peds_bad.csv"
 { cat "$tmp/pprof.csv"; printf 'BADKID,TH01,99,99\n'; } > "$tmp/pprof_bad.csv"

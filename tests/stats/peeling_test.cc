@@ -1243,3 +1243,180 @@ TEST_CASE("Peeling: argument errors", "[pedigree][peeling]") {
   REQUIRE_FALSE(BuildPedigreeModels(OneLocus(p), {}, 1.0).ok());
   REQUIRE_FALSE(BuildPedigreeModels(OneLocus(p), {}, -0.1).ok());
 }
+
+// ---------------------------------------------------------------------------------------
+// Rescaling: likelihoods far below the smallest double (~2.2e-308) stay exact.
+
+namespace {
+
+double Log10Lik(const Pedigree& ped, const std::vector<GenotypeIdx>& g, const PedigreeLocusModel& m,
+                const EngineLimits& limits = {}) {
+  auto r = PedigreeLog10Likelihood(ped, g, m, limits);
+  INFO(r.status().ToString());
+  REQUIRE(r.ok());
+  return *r;
+}
+
+PedigreeLocusModel FamiliasModel(const std::vector<double>& freqs, const MutationSpec& mutation) {
+  auto models = BuildPedigreeModels(OneLocus(freqs), mutation, 0, UntypedFounders::kFamilias);
+  REQUIRE(models.ok());
+  return (*models)[0];
+}
+
+}  // namespace
+
+TEST_CASE("Rescaling: 60 typed unrelated founders at frequency 0.001", "[pedigree][peeling][scale]") {
+  // Unrelated founders are independent Hardy-Weinberg draws: P = Π HW(g_i). Here 60
+  // heterozygotes A/B with pA = pB = 0.001: log10 P = 60 log10(2 pA pB) = 60 log10(2e-6)
+  // = -341.8, below the smallest double.
+  const std::vector<double> f = {0.001, 0.001, 0.998};
+  const PedigreeLocusModel m = Model(f);
+  Pedigree ped("F");
+  for (int i = 0; i < 60; ++i) Founder(&ped, "f" + std::to_string(i), i % 2 ? Sex::kFemale : Sex::kMale);
+  std::vector<GenotypeIdx> g(ped.size(), G(A, B));
+  const double want = 60 * std::log10(2 * f[A] * f[B]);
+  Close(Log10Lik(ped, g, m), want, 1e-9);
+  CHECK(Lik(ped, g, m) == 0);  // the linear value underflows: the log10 one is needed
+  // Half of them homozygous A/A and one C/C: Σ log10 HW.
+  for (int i = 0; i < 30; ++i) g[i] = G(A, A);
+  g[59] = G(C, C);
+  Close(Log10Lik(ped, g, m),
+        30 * std::log10(f[A] * f[A]) + 29 * std::log10(2 * f[A] * f[B]) + 2 * std::log10(f[C]), 1e-9);
+  // Mendelian impossibility among them: a child A/A of a B/B father f0 (mother f1) gives
+  // -inf, not NaN.
+  Pedigree ped2 = ped;
+  Child(&ped2, "kid", 0, 1, Sex::kMale);
+  std::vector<GenotypeIdx> g2 = g;
+  g2[0] = G(B, B);
+  g2.push_back(G(A, A));
+  CHECK(Log10Lik(ped2, g2, m) == -INFINITY);
+}
+
+TEST_CASE("A NaN in a result is an Internal error, never a number", "[pedigree][peeling][scale]") {
+  // A model with a NaN frequency (a caller's bug): every entry point refuses the result.
+  PedigreeLocusModel m = Model({0.5, 0.3, 0.2});
+  m.freqs[A] = NAN;
+  Pedigree ped("F");
+  const int fa = Founder(&ped, "F", Sex::kMale), mo = Founder(&ped, "M", Sex::kFemale);
+  const int kid = Child(&ped, "K", fa, mo, Sex::kMale);
+  std::vector<GenotypeIdx> g = Untyped(ped);
+  g[fa] = G(A, B);
+  CHECK(PedigreeLikelihood(ped, g, m).status().code() == absl::StatusCode::kInternal);
+  CHECK(PedigreeLog10Likelihood(ped, g, m).status().code() == absl::StatusCode::kInternal);
+  CHECK(FamilyTable(ped, g, kid, m).status().code() == absl::StatusCode::kInternal);
+  CHECK(JointWithTarget(ped, g, kid, m).status().code() == absl::StatusCode::kInternal);
+  CHECK(MissingPersonLocusLr(ped, g, kid, G(A, A), m).status().code() == absl::StatusCode::kInternal);
+}
+
+TEST_CASE("Rescaling: typed founders at frequency 1e-9, and 100 loci", "[pedigree][peeling][scale]") {
+  // 20 founders A/A with pA = 1e-9: log10 P = 20 log10(1e-18) = -360.
+  const std::vector<double> f = {1e-9, 1e-9, 1 - 2e-9};
+  const PedigreeLocusModel m = Model(f);
+  Pedigree ped("F");
+  for (int i = 0; i < 20; ++i) Founder(&ped, "f" + std::to_string(i), Sex::kMale);
+  std::vector<GenotypeIdx> g(ped.size(), G(A, A));
+  Close(Log10Lik(ped, g, m), 20 * std::log10(f[A] * f[A]), 1e-9);
+  // 17 of them (the brief's edge: 1e-306) and one A/B: 17 log10(pA^2) + log10(2 pA pB).
+  Pedigree ped17("F");
+  for (int i = 0; i < 18; ++i) Founder(&ped17, "f" + std::to_string(i), Sex::kMale);
+  std::vector<GenotypeIdx> g17(18, G(A, A));
+  g17[17] = G(A, B);
+  Close(Log10Lik(ped17, g17, m), 17 * std::log10(f[A] * f[A]) + std::log10(2 * f[A] * f[B]), 1e-9);
+  // 100 loci of this case: the sum of the per-locus log10 values, 100 * (-360).
+  double total = 0;
+  for (int l = 0; l < 100; ++l) total += Log10Lik(ped, g, m);
+  Close(total, 100 * 20 * std::log10(f[A] * f[A]), 1e-9);
+}
+
+TEST_CASE("Rescaling: a typed parent-child chain of 120 generations, exact and Familias",
+          "[pedigree][peeling][scale][familias]") {
+  // P0 is a founder A/A; P_i (i = 1..119) is the son of P_{i-1} and an untyped founder
+  // mother W_i; every P_i is A/A. Each son receives A from his A/A father with probability
+  // M[A][A] = 1 - mu (equal model) and A from his untyped mother with probability
+  //   exact:    (p M)_A = pA (1 - mu) + (pB + pC) mu / 2   (3 alleles: mu/(n-1) = mu/2);
+  //   Familias: pA (the mother has one child: her allele is drawn from p, no mutation).
+  // P = pA^2 [(1 - mu) q]^119 with q as above: log10 ~ -363 for pA = 0.001.
+  const std::vector<double> f = {0.001, 0.001, 0.998};
+  const double mu = 0.002;
+  const int n = 120;
+  Pedigree ped("F");
+  std::vector<int> chain = {Founder(&ped, "P0", Sex::kMale)};
+  for (int i = 1; i < n; ++i) {
+    const int w = Founder(&ped, "W" + std::to_string(i), Sex::kFemale);
+    chain.push_back(Child(&ped, "P" + std::to_string(i), chain.back(), w, Sex::kMale));
+  }
+  std::vector<GenotypeIdx> g = Untyped(ped);
+  for (int p : chain) g[p] = G(A, A);
+  const double q_exact = f[A] * (1 - mu) + (f[B] + f[C]) * mu / 2;
+  const double log10_exact = 2 * std::log10(f[A]) + (n - 1) * std::log10((1 - mu) * q_exact);
+  const double log10_familias = 2 * std::log10(f[A]) + (n - 1) * std::log10((1 - mu) * f[A]);
+  Close(Log10Lik(ped, g, Model(f, Equal(mu, mu))), log10_exact, 1e-9);
+  Close(Log10Lik(ped, g, FamiliasModel(f, Equal(mu, mu))), log10_familias, 1e-9);
+  // Familias reduces the pedigree once for the case: a mother with data at another locus
+  // (typed_anywhere) is not pruned here, so her transmission is exact: one factor q_exact.
+  EngineLimits limits;
+  limits.typed_anywhere.assign(ped.size(), 0);
+  limits.typed_anywhere[ped.Find("W1")] = 1;
+  Close(Log10Lik(ped, g, FamiliasModel(f, Equal(mu, mu)), limits),
+        log10_familias - std::log10(f[A]) + std::log10(q_exact), 1e-9);
+  limits.typed_anywhere.pop_back();
+  CHECK(PedigreeLog10Likelihood(ped, g, FamiliasModel(f, Equal(mu, mu)), limits).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  // Without mutation both are pA^2 pA^119.
+  Close(Log10Lik(ped, g, Model(f)), (n + 1) * std::log10(f[A]), 1e-9);
+}
+
+TEST_CASE("Rescaling: many typed unrelated spouses leave a parent-child family table unchanged",
+          "[pedigree][peeling][scale]") {
+  // Father F = C/D typed, MP his child by an untyped mother, plus 60 typed unrelated
+  // founders A/B (P(refs) ~ 1e-342, P(refs, MP = g) too). The unrelated references cancel:
+  // LR(g) = P(MP = g | F) / HW(g):
+  //   LR(C/C) = (pC / 2) / pC^2 = 1 / (2 pC);   LR(C/D) = (pD/2 + pC/2) / (2 pC pD);
+  //   LR(A/C) = (pA / 2) / (2 pA pC) = 1 / (4 pC);   LR(A/B) = 0.
+  const std::vector<double> f = {0.001, 0.001, 0.3, 0.698};
+  const PedigreeLocusModel m = Model(f);
+  Pedigree ped("F");
+  const int fa = Founder(&ped, "F", Sex::kMale), mo = Founder(&ped, "M", Sex::kFemale);
+  const int mp = Child(&ped, "MP", fa, mo, Sex::kMale);
+  for (int i = 0; i < 60; ++i) Founder(&ped, "s" + std::to_string(i), Sex::kFemale);
+  std::vector<GenotypeIdx> g(ped.size(), G(A, B));
+  g[fa] = G(C, D);
+  g[mo] = g[mp] = kUntyped;
+  CHECK(Lik(ped, g, m) == 0);  // P(refs) underflows as a linear number
+  const std::vector<double> t = Table(ped, g, mp, m);
+  Close(t[G(C, C)], 1 / (2 * f[C]));
+  Close(t[G(C, D)], (f[D] / 2 + f[C] / 2) / (2 * f[C] * f[D]));
+  Close(t[G(A, C)], 1 / (4 * f[C]));
+  CHECK(t[G(A, B)] == 0);
+  auto log10_table = FamilyLog10Table(ped, g, mp, m);
+  REQUIRE(log10_table.ok());
+  Close((*log10_table)[G(C, D)], std::log10((f[D] / 2 + f[C] / 2) / (2 * f[C] * f[D])));
+  CHECK((*log10_table)[G(A, B)] == -INFINITY);
+  Close(Lr(ped, g, mp, G(C, C), m), 1 / (2 * f[C]));
+  // The scaled joint: P(refs, MP = C/C) = 60 log10(2 pA pB) + log10(2 pC pD) + log10(pC / 2).
+  auto joint = JointWithTargetScaled(ped, g, mp, m);
+  REQUIRE(joint.ok());
+  Close(joint->Log10(G(C, C)), 60 * std::log10(2 * f[A] * f[B]) + std::log10(2 * f[C] * f[D] * f[C] / 2), 1e-9);
+}
+
+TEST_CASE("Rescaling: theta > 0 with 100 typed founders, both theta paths", "[pedigree][peeling][scale][theta]") {
+  // 100 founders A/A and a child A/A of two untyped founders. Balding-Nichols: the 200
+  // typed founder alleles are the first draws, and the child's two alleles (one from each
+  // untyped parent; exchangeability) the next two, so with j draws before,
+  //   P = Π_{j=0}^{201} (j θ + (1-θ) pA) / (1 + (j-1) θ),
+  // ~1e-400 for pA = 1e-9, θ = 1e-4. Without mutation: the inheritance-vector sum; with a
+  // rate-0 mutation model: the set-partition expansion.
+  const std::vector<double> f = {1e-9, 1e-9, 1 - 2e-9};
+  const double th = 1e-4;
+  Pedigree ped("F");
+  for (int i = 0; i < 100; ++i) Founder(&ped, "f" + std::to_string(i), Sex::kMale);
+  const int u1 = Founder(&ped, "U1", Sex::kMale), u2 = Founder(&ped, "U2", Sex::kFemale);
+  Child(&ped, "K", u1, u2, Sex::kMale);
+  std::vector<GenotypeIdx> g(ped.size(), G(A, A));
+  g[u1] = g[u2] = kUntyped;
+  double want = 0;
+  for (int j = 0; j <= 201; ++j) want += std::log10((j * th + (1 - th) * f[A]) / (1 + (j - 1) * th));
+  REQUIRE(want < -308);
+  Close(Log10Lik(ped, g, Model(f, {}, th)), want, 1e-9);
+  Close(Log10Lik(ped, g, Model(f, Equal(0, 0), th)), want, 1e-9);
+}

@@ -240,6 +240,8 @@ void AddModelOptions(boost::program_options::options_description* desc, ModelOpt
        "none|PM|MH|BA|PR: make the mutation model stationary (PM) or reversible (MH, BA, PR) for the frequencies, both sexes (as pedmut's transform)")
       ("mutation-rates", po::value(&o->rates_path), "per-locus rates CSV: locus,rate or locus,rate_male,rate_female (replaces the rate for listed loci)")
       ("min-freq", po::value(&o->build.min_freq)->default_value(0.001), "frequency of an allele absent from the table when the locus' N is unknown (else 5/(2N))")
+      ("untyped-founders", po::value(&o->untyped_founders)->default_value("exact"),
+       "exact|familias: familias reproduces Familias, which draws the allele an untyped founder with one child passes on from p, without mutation (docs/model.md)")
       ("normalize-freqs", po::value(&o->normalize)->default_value(true),
        "after imputing unseen alleles, rescale every locus to sum to 1 (yes|no); no: use the frequencies as written, "
        "the missing mass of a locus as one unobserved rest allele (a locus summing to more than 1 is refused)")
@@ -253,10 +255,15 @@ void AddModelOptions(boost::program_options::options_description* desc, ModelOpt
        "to review and then use with --freeze-freqs");
 }
 
+UntypedFounders UntypedFoundersMode(const ModelOptions& opts) {
+  return ParseUntypedFounders(opts.untyped_founders).value_or(UntypedFounders::kExact);
+}
+
 absl::Status LoadModel(ModelOptions& o, const boost::program_options::variables_map& vm,
                        AlleleFreqTable* table, MutationSpec* mutation, MutationModel* model, Diagnostics* diag) {
   auto m = ParseMutationModel(o.model_name);
   if (!m.ok()) return m.status();
+  if (auto u = ParseUntypedFounders(o.untyped_founders); !u.ok()) return u.status();
   *model = *m;
   mutation->male = {*m, o.rate, o.rate2, o.range};
   mutation->female = {*m, vm.count("mutation-rate-female") ? o.rate_female : o.rate, o.rate2, o.range};
@@ -366,13 +373,14 @@ std::vector<std::pair<std::string, std::string>> RatesInUse(const AlleleFreqTabl
 absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                    const PedigreeLocusModel& plain, const PedigreeLocusModel& model,
                                    bool mutation, const std::string& locus, Diagnostics* diag) {
-  auto lik = PedigreeLikelihood(ped, g, plain);
+  // log10 values: a likelihood below the smallest double is not an impossibility.
+  auto lik = PedigreeLog10Likelihood(ped, g, plain);
   if (!lik.ok()) return lik.status();
-  if (*lik > 0) return absl::OkStatus();
+  if (*lik > -INFINITY) return absl::OkStatus();
   if (mutation) {
-    auto with = PedigreeLikelihood(ped, g, model);
+    auto with = PedigreeLog10Likelihood(ped, g, model);
     if (!with.ok()) return with.status();
-    if (*with == 0) {
+    if (*with == -INFINITY) {
       std::vector<std::string> who = MendelianConflicts(ped, g);
       return absl::FailedPreconditionError(absl::StrCat(
           "family ", ped.family(), ", locus ", locus, ": the references are impossible under the pedigree even with ",

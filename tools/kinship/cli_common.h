@@ -92,13 +92,16 @@ struct ModelOptions {
   double theta = 0, rate = 0, rate_female = -1, rate2 = 0, range = 0.5;
   bool normalize = true;
   bool allow_unnormalised = false;
-  std::string write_freqs_path;  // --write-freqs: the effective table, for freezing
-  ProfileBuildOptions build;     // build.frozen_table: --freeze-freqs
-  AlleleFreqTable as_read;       // the table as read (filled by LoadModel)
+  std::string write_freqs_path;            // --write-freqs: the effective table, for freezing
+  std::string untyped_founders = "exact";  // exact|familias (kinship/pedigree_lr.h)
+  ProfileBuildOptions build;               // build.frozen_table: --freeze-freqs
+  AlleleFreqTable as_read;                 // the table as read (filled by LoadModel)
 };
 // Loci off 1 by more than this are an error without --allow-unnormalised.
 inline constexpr double kFrequencySumTolerance = 0.01;
 void AddModelOptions(boost::program_options::options_description* desc, ModelOptions* opts);
+// --untyped-founders as the engine's enum (LoadModel has rejected any other spelling).
+UntypedFounders UntypedFoundersMode(const ModelOptions& opts);
 
 // Reads the frequency table (with sample sizes) and builds the mutation specification
 // (with per-locus rates); InvalidArgument for rates given without a model.

@@ -124,6 +124,7 @@ int RunLr(int argc, char** argv) {
     PairwiseOptions opts;
     opts.theta = theta;
     opts.mutation = mutation;
+    opts.untyped_founders = UntypedFoundersMode(mo);
     // One calculator per (relationship, sex of id1).
     std::map<std::pair<std::string, Sex>, std::unique_ptr<PairwiseCalculator>> calcs;
     auto calculator = [&](const std::string& rel_name, Sex sex, const std::string& where)
@@ -219,8 +220,17 @@ int RunLr(int argc, char** argv) {
         member_sample[f][i] = s;
       }
     }
-    auto models = BuildPedigreeModels(*table, mutation, theta);
+    auto models = BuildPedigreeModels(*table, mutation, theta, UntypedFoundersMode(mo));
     if (!models.ok()) return fail(models.status());
+    // Per family: which members have a genotype at some locus (Familias mode reduces the
+    // pedigree by it once, not per locus).
+    std::vector<EngineLimits> fam_limits(peds->size());
+    for (size_t f = 0; f < peds->size(); ++f) {
+      fam_limits[f].typed_anywhere.assign((*peds)[f].size(), 0);
+      for (int i = 0; i < (*peds)[f].size(); ++i)
+        for (int l = 0; l < locus_ct && member_sample[f][i] >= 0; ++l)
+          if (profiles->genotype(l, member_sample[f][i]) != kUntyped) fam_limits[f].typed_anywhere[i] = 1;
+    }
     std::vector<PedigreeLocusModel> plain;  // without mutation, for loci_inconsistent
     if (mutation.enabled()) {
       auto p = BuildPedigreeModels(*table, MutationSpec{}, theta);
@@ -279,13 +289,13 @@ int RunLr(int argc, char** argv) {
         if (theta == 0) {
           auto& t = tables[{f, mp, l}];
           if (t.empty()) {
-            auto ft = FamilyTable(ped, g, mp, (*models)[l]);
+            auto ft = FamilyTable(ped, g, mp, (*models)[l], fam_limits[f]);
             if (!ft.ok()) return fail(ft.status());
             t = std::move(*ft);
           }
           lr = t[gv];
         } else {
-          auto x = MissingPersonLocusLr(ped, g, mp, gv, (*models)[l]);
+          auto x = MissingPersonLocusLr(ped, g, mp, gv, (*models)[l], fam_limits[f]);
           if (!x.ok()) return fail(x.status());
           lr = *x;
         }
@@ -293,9 +303,9 @@ int RunLr(int argc, char** argv) {
         if (mutation.enabled()) {  // impossible under H1 without mutation?
           std::vector<GenotypeIdx> h1 = g;
           h1[mp] = gv;
-          auto x = PedigreeLikelihood(ped, h1, plain[l]);
+          auto x = PedigreeLog10Likelihood(ped, h1, plain[l]);
           if (!x.ok()) return fail(x.status());
-          inconsistent = *x == 0;
+          inconsistent = *x == -INFINITY;
         }
         const double log10_lr = std::log10(lr);
         r.per_locus[l] = log10_lr;

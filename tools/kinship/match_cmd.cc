@@ -214,6 +214,7 @@ int RunMatch(int argc, char** argv) {
   PairwiseOptions popts;
   popts.theta = theta;
   popts.mutation = mutation;
+  popts.untyped_founders = UntypedFoundersMode(mo);
   auto sex1 = ParseSex(sex1_name);
   if (!sex1.ok()) return fail(sex1.status());
   popts.sex1 = *sex1;
@@ -230,7 +231,7 @@ int RunMatch(int argc, char** argv) {
     auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
     if (!peds.ok()) return fail(peds.status());
     n_families = static_cast<int>(peds->size());
-    auto models = BuildPedigreeModels(*table, mutation, theta);
+    auto models = BuildPedigreeModels(*table, mutation, theta, UntypedFoundersMode(mo));
     if (!models.ok()) return fail(models.status());
     std::vector<PedigreeLocusModel> plain;
     if (mutation.enabled()) {
@@ -343,6 +344,7 @@ int RunMatch(int argc, char** argv) {
       {"mutation_transform", MutationTransformName(mutation.male.transform)},
       {"min_freq", FormatDouble(mo.build.min_freq)},
       {"normalize_freqs", mo.normalize ? "yes" : "no"},
+      {"untyped_founders", UntypedFoundersName(UntypedFoundersMode(mo))},
       {"relationships", absl::StrJoin(relationships, ";")},
       {"sex1", sex1_name},
       {"top", absl::StrCat(top_k)},

@@ -64,6 +64,9 @@ struct PairwiseOptions {
   double theta = 0;       // Balding-Nichols subpopulation correction, in [0, 1)
   MutationSpec mutation;  // applies to parent-child only (see Create)
   Sex sex1 = Sex::kUnknown;  // sex of id1 (the parent in parent-child)
+  // kFamilias: Familias' pruning of untyped founders (see kinship/pedigree_lr.h); with
+  // parent-child the untyped other parent then passes on an allele drawn from p, not p M.
+  UntypedFounders untyped_founders = UntypedFounders::kExact;
 };
 
 struct PairResult {
@@ -120,6 +123,7 @@ class PairwiseCalculator {
   Relationship rel_;
   double theta_ = 0;
   bool mutation_ = false;
+  bool familias_ = false;  // UntypedFounders::kFamilias
   std::vector<LocusData> loci_;
   // Relationships other than parent-child with mutation: their pedigree (id1 and id2 at
   // indices engine_a_, engine_b_), the unrelated pair, and the per-locus models.

@@ -23,6 +23,7 @@
 #define KINSHIP_PEDIGREE_LR_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -31,6 +32,34 @@
 #include "kinship/pedigree.h"
 
 namespace kinship {
+
+// How untyped founders transmit (theta = 0 only; theta > 0 is always exact).
+//  * kExact: an untyped founder's alleles are drawn from p and every transmission passes
+//    through the parent's mutation matrix, so a child receives p M from it.
+//  * kFamilias: Familias' pruning (reproduces Familias 2.6.4). Familias reduces the
+//    pedigree once for the whole case: members with data at some locus, and their
+//    ancestors, are kept. A founder without data at any locus (see
+//    EngineLimits::typed_anywhere; the missing person when a victim stands there has
+//    data) that has exactly ONE child in that reduced pedigree transmits to it an allele
+//    drawn from p, without the mutation step. Every other transmission is exact: from a
+//    founder with two or more such children, and from a founder that has data at some
+//    locus but not at this one. Differs from kExact only with a non-stationary mutation
+//    model (p M != p: equal, stepwise), and only at theta = 0 (with theta > 0 Familias
+//    is exact). See docs/model.md.
+enum class UntypedFounders { kExact, kFamilias };
+
+// A table of nonnegative values carried with a power-of-two scale, so that likelihoods far
+// below the smallest double stay exact: value[i] = mantissa[i] * 2^log2_scale. The
+// engine rescales every intermediate factor so that its largest entry lies in [1/2, 1)
+// (MERLIN's rescaling, by exact powers of two) and accumulates the exponents.
+struct ScaledTable {
+  std::vector<double> mantissa;
+  std::int64_t log2_scale = 0;
+  // log10 of entry i; -inf when it is 0.
+  double Log10(size_t i) const;
+  // The linear value of entry i (underflows to 0 or overflows to inf when out of range).
+  double Linear(size_t i) const;
+};
 
 // What the engine needs at one locus.
 struct PedigreeLocusModel {
@@ -44,13 +73,19 @@ struct PedigreeLocusModel {
   std::vector<double> p_m[2];
   MutationMatrix pair_moment[2];
   double freq_sum = 0;
+  UntypedFounders untyped_founders = UntypedFounders::kExact;
   int allele_ct() const { return static_cast<int>(freqs.size()); }
   bool mutation() const { return male.size() > 0; }
 };
 
 // One model per locus of `table`.
 absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(
-    const AlleleFreqTable& table, const MutationSpec& mutation, double theta);
+    const AlleleFreqTable& table, const MutationSpec& mutation, double theta,
+    UntypedFounders untyped_founders = UntypedFounders::kExact);
+
+// "exact" or "familias" (InvalidArgument otherwise), and back.
+absl::StatusOr<UntypedFounders> ParseUntypedFounders(const std::string& text);
+const char* UntypedFoundersName(UntypedFounders mode);
 
 struct EngineLimits {
   // Largest intermediate factor, in entries (8 bytes each).
@@ -61,11 +96,26 @@ struct EngineLimits {
   // theta > 0 with mutation: most untyped founder alleles (after pruning) the exact
   // expansion over their set partitions handles (Bell(8) = 4140 eliminations).
   int max_untyped_founder_alleles_theta = 8;
+  // UntypedFounders::kFamilias only: typed_anywhere[i] != 0 when member i has a genotype
+  // at some locus of the case (Familias reduces the pedigree once, by who has any data,
+  // not per locus). Empty: the genotypes of the locus computed decide. Not a limit, but
+  // carried here because every engine entry point takes this struct.
+  std::vector<char> typed_anywhere;
 };
+
+// log10 P(observed genotypes) at one locus, computed with rescaling so that it is exact
+// however small the likelihood (e.g. hundreds of typed founders with rare alleles); -inf
+// when the genotypes are impossible. Errors as PedigreeLikelihood; Internal if a NaN
+// arises (a bug).
+absl::StatusOr<double> PedigreeLog10Likelihood(const Pedigree& ped,
+                                               const std::vector<GenotypeIdx>& genotypes,
+                                               const PedigreeLocusModel& model,
+                                               const EngineLimits& limits = {});
 
 // P(observed genotypes) at one locus: `genotypes[i]` is person i's genotype or kUntyped.
 // A heterozygote counts both phases (2pq for a founder). Errors: ResourceExhausted past
-// the limits.
+// the limits. The linear value of PedigreeLog10Likelihood: it underflows to 0 below
+// ~1e-308 (use PedigreeLog10Likelihood or the ratios below, which do not).
 absl::StatusOr<double> PedigreeLikelihood(const Pedigree& ped,
                                           const std::vector<GenotypeIdx>& genotypes,
                                           const PedigreeLocusModel& model,
@@ -79,14 +129,28 @@ absl::StatusOr<std::vector<double>> JointWithTarget(const Pedigree& ped,
                                                     int target, const PedigreeLocusModel& model,
                                                     const EngineLimits& limits = {});
 
+// JointWithTarget with its scale: P(observed, target = g) = mantissa[g] * 2^log2_scale.
+absl::StatusOr<ScaledTable> JointWithTargetScaled(const Pedigree& ped,
+                                                  const std::vector<GenotypeIdx>& genotypes,
+                                                  int target, const PedigreeLocusModel& model,
+                                                  const EngineLimits& limits = {});
+
 // The family table at one locus: LR(g) for every genotype g of the missing person
 // `target`, as defined above. theta = 0 uses one pass (JointWithTarget); theta > 0
 // computes both hypotheses per genotype. FailedPrecondition when the references are
-// impossible under the pedigree (P(references) = 0).
+// impossible under the pedigree (P(references) = 0). Numerator and denominator are each
+// carried with their scale, so the ratio is exact even when both are below ~1e-308.
 absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped,
                                                 const std::vector<GenotypeIdx>& genotypes,
                                                 int target, const PedigreeLocusModel& model,
                                                 const EngineLimits& limits = {});
+
+// FamilyTable as log10 LR(g) (-inf where LR(g) = 0), finite however small the numerator
+// and denominator are and however large their ratio.
+absl::StatusOr<std::vector<double>> FamilyLog10Table(const Pedigree& ped,
+                                                     const std::vector<GenotypeIdx>& genotypes,
+                                                     int target, const PedigreeLocusModel& model,
+                                                     const EngineLimits& limits = {});
 
 // The LR at one locus for a victim of genotype g (both hypotheses computed directly;
 // any theta). Returns LR(g); FailedPrecondition as in FamilyTable.

@@ -118,11 +118,16 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
                                        ScoreTables* tables) {
   const int nl = tables->locus_ct();
   std::vector<int> rows(nl, -1);
+  // Members with a genotype at some locus (the Familias mode reduces the pedigree by it).
+  EngineLimits limits;
+  limits.typed_anywhere.assign(ped.size(), 0);
+  for (int l = 0; l < nl; ++l)
+    for (int i = 0; i < ped.size(); ++i) limits.typed_anywhere[i] |= genotypes[l][i] != kUntyped;
   for (int l = 0; l < nl; ++l) {
     bool any = false;
     for (GenotypeIdx g : genotypes[l]) any |= g != kUntyped;
     if (!any) continue;  // no reference typed here: the locus is not compared
-    auto table = FamilyTable(ped, genotypes[l], missing, models[l]);
+    auto table = FamilyTable(ped, genotypes[l], missing, models[l], limits);
     if (!table.ok()) return table.status();
     const int gc = tables->genotype_ct(l);
     std::vector<double> values(gc);
@@ -132,16 +137,17 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
       // Inconsistent without mutation: P(references, MP = g) = 0 under the plain model.
       const PedigreeLocusModel& plain = (*inconsistent_models)[l];
       if (plain.theta == 0) {
-        auto joint = JointWithTarget(ped, genotypes[l], missing, plain);
+        // Scaled: a joint below the smallest double is not an impossibility.
+        auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain);
         if (!joint.ok()) return joint.status();
-        for (int g = 0; g < gc; ++g) flags[g] = (*joint)[g] == 0;
+        for (int g = 0; g < gc; ++g) flags[g] = joint->mantissa[g] == 0;
       } else {
         std::vector<GenotypeIdx> h1 = genotypes[l];
         for (int g = 0; g < gc; ++g) {
           h1[missing] = static_cast<GenotypeIdx>(g);
-          auto lik = PedigreeLikelihood(ped, h1, plain);
+          auto lik = PedigreeLog10Likelihood(ped, h1, plain);
           if (!lik.ok()) return lik.status();
-          flags[g] = *lik == 0;
+          flags[g] = *lik == -INFINITY;
         }
       }
     } else {

@@ -52,6 +52,7 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
   PairwiseCalculator calc;
   calc.rel_ = rel;
   calc.theta_ = options.theta;
+  calc.familias_ = options.untyped_founders == UntypedFounders::kFamilias;
   calc.mutation_ = options.mutation.enabled();
   if (calc.mutation_ && !rel.parent_child && rel.k0 < 1) {
     KINSHIP_RETURN_IF_ERROR(calc.SetUpEngine(table, options));
@@ -159,7 +160,7 @@ absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const
   b.id = "B";
   engine_unrelated_.Add(a);
   engine_unrelated_.Add(b);
-  KINSHIP_ASSIGN_OR_RETURN(engine_models_, BuildPedigreeModels(table, mut, options.theta));
+  KINSHIP_ASSIGN_OR_RETURN(engine_models_, BuildPedigreeModels(table, mut, options.theta, options.untyped_founders));
   use_engine_ = true;
   return absl::OkStatus();
 }
@@ -259,6 +260,8 @@ double PairwiseCalculator::IbdLr(const LocusData& d, AllelePair a, AllelePair b,
 // allele y from the untyped other parent with probability
 //   T2(y) = Σ_z P(z | A) M_O[z][y],  P(z | A) = (c_A(z) θ + (1-θ) p_z)/(1+θ),
 //         = ((1-θ) (p M_O)[y] + θ (M_O[a1][y] + M_O[a2][y])) / (1+θ).
+// Familias mode at θ = 0 (Familias prunes the untyped other parent, a founder with one
+// child): T2(y) = p_y, the allele drawn from p without the mutation step.
 // P(B | A, H1) = T1(c) T2(e) + T1(e) T2(c) for c != e, T1(c) T2(c) for c == e;
 // P(B | A, H2) = P0 of IbdLr.
 double PairwiseCalculator::ParentChildMutationLr(const LocusData& d, AllelePair a, AllelePair b,
@@ -268,6 +271,7 @@ double PairwiseCalculator::ParentChildMutationLr(const LocusData& d, AllelePair 
   const int c = b.a, e = b.b;
   auto t1 = [&](int x) { return 0.5 * (d.m_parent(a.a, x) + d.m_parent(a.b, x)); };
   auto t2 = [&](int y) {
+    if (familias_ && th == 0) return p[y];
     return ((1 - th) * d.p_m_other[y] + th * (d.m_other(a.a, y) + d.m_other(a.b, y))) / (1 + th);
   };
   const double num = c == e ? t1(c) * t2(c) : t1(c) * t2(e) + t1(e) * t2(c);

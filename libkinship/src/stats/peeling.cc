@@ -21,10 +21,19 @@
 // alleles: alleles in a block are one variable with weight w(x) θ^{s-1} (s-1)!, s the
 // block size, and the whole is divided by Π_{j=0}^{k-1} (1 + (|T| + j - 1) θ). One elimination per
 // partition; exact.
+//
+// Rescaling (as MERLIN's lowBound/rescale/lnScale): every factor an elimination produces,
+// and the final table, is divided by the power of two 2^e that brings its largest entry
+// into [1/2, 1); the exponents e are summed into the result's log2_scale. Dividing by a
+// power of two is exact, so the results are bit-identical to the unscaled computation
+// wherever that does not underflow, and stay exact where it would (a likelihood of 1e-400
+// is a mantissa and a scale). The theta > 0 sums (over inheritance vectors, over set
+// partitions) add terms carried with their own scales (ScaledSum, a log-sum-exp in base 2).
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <numeric>
 #include <span>
 
@@ -36,6 +45,59 @@ namespace kinship {
 
 namespace {
 
+// Brings the largest entry of `t` into [1/2, 1) by an exact power of two and returns the
+// exponent taken out (0 when the table is all zero, or holds a NaN or inf: left as is).
+std::int64_t Rescale(std::vector<double>* t) {
+  double mx = 0;
+  for (double x : *t) mx = x > mx ? x : mx;
+  if (!(mx > 0) || !std::isfinite(mx)) return 0;
+  int e;
+  std::frexp(mx, &e);
+  if (e == 0) return 0;
+  const double f = std::ldexp(1.0, -e);
+  for (double& x : *t) x *= f;
+  return e;
+}
+
+// A sum of nonnegative terms m * 2^e, kept as a mantissa in [1/2, 1) and an exponent.
+class ScaledSum {
+ public:
+  void Add(double m, std::int64_t e) {
+    if (!(m != 0)) {
+      if (std::isnan(m)) m_ = m;
+      return;
+    }
+    int k;
+    m = std::frexp(m, &k);
+    e += k;
+    if (m_ == 0) {
+      m_ = m, e_ = e;
+      return;
+    }
+    if (e > e_) {
+      m_ = std::ldexp(m_, static_cast<int>(std::max<std::int64_t>(e_ - e, -2000))) + m;
+      e_ = e;
+    } else {
+      m_ += std::ldexp(m, static_cast<int>(std::max<std::int64_t>(e - e_, -2000)));
+    }
+    if (std::isfinite(m_)) {
+      m_ = std::frexp(m_, &k);
+      e_ += k;
+    }
+  }
+  double mantissa() const { return m_; }
+  std::int64_t log2_scale() const { return e_; }
+
+ private:
+  double m_ = 0;
+  std::int64_t e_ = 0;
+};
+
+// x * 2^e for a mantissa x and an exponent e that may be far outside double's range.
+double Ldexp(double x, std::int64_t e) {
+  return std::ldexp(x, static_cast<int>(std::clamp<std::int64_t>(e, -4000, 4000)));
+}
+
 struct Factor {
   std::vector<int> vars;        // sorted, unique
   std::vector<std::int64_t> strides;
@@ -45,7 +107,7 @@ struct Factor {
 class Eliminator {
  public:
   Eliminator(std::vector<int> dom_size, const EngineLimits& limits)
-      : dom_(std::move(dom_size)), limits_(limits) {}
+      : dom_(std::move(dom_size)), max_factor_entries_(limits.max_factor_entries) {}
 
   // Adds a factor over `vars` (may repeat: repeated variables take one value), with
   // value(vals) for vals[i] the domain position of vars[i].
@@ -106,7 +168,7 @@ class Eliminator {
 
   // Eliminates every variable not in `keep`; then multiplies what is left into one
   // factor over `keep` (sorted), returned as a table (row-major, last var fastest).
-  absl::StatusOr<std::vector<double>> Run(const std::vector<int>& keep) {
+  absl::StatusOr<ScaledTable> Run(const std::vector<int>& keep) {
     std::vector<char> kept(dom_.size(), 0);
     for (int v : keep) kept[v] = 1;
     std::vector<char> seen(dom_.size());
@@ -125,10 +187,10 @@ class Eliminator {
         if (best < 0 || sz < best_size) best = v, best_size = sz;
       }
       if (best < 0) break;
-      if (best_size > limits_.max_factor_entries)
+      if (best_size > max_factor_entries_)
         return absl::ResourceExhaustedError(absl::StrCat(
             "exact computation needs a factor of ", best_size,
-            " entries, more than the limit of ", limits_.max_factor_entries,
+            " entries, more than the limit of ", max_factor_entries_,
             " (a pedigree with many untyped members in loops)"));
       Eliminate(best);
     }
@@ -167,7 +229,10 @@ class Eliminator {
         }
       }
     }
-    return result.table;
+    ScaledTable out;
+    out.log2_scale = log2_scale_ + Rescale(&result.table);
+    out.mantissa = std::move(result.table);
+    return out;
   }
 
  private:
@@ -240,14 +305,16 @@ class Eliminator {
         pos[k] = 0;
       }
     }
+    log2_scale_ += Rescale(&out.table);
     without.push_back(std::move(out));
     factors_ = std::move(without);
   }
 
   std::vector<int> dom_;
-  EngineLimits limits_;
+  std::int64_t max_factor_entries_;
   std::vector<Factor> factors_;
   std::vector<char> scratch_;
+  std::int64_t log2_scale_ = 0;  // the factors' product is scaled by 2^-log2_scale_
 };
 
 // The pruned problem: persons kept, their domains.
@@ -316,7 +383,8 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
   const int k = static_cast<int>(child_vars.size());
   // One or two children through the same matrix: the model's precomputed p M and Q give
   // Φ(x) = (p M)[x] Σp and Φ(x1, x2) = (Q[x1][x2] Σp + (p M)[x1] (p M)[x2]) / 2 directly.
-  if (k <= 2 && model.freq_sum > 0 && (k == 1 || matrices[0] == matrices[1])) {
+  if (k <= 2 && model.freq_sum > 0 && (k == 1 || matrices[0] == matrices[1]) &&
+      (matrices[0] != nullptr || !model.mutation())) {
     const int side = matrices[0] == &model.female ? 1 : 0;
     const std::vector<double>& pm = model.p_m[side];
     const MutationMatrix& q = model.pair_moment[side];
@@ -380,7 +448,7 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
   });
 }
 
-absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+absl::StatusOr<ScaledTable> RunOnce(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                             const Problem& p, const PedigreeLocusModel& model,
                                             const std::vector<int>& rep,
                                             const std::vector<const std::vector<double>*>& unary_in,
@@ -395,6 +463,32 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
   // independent draws from p and appear only in their transmissions).
   std::vector<char> collapsed(np, 0);
   std::vector<const std::vector<double>*> unary = unary_in;
+  // Familias mode: for each member (original index) without data at any locus, its
+  // number of children in the pedigree Familias reduces once for the whole case (members
+  // with data at some locus, the target, and their ancestors); -1 for the others.
+  std::vector<int> familias_children;
+  if (collapse_founders && model.untyped_founders == UntypedFounders::kFamilias && model.mutation()) {
+    const int n = ped.size();
+    const std::vector<char>& anywhere = limits.typed_anywhere;
+    std::vector<char> data(n), kept(n);
+    for (int i = 0; i < n; ++i)
+      data[i] = kept[i] = g[i] != kUntyped || (!anywhere.empty() && anywhere[i]) ||
+                          (target_local >= 0 && i == p.persons[target_local]);
+    for (bool changed = true; changed;) {  // ancestors of kept members, to a fixpoint
+      changed = false;
+      for (int i = 0; i < n; ++i)
+        if (kept[i] && ped.person(i).father >= 0)
+          for (int par : {ped.person(i).father, ped.person(i).mother})
+            if (!kept[par]) kept[par] = 1, changed = true;
+    }
+    familias_children.assign(n, -1);
+    for (int i = 0; i < n; ++i)
+      if (!data[i]) familias_children[i] = 0;
+    for (int i = 0; i < n; ++i)
+      if (kept[i] && ped.person(i).father >= 0)
+        for (int par : {ped.person(i).father, ped.person(i).mother})
+          if (familias_children[par] >= 0) ++familias_children[par];
+  }
   if (collapse_founders) {
     for (int k = 0; k < np; ++k) {
       const int i = p.persons[k];
@@ -410,6 +504,13 @@ absl::StatusOr<std::vector<double>> RunOnce(const Pedigree& ped, const std::vect
         }
       }
       if (child_vars.empty() || child_vars.size() > 4) continue;
+      // Familias' pruning: an untyped founder with one child (among the members with
+      // typed descendants) passes on an allele drawn from p, without the mutation step.
+      // Familias' pruning (see UntypedFounders): a founder without data at any locus
+      // with one child in Familias' reduced pedigree passes on an allele drawn from p,
+      // without the mutation step.
+      if (!familias_children.empty() && familias_children[i] == 1 && child_vars.size() == 1)
+        matrices[0] = nullptr;
       std::int64_t entries = 1;
       for (int v : child_vars) entries *= static_cast<std::int64_t>(p.domain[v].size());
       if (entries > limits.max_factor_entries) continue;  // let the eliminator refuse it
@@ -468,7 +569,7 @@ absl::Status ForEachPartition(int k, Fn fn) {
 // heterozygote are tried); the reached founder alleles are a Balding-Nichols sample, whose
 // probability is the ordered draw probability, and founder alleles reached by nobody sum out
 // (the sampling formula is exchangeable). Exact, loops included; 2^(meioses) vectors.
-absl::StatusOr<double> InheritanceTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                         const Problem& p, const PedigreeLocusModel& model,
                                         const EngineLimits& limits) {
   const int np = static_cast<int>(p.persons.size());
@@ -488,7 +589,7 @@ absl::StatusOr<double> InheritanceTheta(const Pedigree& ped, const std::vector<G
     if (g[p.persons[k]] != kUntyped) typed.push_back(k);
   std::vector<int> value(2 * np, -1);
   std::vector<int> counts(freq.size(), 0);
-  double total = 0;
+  ScaledSum total;
   const std::uint64_t n_vectors = std::uint64_t{1} << meioses;
   for (std::uint64_t v = 0; v < n_vectors; ++v) {
     for (int k = 0; k < np; ++k) slot[2 * k] = 2 * k, slot[2 * k + 1] = 2 * k + 1;
@@ -505,16 +606,19 @@ absl::StatusOr<double> InheritanceTheta(const Pedigree& ped, const std::vector<G
       if (t == typed.size()) {
         // Ordered draw probability of the assigned slots, in slot order.
         std::fill(counts.begin(), counts.end(), 0);
+        // prob * 2^prob_exp, renormalised before it can underflow.
         double prob = 1;
+        std::int64_t prob_exp = 0;
         int drawn = 0;
         for (int s = 0; s < 2 * np; ++s) {
           const int x = value[s];
           if (x < 0) continue;
           prob *= (counts[x] * th + (1 - th) * freq[x]) / (1 + (drawn - 1) * th);
+          if (prob < 0x1p-500) prob *= 0x1p500, prob_exp -= 500;
           ++counts[x];
           ++drawn;
         }
-        total += prob;
+        total.Add(prob, prob_exp);
         return;
       }
       const int k = typed[t];
@@ -537,15 +641,22 @@ absl::StatusOr<double> InheritanceTheta(const Pedigree& ped, const std::vector<G
     };
     dfs(0);
   }
-  return total * std::ldexp(1.0, -meioses);
+  ScaledTable out;
+  out.mantissa = {total.mantissa()};
+  out.log2_scale = total.log2_scale() - meioses;
+  return out;
 }
 
 // The engine's core: likelihood (target < 0) or the ordered table over the target's
 // (paternal, maternal) alleles.
-absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+absl::StatusOr<ScaledTable> Compute(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                             int target, const PedigreeLocusModel& model,
                                             const EngineLimits& limits) {
   const int n = model.allele_ct();
+  if (!limits.typed_anywhere.empty() && static_cast<int>(limits.typed_anywhere.size()) != ped.size())
+    return absl::InvalidArgumentError(absl::StrCat("typed_anywhere has ", limits.typed_anywhere.size(),
+                                                   " entries; one per pedigree member (", ped.size(),
+                                                   ") expected"));
   Problem p = Prune(ped, g, target, n);
   const int nv = static_cast<int>(p.domain.size());
   const int target_local = target >= 0 ? p.local[target] : -1;
@@ -559,14 +670,12 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
     return RunOnce(ped, g, p, model, rep, unary, target_local, limits, /*collapse_founders=*/true);
   }
   if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
-  if (!model.mutation()) {
-    KINSHIP_ASSIGN_OR_RETURN(double lik, InheritanceTheta(ped, g, p, model, limits));
-    return std::vector<double>{lik};
-  }
+  if (!model.mutation()) return InheritanceTheta(ped, g, p, model, limits);
   // theta > 0: typed founder alleles first (constant), then the partition expansion.
   std::vector<int> counts(n, 0);
   int t_ct = 0;
-  double const_factor = 1;
+  ScaledSum const_factor;  // one term, renormalised after each factor
+  const_factor.Add(1, 0);
   std::vector<int> untyped_slots;
   for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
     const int i = p.persons[k];
@@ -579,7 +688,11 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
     AllelePair ab = GenotypeAlleles(g[i]);
     for (int x : {static_cast<int>(ab.a), static_cast<int>(ab.b)}) {
       // Balding-Nichols: after n = t_ct draws, (c θ + (1-θ) p) / (1 + (n-1) θ).
-      const_factor *= (counts[x] * th + (1 - th) * model.freqs[x]) / (1 + (t_ct - 1) * th);
+      const double draw = (counts[x] * th + (1 - th) * model.freqs[x]) / (1 + (t_ct - 1) * th);
+      const double m = const_factor.mantissa() * draw;
+      const std::int64_t e = const_factor.log2_scale();
+      const_factor = ScaledSum();
+      const_factor.Add(m, e);
       ++counts[x];
       ++t_ct;
     }
@@ -591,10 +704,11 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
     return absl::ResourceExhaustedError(absl::StrCat(
         "theta > 0 with ", k / 2, " untyped founders that have typed descendants: the exact expansion "
         "handles at most ", limits.max_untyped_founder_alleles_theta / 2));
-  for (int j = 0; j < k; ++j) const_factor /= 1 + (t_ct + j - 1) * th;
+  double denominator = 1;  // Π_j (1 + (|T| + j - 1) θ), at most Bell-limited k terms
+  for (int j = 0; j < k; ++j) denominator *= 1 + (t_ct + j - 1) * th;
   std::vector<double> w(n);
   for (int x = 0; x < n; ++x) w[x] = (1 - th) * model.freqs[x] + th * counts[x];
-  double total = 0;
+  ScaledSum total;
   KINSHIP_RETURN_IF_ERROR(ForEachPartition(k, [&](const std::vector<int>& block) -> absl::Status {
     const int blocks = k == 0 ? 0 : *std::max_element(block.begin(), block.end()) + 1;
     std::vector<int> first(blocks, -1), size(blocks, 0);
@@ -612,11 +726,14 @@ absl::StatusOr<std::vector<double>> Compute(const Pedigree& ped, const std::vect
       un[first[b]] = &w;
       for (int s = 1; s < size[b]; ++s) weight *= th * s;  // θ^{s-1} (s-1)!
     }
-    KINSHIP_ASSIGN_OR_RETURN(std::vector<double> v, RunOnce(ped, g, p, model, r, un, -1, limits));
-    total += weight * v[0];
+    KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, RunOnce(ped, g, p, model, r, un, -1, limits));
+    total.Add(weight * v.mantissa[0], v.log2_scale);
     return absl::OkStatus();
   }));
-  return std::vector<double>{const_factor * total};
+  ScaledTable out;
+  out.mantissa = {const_factor.mantissa() * total.mantissa() / denominator};
+  out.log2_scale = const_factor.log2_scale() + total.log2_scale();
+  return out;
 }
 
 double HardyWeinberg(const PedigreeLocusModel& model, GenotypeIdx g) {
@@ -641,7 +758,8 @@ absl::Status Inconsistent(const Pedigree& ped) {
 
 absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(const AlleleFreqTable& table,
                                                                     const MutationSpec& mutation,
-                                                                    double theta) {
+                                                                    double theta,
+                                                                    UntypedFounders untyped_founders) {
   if (!(theta >= 0 && theta < 1))
     return absl::InvalidArgumentError(absl::StrCat("theta ", theta, " is outside [0, 1)"));
   std::vector<PedigreeLocusModel> out(table.locus_ct());
@@ -650,6 +768,7 @@ absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(const Allele
     PedigreeLocusModel& m = out[l];
     m.freqs = locus.freqs();
     m.theta = theta;
+    m.untyped_founders = untyped_founders;
     if (mutation.enabled()) {
       KINSHIP_ASSIGN_OR_RETURN(m.male, BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kMale)));
       KINSHIP_ASSIGN_OR_RETURN(m.female, BuildMutationMatrix(locus, mutation.ParamsFor(locus.name(), Sex::kFemale)));
@@ -674,41 +793,67 @@ absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(const Allele
   return out;
 }
 
-absl::StatusOr<double> PedigreeLikelihood(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
-                                          const PedigreeLocusModel& model, const EngineLimits& limits) {
+absl::StatusOr<UntypedFounders> ParseUntypedFounders(const std::string& text) {
+  if (text == "exact") return UntypedFounders::kExact;
+  if (text == "familias") return UntypedFounders::kFamilias;
+  return absl::InvalidArgumentError(
+      absl::StrCat("untyped founders '", text, "': expected exact or familias"));
+}
+
+const char* UntypedFoundersName(UntypedFounders mode) {
+  return mode == UntypedFounders::kFamilias ? "familias" : "exact";
+}
+
+double ScaledTable::Log10(size_t i) const {
+  if (mantissa[i] == 0) return -std::numeric_limits<double>::infinity();
+  return std::log10(mantissa[i]) + static_cast<double>(log2_scale) * std::log10(2.0);
+}
+
+double ScaledTable::Linear(size_t i) const { return Ldexp(mantissa[i], log2_scale); }
+
+namespace {
+
+absl::Status CheckNoNan(const std::vector<double>& v, const char* what) {
+  for (double x : v)
+    if (std::isnan(x))
+      return absl::InternalError(absl::StrCat(what, ": the engine produced NaN (a bug)"));
+  return absl::OkStatus();
+}
+
+// The linear values of `s` (its mantissa, moved out), with a NaN an Internal error.
+absl::StatusOr<std::vector<double>> LinearValues(ScaledTable s, const char* what) {
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(s.mantissa, what));
+  if (s.log2_scale >= -1000 && s.log2_scale <= 1000) {
+    // 2^scale is a normal double: multiplying by it is exact (up to subnormal results).
+    const double f = std::ldexp(1.0, static_cast<int>(s.log2_scale));
+    if (f != 1)
+      for (double& x : s.mantissa) x *= f;
+  } else {
+    for (double& x : s.mantissa) x = Ldexp(x, s.log2_scale);
+  }
+  return std::move(s.mantissa);
+}
+
+absl::StatusOr<ScaledTable> Likelihood(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                       const PedigreeLocusModel& model, const EngineLimits& limits) {
   if (static_cast<int>(genotypes.size()) != ped.size())
     return absl::InvalidArgumentError("one genotype per pedigree member expected");
-  KINSHIP_ASSIGN_OR_RETURN(std::vector<double> v, Compute(ped, genotypes, -1, model, limits));
-  return v[0];
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, Compute(ped, genotypes, -1, model, limits));
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(v.mantissa, "pedigree likelihood"));
+  return v;
 }
 
-absl::StatusOr<std::vector<double>> JointWithTarget(const Pedigree& ped,
-                                                    const std::vector<GenotypeIdx>& genotypes, int target,
-                                                    const PedigreeLocusModel& model,
-                                                    const EngineLimits& limits) {
-  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
-  if (model.theta != 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
-  KINSHIP_ASSIGN_OR_RETURN(std::vector<double> ordered, Compute(ped, genotypes, target, model, limits));
-  const int n = model.allele_ct();
-  std::vector<double> out(GenotypeCount(n));
-  for (int b = 0; b < n; ++b)
-    for (int a = 0; a <= b; ++a)
-      out[GenotypeIndex(a, b)] = a == b ? ordered[a * n + a] : ordered[a * n + b] + ordered[b * n + a];
-  return out;
-}
-
-absl::StatusOr<double> MissingPersonLocusLr(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
-                                            int target, GenotypeIdx victim, const PedigreeLocusModel& model,
-                                            const EngineLimits& limits) {
-  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+// LR(victim) = P(refs, MP = victim) / (P(refs) P(V = victim)) as a mantissa and a scale.
+absl::StatusOr<ScaledTable> ScaledLocusLr(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                          int target, GenotypeIdx victim, const PedigreeLocusModel& model,
+                                          const EngineLimits& limits) {
   std::vector<GenotypeIdx> h1 = genotypes;
   h1[target] = victim;
-  KINSHIP_ASSIGN_OR_RETURN(double l1, PedigreeLikelihood(ped, h1, model, limits));
-  double l2;
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable l1, Likelihood(ped, h1, model, limits));
+  ScaledTable l2;
   if (model.theta == 0) {
-    KINSHIP_ASSIGN_OR_RETURN(double refs, PedigreeLikelihood(ped, genotypes, model, limits));
-    if (refs == 0) return Inconsistent(ped);
-    l2 = refs * HardyWeinberg(model, victim);
+    KINSHIP_ASSIGN_OR_RETURN(l2, Likelihood(ped, genotypes, model, limits));
+    l2.mantissa[0] *= HardyWeinberg(model, victim);
   } else {
     Pedigree h2 = ped;
     Person v;
@@ -716,32 +861,113 @@ absl::StatusOr<double> MissingPersonLocusLr(const Pedigree& ped, const std::vect
     h2.Add(v);
     std::vector<GenotypeIdx> g2 = genotypes;
     g2.push_back(victim);
-    KINSHIP_ASSIGN_OR_RETURN(l2, PedigreeLikelihood(h2, g2, model, limits));
-    if (l2 == 0) return Inconsistent(ped);
+    KINSHIP_ASSIGN_OR_RETURN(l2, Likelihood(h2, g2, model, limits));
   }
-  return l1 / l2;
+  if (l2.mantissa[0] == 0) return Inconsistent(ped);
+  ScaledTable out;
+  out.mantissa = {l1.mantissa[0] / l2.mantissa[0]};
+  out.log2_scale = l1.log2_scale - l2.log2_scale;
+  return out;
+}
+
+// The family table's entries as ratios of mantissas over one common scale.
+absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                              int target, const PedigreeLocusModel& model,
+                                              const EngineLimits& limits) {
+  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+  const int gc = GenotypeCount(model.allele_ct());
+  ScaledTable out;
+  out.mantissa.resize(gc);
+  if (model.theta == 0) {
+    KINSHIP_ASSIGN_OR_RETURN(ScaledTable joint, JointWithTargetScaled(ped, genotypes, target, model, limits));
+    // P(references) by its own elimination (the missing person pruned), not as the sum
+    // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the
+    // H2 of the LR is the references' likelihood as computed without the target.
+    KINSHIP_ASSIGN_OR_RETURN(ScaledTable refs, Likelihood(ped, genotypes, model, limits));
+    if (refs.mantissa[0] == 0) return Inconsistent(ped);
+    for (int g = 0; g < gc; ++g)
+      out.mantissa[g] = joint.mantissa[g] / (refs.mantissa[0] * HardyWeinberg(model, static_cast<GenotypeIdx>(g)));
+    out.log2_scale = joint.log2_scale - refs.log2_scale;
+    return out;
+  }
+  // theta > 0: one ratio per genotype, each with its own scale; brought to a common one.
+  std::vector<ScaledTable> each(gc);
+  std::int64_t top = std::numeric_limits<std::int64_t>::min();
+  for (int g = 0; g < gc; ++g) {
+    KINSHIP_ASSIGN_OR_RETURN(each[g], ScaledLocusLr(ped, genotypes, target, static_cast<GenotypeIdx>(g), model,
+                                                    limits));
+    if (each[g].mantissa[0] != 0) top = std::max(top, each[g].log2_scale);
+  }
+  if (top == std::numeric_limits<std::int64_t>::min()) top = 0;
+  for (int g = 0; g < gc; ++g) out.mantissa[g] = Ldexp(each[g].mantissa[0], each[g].log2_scale - top);
+  out.log2_scale = top;
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<double> PedigreeLog10Likelihood(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                               const PedigreeLocusModel& model, const EngineLimits& limits) {
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, Likelihood(ped, genotypes, model, limits));
+  return v.Log10(0);
+}
+
+absl::StatusOr<double> PedigreeLikelihood(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                          const PedigreeLocusModel& model, const EngineLimits& limits) {
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, Likelihood(ped, genotypes, model, limits));
+  return v.Linear(0);
+}
+
+absl::StatusOr<ScaledTable> JointWithTargetScaled(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                                  int target, const PedigreeLocusModel& model,
+                                                  const EngineLimits& limits) {
+  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+  if (model.theta != 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable ordered, Compute(ped, genotypes, target, model, limits));
+  const int n = model.allele_ct();
+  const std::vector<double>& o = ordered.mantissa;
+  ScaledTable out;
+  out.log2_scale = ordered.log2_scale;
+  out.mantissa.resize(GenotypeCount(n));
+  for (int b = 0; b < n; ++b)
+    for (int a = 0; a <= b; ++a)
+      out.mantissa[GenotypeIndex(a, b)] = a == b ? o[a * n + a] : o[a * n + b] + o[b * n + a];
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(out.mantissa, "joint likelihood with the target"));
+  return out;
+}
+
+absl::StatusOr<std::vector<double>> JointWithTarget(const Pedigree& ped,
+                                                    const std::vector<GenotypeIdx>& genotypes, int target,
+                                                    const PedigreeLocusModel& model,
+                                                    const EngineLimits& limits) {
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, JointWithTargetScaled(ped, genotypes, target, model, limits));
+  return LinearValues(std::move(s), "joint likelihood with the target");
+}
+
+absl::StatusOr<double> MissingPersonLocusLr(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                            int target, GenotypeIdx victim, const PedigreeLocusModel& model,
+                                            const EngineLimits& limits) {
+  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable lr, ScaledLocusLr(ped, genotypes, target, victim, model, limits));
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(lr.mantissa, "missing-person LR"));
+  return lr.Linear(0);
 }
 
 absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
                                                 int target, const PedigreeLocusModel& model,
                                                 const EngineLimits& limits) {
-  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
-  const int gc = GenotypeCount(model.allele_ct());
-  std::vector<double> out(gc);
-  if (model.theta == 0) {
-    KINSHIP_ASSIGN_OR_RETURN(std::vector<double> joint, JointWithTarget(ped, genotypes, target, model, limits));
-    // P(references) by its own elimination (the missing person pruned), not as the sum
-    // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the
-    // H2 of the LR is the references' likelihood as computed without the target.
-    KINSHIP_ASSIGN_OR_RETURN(double refs, PedigreeLikelihood(ped, genotypes, model, limits));
-    if (refs == 0) return Inconsistent(ped);
-    for (int g = 0; g < gc; ++g) out[g] = joint[g] / (refs * HardyWeinberg(model, static_cast<GenotypeIdx>(g)));
-    return out;
-  }
-  for (int g = 0; g < gc; ++g) {
-    KINSHIP_ASSIGN_OR_RETURN(out[g], MissingPersonLocusLr(ped, genotypes, target, static_cast<GenotypeIdx>(g),
-                                                          model, limits));
-  }
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, ScaledFamilyTable(ped, genotypes, target, model, limits));
+  return LinearValues(std::move(s), "family table");
+}
+
+absl::StatusOr<std::vector<double>> FamilyLog10Table(const Pedigree& ped,
+                                                     const std::vector<GenotypeIdx>& genotypes, int target,
+                                                     const PedigreeLocusModel& model,
+                                                     const EngineLimits& limits) {
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, ScaledFamilyTable(ped, genotypes, target, model, limits));
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(s.mantissa, "family table"));
+  std::vector<double> out(s.mantissa.size());
+  for (size_t g = 0; g < out.size(); ++g) out[g] = s.Log10(g);
   return out;
 }
 
