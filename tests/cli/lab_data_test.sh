@@ -139,5 +139,56 @@ printf 'id1,id2,relationship,colour\nP002_A,P002_B,parent-child,red\n' > "$tmp/p
 expect_rc 1 "unknown pairs column" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs_col.csv"
 expect_grep "$tmp/stderr" "pairs_col.csv:1: unexpected column 'colour'" "unknown column message"
 
+# Pedigree cases against an alternative pedigree (--pedigrees-h2). (a) H2 with the candidate as
+# an unconnected founder is "unrelated": the default LR. (b) H1 the candidate is FA's son, H2
+# FA's nephew: the engine's ratio equals the pairs' parent-child : avuncular (IBD formulas).
+printf 'family,id,father,mother,sex,sample_id,missing\nFAM,FA,0,0,1,,0\nFAM,MO,0,0,2,F004_MO,0\nFAM,S1,FA,MO,2,F004_S1,0\nFAM,MP,FA,MO,1,,1\n' > "$tmp/peds.csv"
+printf 'family,id,father,mother,sex,sample_id,missing\nFAM,FA,0,0,1,,0\nFAM,MO,0,0,2,F004_MO,0\nFAM,S1,FA,MO,2,F004_S1,0\nFAM,MP,0,0,1,,1\n' > "$tmp/peds_un.csv"
+grep -E '^(sample_id|F004_|V014,)' "$val/profiles.csv" > "$tmp/pprof.csv"
+printf 'family,missing_id,sample_id\nFAM,MP,V014\n' > "$tmp/cases.csv"
+for m in none equal; do
+  extra=(); [ "$m" = equal ] && extra=(--mutation-model equal --mutation-rate 0.005)
+  expect_rc 0 "pedigree default ($m)" "$bin" lr --freqs "$freqs" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds.csv" --cases "$tmp/cases.csv" "${extra[@]}" --out "$tmp/pd.csv" -q
+  expect_rc 0 "pedigree vs unrelated H2 ($m)" "$bin" lr --freqs "$freqs" --profiles "$tmp/pprof.csv" --pedigrees "$tmp/peds.csv" --pedigrees-h2 "$tmp/peds_un.csv" --cases "$tmp/cases.csv" "${extra[@]}" --out "$tmp/pu.csv" -q
+  close "$(col "$tmp/pu.csv" 2 4)" "$(col "$tmp/pd.csv" 2 4)" 1e-10 "--pedigrees-h2 unrelated = default ($m)"
+  [ "$(col "$tmp/pu.csv" 2 5)" = "$(col "$tmp/pd.csv" 2 5)" ] && ok || bad "loci_compared with --pedigrees-h2 ($m)"
+done
+printf 'family,id,father,mother,sex,sample_id,missing\nF,A,0,0,1,P002_A,0\nF,W,0,0,2,,0\nF,MP,A,W,1,,1\n' > "$tmp/peds_po.csv"
+printf 'family,id,father,mother,sex,sample_id,missing\nF,GF,0,0,1,,0\nF,GM,0,0,2,,0\nF,A,GF,GM,1,P002_A,0\nF,B,GF,GM,1,,0\nF,BW,0,0,2,,0\nF,MP,B,BW,1,,1\n' > "$tmp/peds_av.csv"
+printf 'family,missing_id,sample_id\nF,MP,P002_B\n' > "$tmp/cases_po.csv"
+expect_rc 0 "pedigree PO vs AV" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pedigrees "$tmp/peds_po.csv" --pedigrees-h2 "$tmp/peds_av.csv" --cases "$tmp/cases_po.csv" --out "$tmp/po_av.csv" -q
+printf 'id1,id2,relationship,alternative\nP002_A,P002_B,parent-child,avuncular\n' > "$tmp/pairs_po_av.csv"
+expect_rc 0 "pairs PO vs AV" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs_po_av.csv" --out "$tmp/po_av_pairs.csv" -q
+close "$(col "$tmp/po_av.csv" 2 4)" "$(col "$tmp/po_av_pairs.csv" 2 4)" 1e-9 "pedigree PO:AV = pairs PO:AV"
+printf 'family,id,father,mother,sex,sample_id,missing\nG,X,0,0,1,,0\n' > "$tmp/peds_wrong.csv"
+expect_rc 1 "H2 without the family" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pedigrees "$tmp/peds_po.csv" --pedigrees-h2 "$tmp/peds_wrong.csv" --cases "$tmp/cases_po.csv"
+expect_grep "$tmp/stderr" "cases_po.csv:2: family 'F' is not in .*peds_wrong.csv" "H2 family missing message"
+
+# --- 7 and 12. One family must not stop a screen; a donor may be in two families. Family BAD
+# has inconsistent references (no mutation), family BIG eleven typed siblings at theta > 0 (past
+# the engine's limits); both are skipped with a warning in the report and counted, while the
+# mother F004_MO is a reference of two good families (her husband and her son missing).
+{ grep -v "^V014," "$tmp/pprof.csv"; for i in 1 2 3 4 5 6 7 8 9 10 11; do grep '^F004_S1,' "$val/profiles.csv" | sed "s/^F004_S1,/SIB$i,/"; done
+  printf 'BADKID,TH01,99,99\n'; } > "$tmp/mprof.csv"
+{ printf 'family,id,father,mother,sex,sample_id,missing\n'
+  printf 'SON,FA,0,0,1,,0\nSON,MO,0,0,2,F004_MO,0\nSON,S1,FA,MO,2,F004_S1,0\nSON,MP,FA,MO,1,,1\n'
+  printf 'HUSB,MP,0,0,1,,1\nHUSB,MO,0,0,2,F004_MO,0\n'
+  printf 'BAD,FA,0,0,1,,0\nBAD,MO,0,0,2,F004_MO,0\nBAD,X,FA,MO,2,BADKID,0\nBAD,MP,FA,MO,1,,1\n'
+  printf 'BIG,FA,0,0,1,,0\nBIG,MO,0,0,2,,0\nBIG,MP,FA,MO,1,,1\n'
+  for i in 1 2 3 4 5 6 7 8 9 10 11; do printf 'BIG,C%d,FA,MO,2,SIB%d,0\n' "$i" "$i"; done; } > "$tmp/mpeds.csv"
+grep -E '^(sample_id|V014,)' "$val/profiles.csv" > "$tmp/victims.csv"
+expect_rc 0 "screen past bad families" "$bin" match --freqs "$freqs" --victims "$tmp/victims.csv" --pedigrees "$tmp/mpeds.csv" --profiles "$tmp/mprof.csv" --theta 0.01 --min-log10-lr -inf --out "$tmp/m.tsv"
+expect_grep "$tmp/m.tsv" "^##warning=family BAD skipped: family BAD, locus TH01: the references are inconsistent" "inconsistent family skipped"
+expect_grep "$tmp/m.tsv" "^##warning=family BIG skipped: " "family past the limits skipped"
+expect_grep "$tmp/m.tsv" "^##count.candidates_skipped=2$" "skipped families counted"
+expect_grep "$tmp/m.tsv" "^##note=.*sample F004_MO is a reference in 3 families" "donor in several families noted"
+[ "$(grep -c -P '^V014\t' "$tmp/m.tsv")" -eq 2 ] && ok || bad "the two good families are not both reported"
+expect_grep "$tmp/stderr" "2 family candidate(s) skipped" "skips on the summary line"
+expect_rc 0 "lr on the donor's two families" "$bin" lr --freqs "$freqs" --profiles "$tmp/mprof.csv" --profiles "$tmp/victims.csv" --pedigrees <(grep -v -e '^BAD' -e '^BIG' "$tmp/mpeds.csv") \
+  --cases <(printf 'family,missing_id,sample_id\nSON,MP,V014\nHUSB,MP,V014\n') --theta 0.01 --out "$tmp/donor.csv" -q
+for fam in SON HUSB; do
+  close "$(grep -P "^V014\t\d+\t$fam\t" "$tmp/m.tsv" | cut -f7)" "$(grep "^$fam," "$tmp/donor.csv" | cut -d, -f4)" 1e-12 "match = lr for family $fam"
+done
+
 echo "lab data cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

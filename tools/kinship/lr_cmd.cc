@@ -39,10 +39,81 @@ struct ResultRow {
   std::vector<double> per_locus;  // log10 per locus; NaN = not compared
 };
 
+// P(data | H1) / P(data | H2) for one case, with H1 the candidate (sample `s`) at `mp` of `ped`
+// and H2 the candidate at the member of the same id in the family of the same name in
+// `peds_h2`; the data are every typed member of each pedigree and the candidate. Per locus
+// log10 P(data | H1) - log10 P(data | H2), both rescaled (no underflow); a locus impossible
+// under both is a FailedPrecondition (0/0). A locus counts as compared when the candidate and
+// a reference of H1 are typed there; inconsistent when H1 is impossible there without mutation.
+absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& peds_h2,
+                             const std::map<std::string, int>& fam_h2, int mp, int s, const ProfileSet& profiles,
+                             const std::vector<PedigreeLocusModel>& models,
+                             const std::vector<PedigreeLocusModel>& plain, const std::string& where,
+                             const std::string& h2_path, PairResult* result, std::vector<double>* per_locus,
+                             const AlleleFreqTable& table) {
+  auto it = fam_h2.find(ped.family());
+  if (it == fam_h2.end())
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, ": family '", ped.family(), "' is not in ", h2_path, "; expected the same families"));
+  const Pedigree& alt = peds_h2[it->second];
+  const int mp2 = alt.Find(ped.person(mp).id);
+  if (mp2 < 0 || !alt.person(mp2).sample_id.empty())
+    return absl::FailedPreconditionError(absl::StrCat(where, ": family ", ped.family(), " in ", h2_path,
+                                                      " has no untyped member '", ped.person(mp).id,
+                                                      "'; expected the candidate's place under H2"));
+  for (const Person& q : alt.persons())
+    if (q.sample_id == profiles.sample_id(s))
+      return absl::FailedPreconditionError(absl::StrCat(where, ": sample '", q.sample_id, "' is a reference of family ",
+                                                        ped.family(), " in ", h2_path));
+  auto genotypes = [&](const Pedigree& p, int at, int l) {
+    std::vector<GenotypeIdx> g(p.size(), kUntyped);
+    bool any_ref = false;
+    for (int i = 0; i < p.size(); ++i)
+      if (!p.person(i).sample_id.empty()) {
+        g[i] = profiles.genotype(l, profiles.FindSample(p.person(i).sample_id));
+        any_ref |= g[i] != kUntyped;
+      }
+    g[at] = profiles.genotype(l, s);
+    return std::make_pair(g, any_ref);
+  };
+  for (int l = 0; l < static_cast<int>(models.size()); ++l) {
+    auto [g1, refs1] = genotypes(ped, mp, l);
+    auto [g2, refs2] = genotypes(alt, mp2, l);
+    const bool victim = g1[mp] != kUntyped;
+    if (!victim && !refs1 && !refs2) continue;  // nobody typed: 1 under both
+    auto l1 = PedigreeLog10Likelihood(ped, g1, models[l]);
+    if (!l1.ok()) return l1.status();
+    auto l2 = PedigreeLog10Likelihood(alt, g2, models[l]);
+    if (!l2.ok()) return l2.status();
+    if (*l1 == -INFINITY && *l2 == -INFINITY)
+      return absl::FailedPreconditionError(absl::StrCat(
+          where, ": locus ", table.locus(l).name(), ": the data are impossible under both pedigrees (0/0); expected "
+          "data possible under at least one (check the samples, or use a mutation model)"));
+    const double log10_lr = *l1 - *l2;
+    (*per_locus)[l] = log10_lr;
+    result->log10_lr += log10_lr;
+    if (victim && refs1) {
+      ++result->loci_compared;
+      bool inconsistent = *l1 == -INFINITY;
+      if (!plain.empty()) {
+        auto x = PedigreeLog10Likelihood(ped, g1, plain[l]);
+        if (!x.ok()) return x.status();
+        inconsistent = *x == -INFINITY;
+      }
+      result->loci_inconsistent += inconsistent;
+    }
+  }
+  if (std::isnan(result->log10_lr))
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, ": one locus excludes H1 and another excludes H2: the data are impossible under both pedigrees; "
+        "expected data possible under at least one (check the samples, or use a mutation model)"));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int RunLr(int argc, char** argv) {
-  std::string pairs_path, cases_path, pedigrees_path, out_path, per_locus_path;
+  std::string pairs_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path;
   std::string sex1_name = "unknown";
   std::vector<std::string> profile_paths;
   ModelOptions mo;
@@ -65,6 +136,10 @@ int RunLr(int argc, char** argv) {
       ("pairs", po::value(&pairs_path), "pairs CSV: id1,id2,relationship")
       ("pedigrees", po::value(&pedigrees_path), "pedigrees CSV: family,id,father,mother,sex,sample_id,missing")
       ("cases", po::value(&cases_path), "with --pedigrees: cases CSV family,missing_id,sample_id")
+      ("pedigrees-h2", po::value(&pedigrees_h2_path),
+       "with --pedigrees: the alternative hypothesis (default: the candidate unrelated). The same families "
+       "(by family id), each with a member named as the case's missing_id where the candidate stands under H2; "
+       "LR = P(data | --pedigrees) / P(data | --pedigrees-h2)")
       ("sex1", po::value(&sex1_name)->default_value("unknown"), "--pairs: sex of id1 (male|female|unknown); needed with parent-child when the sexes' rates differ")
       ("out", po::value(&out_path), "output CSV (default: standard output)")
       ("per-locus", po::value(&per_locus_path), "per-locus CSV (key columns, locus, log10_lr)")
@@ -77,6 +152,7 @@ int RunLr(int argc, char** argv) {
         throw po::error("give either --pairs, or --pedigrees with --cases");
       if (ped_mode && (!vm.count("pedigrees") || !vm.count("cases")))
         throw po::error("--pedigrees and --cases go together");
+      if (vm.count("pedigrees-h2") && !ped_mode) throw po::error("--pedigrees-h2 goes with --pedigrees and --cases");
       if (ped_mode && !vm["sex1"].defaulted())
         throw po::error("--sex1 applies to --pairs; a pedigree gives every member's sex");
       }))
@@ -220,6 +296,26 @@ int RunLr(int argc, char** argv) {
         member_sample[f][i] = s;
       }
     }
+    for (const Pedigree& ped : *peds) CheckSexesAgainstAmel(ped, *profiles, &diag);
+    // The alternative hypothesis' pedigrees, by family (--pedigrees-h2).
+    std::vector<Pedigree> peds_h2;
+    std::map<std::string, int> fam_h2;
+    if (!pedigrees_h2_path.empty()) {
+      auto p = ReadPedigrees(pedigrees_h2_path, /*require_missing=*/false, &diag);
+      if (!p.ok()) return fail(p.status());
+      peds_h2 = std::move(*p);
+      for (size_t f = 0; f < peds_h2.size(); ++f) {
+        if (!fam_h2.emplace(peds_h2[f].family(), static_cast<int>(f)).second)
+          return fail(absl::InvalidArgumentError(
+              absl::StrCat(pedigrees_h2_path, ": family ", peds_h2[f].family(), " twice")));
+        for (const Person& q : peds_h2[f].persons())
+          if (!q.sample_id.empty() && profiles->FindSample(q.sample_id) < 0)
+            return fail(absl::FailedPreconditionError(absl::StrCat(pedigrees_h2_path, ": family ", peds_h2[f].family(),
+                                                                   ", member ", q.id, ": sample '", q.sample_id,
+                                                                   "' is in no profile file")));
+        CheckSexesAgainstAmel(peds_h2[f], *profiles, &diag);
+      }
+    }
     auto models = BuildPedigreeModels(*table, mutation, theta, UntypedFoundersMode(mo));
     if (!models.ok()) return fail(models.status());
     // Per family: which members have a genotype at some locus (Familias mode reduces the
@@ -277,6 +373,13 @@ int RunLr(int argc, char** argv) {
       ResultRow r;
       r.key = row.fields;
       r.per_locus.assign(locus_ct, NAN);
+      if (!pedigrees_h2_path.empty()) {
+        auto st = AlternativeCase(ped, peds_h2, fam_h2, mp, s, *profiles, *models, plain, row.where,
+                                  pedigrees_h2_path, &r.result, &r.per_locus, *table);
+        if (!st.ok()) return fail(st);
+        rows.push_back(std::move(r));
+        continue;
+      }
       for (int l = 0; l < locus_ct; ++l) {
         const GenotypeIdx gv = profiles->genotype(l, s);
         if (gv == kUntyped) continue;

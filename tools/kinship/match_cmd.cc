@@ -227,6 +227,7 @@ int RunMatch(int argc, char** argv) {
     for (const std::string& id : reference_ids) info.push_back({id, "", "", rel_name});
   }
   int n_families = 0;
+  std::int64_t skipped = 0;  // families or missing persons skipped
   if (!pedigrees_path.empty()) {
     auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
     if (!peds.ok()) return fail(peds.status());
@@ -252,15 +253,30 @@ int RunMatch(int argc, char** argv) {
         const int s = all->FindSample(sid);
         for (int l = 0; l < nl; ++l) g[l][i] = all->genotype(l, s);
       }
-      // References consistent with their pedigree (without mutation)?
-      for (int l = 0; l < nl; ++l) {
-        auto st = CheckFamilyReferences(ped, g[l], check_models[l], (*models)[l], mutation.enabled(),
+      CheckSexesAgainstAmel(ped, *all, &diag);
+      // One family must not stop a screen: a family whose references are inconsistent, or
+      // whose exact computation is past the engine's limits, is skipped with a warning (in
+      // the report) and counted; the rest of the screen runs. Bugs (Internal) still stop it.
+      auto skip = [&](const absl::Status& st, const std::string& who) {
+        diag.Warn(absl::StrCat(who, " skipped: ", st.message()));
+        ++skipped;
+      };
+      absl::Status refs_ok;
+      for (int l = 0; l < nl && refs_ok.ok(); ++l)
+        refs_ok = CheckFamilyReferences(ped, g[l], check_models[l], (*models)[l], mutation.enabled(),
                                         table->locus(l).name(), &diag);
-        if (!st.ok()) return fail(st);
+      if (!refs_ok.ok()) {
+        if (refs_ok.code() == absl::StatusCode::kInternal) return fail(refs_ok);
+        skip(refs_ok, absl::StrCat("family ", ped.family()));
+        continue;
       }
       for (int mp : ped.MissingPersons()) {
         auto c = AddFamilyCandidate(ped, g, mp, *models, mutation.enabled() ? &plain : nullptr, &tables);
-        if (!c.ok()) return fail(c.status());
+        if (!c.ok()) {
+          if (c.status().code() == absl::StatusCode::kInternal) return fail(c.status());
+          skip(c.status(), absl::StrCat("family ", ped.family(), ", missing person ", ped.person(mp).id));
+          continue;
+        }
         info.push_back({ped.family(), ped.family(), ped.person(mp).id, "missing-person"});
       }
     }
@@ -365,7 +381,7 @@ int RunMatch(int argc, char** argv) {
   }
   std::vector<std::pair<std::string, std::int64_t>> counts = {
       {"victims", nv}, {"references", static_cast<std::int64_t>(reference_ids.size())}, {"families", n_families},
-      {"candidates", nc}, {"pairs_screened", result.pairs_screened}, {"pairs_rescored", result.pairs_rescored},
+      {"candidates", nc}, {"candidates_skipped", skipped}, {"pairs_screened", result.pairs_screened}, {"pairs_rescored", result.pairs_rescored},
       {"rows", static_cast<std::int64_t>(rows.size())}};
 
   AtomicOutput out, json, freqs_out;
@@ -468,6 +484,9 @@ int RunMatch(int argc, char** argv) {
                "kernel %s, %d threads, %.2f s\n",
                nv, nc, static_cast<long long>(result.pairs_screened), static_cast<long long>(result.pairs_rescored),
                rows.size(), KernelName(result.kernel), threads_used, total);
+  if (skipped > 0)
+    std::fprintf(stderr, "kinship match: %lld family candidate(s) skipped (see the warnings in the report)\n",
+                 static_cast<long long>(skipped));
   return kExitOk;
 }
 

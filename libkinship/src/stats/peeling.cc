@@ -861,7 +861,9 @@ absl::StatusOr<ScaledTable> ScaledLocusLr(const Pedigree& ped, const std::vector
     h2.Add(v);
     std::vector<GenotypeIdx> g2 = genotypes;
     g2.push_back(victim);
-    KINSHIP_ASSIGN_OR_RETURN(l2, Likelihood(h2, g2, model, limits));
+    EngineLimits limits2 = limits;  // the victim, added as a member, is typed
+    if (!limits2.typed_anywhere.empty()) limits2.typed_anywhere.push_back(1);
+    KINSHIP_ASSIGN_OR_RETURN(l2, Likelihood(h2, g2, model, limits2));
   }
   if (l2.mantissa[0] == 0) return Inconsistent(ped);
   ScaledTable out;
