@@ -106,6 +106,18 @@ absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
           " has one allele; expected two (a homozygote repeats its allele) or none"));
     rec_locus[r] = li;
     if (rec.allele1.empty()) continue;
+    // Fast path: a label found in the table as written is canonical (table labels are), and
+    // is the allele; only other labels are read (canonical spelling, notation, errors).
+    {
+      const Locus& locus = table->locus(li);
+      const int i1 = locus.FindAllele(rec.allele1), i2 = locus.FindAllele(rec.allele2);
+      if (i1 >= 0 && i2 >= 0) {
+        if (locus.imputed(i1)) imputed_[{li, rec.allele1}].insert(rec.sample_id);
+        if (locus.imputed(i2)) imputed_[{li, rec.allele2}].insert(rec.sample_id);
+        rec_alleles[r] = {i1, i2};
+        continue;
+      }
+    }
     AlleleLabel read[2] = {ReadAlleleLabel(rec.allele1), ReadAlleleLabel(rec.allele2)};
     bool off_ladder = false;
     for (const AlleleLabel& a : read) {
