@@ -89,45 +89,6 @@ absl::Status AtomicOutput::Commit() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
-                                                 const std::vector<std::string>& header) {
-  std::ifstream in(path, std::ios::binary);
-  std::string want = absl::StrJoin(header, ",");
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
-  std::vector<CsvRow> rows;
-  std::string line;
-  int line_no = 0;
-  bool seen_header = false;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
-    std::vector<std::string> f;
-    for (absl::string_view cell : absl::StrSplit(line, ',')) {
-      f.emplace_back(absl::StripAsciiWhitespace(cell));
-    }
-    std::string where = absl::StrCat(path, ":", line_no);
-    if (!seen_header) {
-      if (f != header) return absl::InvalidArgumentError(absl::StrCat(where, ": expected the header ", want));
-      seen_header = true;
-      continue;
-    }
-    if (f.size() != header.size())
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": found ", f.size(), " fields; expected ", header.size(), " (", want, ")"));
-    for (size_t i = 0; i < f.size(); ++i)
-      if (f[i].empty())
-        return absl::InvalidArgumentError(absl::StrCat(where, ": empty ", header[i], "; expected ", want));
-    rows.push_back({std::move(f), where});
-  }
-  if (!seen_header) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file; expected the header ", want));
-  if (rows.empty())
-    return absl::InvalidArgumentError(absl::StrCat(path, ": no rows; expected at least one row after the header"));
-  return rows;
-}
-
 absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, const std::vector<std::string>& required,
                                                    const std::vector<std::string>& optional) {
   std::vector<std::string> all = required;

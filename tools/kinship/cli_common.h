@@ -56,17 +56,15 @@ class AtomicOutput {
   bool is_stdout_ = false;
 };
 
-// A small CSV with a fixed header (e.g. id1,id2,relationship): every row has exactly the
-// header's fields, none empty. CRLF, a UTF-8 BOM, blank and '#' lines are accepted.
+// One row of a small CSV (pairs, cases): its fields and "path:line".
 struct CsvRow {
   std::vector<std::string> fields;
   std::string where;  // "path:line"
 };
-absl::StatusOr<std::vector<CsvRow>> ReadFixedCsv(const std::string& path,
-                                                 const std::vector<std::string>& header);
 
-// A CSV whose header names every column of `required` and any of `optional`, in any order (any
-// other column is an error). Rows come back with the required fields first, then the
+// A small CSV (pairs, cases) whose header names every column of `required` and any of
+// `optional`, in any order (any other column is an error). CRLF, a UTF-8 BOM, blank and '#'
+// lines are accepted. Rows come back with the required fields first, then the
 // optional ones in the order given ("" where the column is absent or the cell empty).
 // Required fields must not be empty.
 absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, const std::vector<std::string>& required,

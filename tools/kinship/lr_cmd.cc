@@ -275,7 +275,7 @@ int RunLr(int argc, char** argv) {
     key_header = {"family", "missing_id", "sample_id"};
     auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
     if (!peds.ok()) return fail(peds.status());
-    auto cases = ReadFixedCsv(cases_path, key_header);
+    auto cases = ReadCsvColumns(cases_path, key_header, {});
     if (!cases.ok()) return fail(cases.status());
     std::map<std::string, int> fam_index;
     // Per family: every member's genotype column per locus (-1 = untyped member).
