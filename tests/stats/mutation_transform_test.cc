@@ -85,24 +85,8 @@ AlleleFreqTable ReadTable() {
   return *table;
 }
 
-// All families of a hypothesis file as one pedigree (ids are unique across them), as in
-// pedigree_validation_test.cc.
-Pedigree ReadHypothesis(const std::string& file) {
-  Diagnostics diag;
-  auto fams = ReadPedigrees(kDir + file, /*require_missing=*/false, &diag);
-  REQUIRE(fams.ok());
-  Pedigree all("H");
-  for (const Pedigree& f : *fams) {
-    const int offset = all.size();
-    for (const Person& p : f.persons()) {
-      Person q = p;
-      if (q.father >= 0) q.father += offset, q.mother += offset;
-      REQUIRE(all.Find(q.id) < 0);
-      all.Add(q);
-    }
-  }
-  return all;
-}
+// Hypothesis files are named relative to the folder of the vectors.
+Pedigree ReadHypothesis(const std::string& file) { return testing::ReadHypothesis(kDir + file); }
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> out;

@@ -26,37 +26,9 @@ using testing::ParseLog10;
 using testing::ReadCsv;
 const std::string& kDir = testing::kValidationDir;
 
-// All families of a hypothesis file as one pedigree (ids are unique across them).
-Pedigree ReadHypothesis(const std::string& file) {
-  Diagnostics diag;
-  auto fams = ReadPedigrees(kDir + file, /*require_missing=*/false, &diag);
-  REQUIRE(fams.ok());
-  Pedigree all("H");
-  for (const Pedigree& f : *fams) {
-    const int offset = all.size();
-    for (const Person& p : f.persons()) {
-      Person q = p;
-      if (q.father >= 0) q.father += offset, q.mother += offset;
-      REQUIRE(all.Find(q.id) < 0);
-      all.Add(q);
-    }
-  }
-  return all;
-}
-
-std::map<std::string, std::string> ParseTyped(const std::string& typed) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start < typed.size()) {
-    size_t semi = typed.find(';', start);
-    std::string item = typed.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
-    size_t eq = item.find('=');
-    out[item.substr(0, eq)] = item.substr(eq + 1);
-    if (semi == std::string::npos) break;
-    start = semi + 1;
-  }
-  return out;
-}
+// Hypothesis files are named relative to the validation folder.
+Pedigree ReadHypothesis(const std::string& file) { return testing::ReadHypothesis(kDir + file); }
+using testing::ParseTyped;
 
 // A case's total log10 LR through the engine (PedigreeLog10Likelihood per locus, H1 and
 // H2 from their pedigree files) with untyped founders treated as `mode`.

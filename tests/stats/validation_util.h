@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 
 #include "internal/csv.h"
+#include "kinship/diagnostics.h"
+#include "kinship/pedigree.h"
 
 namespace kinship::testing {
 
@@ -49,6 +51,39 @@ inline void CheckLog10(double got, double want) {
     REQUIRE(std::isfinite(got));
     REQUIRE(got == Approx(want).margin(1e-9).epsilon(0));
   }
+}
+
+// All families of a hypothesis file (`path`) as one pedigree (ids are unique across them).
+inline Pedigree ReadHypothesis(const std::string& path) {
+  Diagnostics diag;
+  auto fams = ReadPedigrees(path, /*require_missing=*/false, &diag);
+  REQUIRE(fams.ok());
+  Pedigree all("H");
+  for (const Pedigree& f : *fams) {
+    const int offset = all.size();
+    for (const Person& p : f.persons()) {
+      Person q = p;
+      if (q.father >= 0) q.father += offset, q.mother += offset;
+      REQUIRE(all.Find(q.id) < 0);
+      all.Add(q);
+    }
+  }
+  return all;
+}
+
+// The `typed` column of cases.csv: `ID=sample_id;...` as a map.
+inline std::map<std::string, std::string> ParseTyped(const std::string& typed) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start < typed.size()) {
+    size_t semi = typed.find(';', start);
+    std::string item = typed.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
+    size_t eq = item.find('=');
+    out[item.substr(0, eq)] = item.substr(eq + 1);
+    if (semi == std::string::npos) break;
+    start = semi + 1;
+  }
+  return out;
 }
 
 }  // namespace kinship::testing
