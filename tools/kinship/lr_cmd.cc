@@ -141,9 +141,11 @@ int RunLr(int argc, char** argv) {
       std::vector<double> values;
       r.result = calc->Compute(*profiles, i1, *profiles, i2, &values);
       r.per_locus.assign(locus_ct, NAN);
-      for (int l = 0; l < locus_ct; ++l)
-        if (profiles->genotype(l, i1) != kUntyped && profiles->genotype(l, i2) != kUntyped)
-          r.per_locus[l] = values[l];
+      for (int l = 0; l < locus_ct; ++l) {
+        const int typed = (profiles->genotype(l, i1) != kUntyped) + (profiles->genotype(l, i2) != kUntyped);
+        // Typed in both, or in one with one-sided loci computed (kinship/pairwise.h).
+        if (typed == 2 || (typed == 1 && calc->one_sided())) r.per_locus[l] = values[l];
+      }
       rows.push_back(std::move(r));
     }
   } else {
@@ -225,7 +227,11 @@ int RunLr(int argc, char** argv) {
         std::vector<GenotypeIdx> g = refs_at(f, l);
         bool any_ref = false;
         for (GenotypeIdx x : g) any_ref |= x != kUntyped;
-        if (!any_ref) continue;  // nothing to compare with: LR 1
+        // No reference typed here: LR(g) = P(MP = g) / P(V = g), 1 unless the victim's
+        // alleles reach the missing person through mutated transmissions (pairwise.h,
+        // OneSidedLociInformative); such a locus counts in the total, not as compared.
+        const bool one_sided = !any_ref;
+        if (one_sided && !OneSidedLociInformative((*models)[l])) continue;
         if (auto st = check_refs(f, l); !st.ok()) return fail(st);
         double lr;
         if (theta == 0) {
@@ -252,6 +258,7 @@ int RunLr(int argc, char** argv) {
         const double log10_lr = std::log10(lr);
         r.per_locus[l] = log10_lr;
         r.result.log10_lr += log10_lr;
+        if (one_sided) continue;
         ++r.result.loci_compared;
         r.result.loci_inconsistent += inconsistent;
       }

@@ -258,7 +258,7 @@ int RunMatch(int argc, char** argv) {
       }
     }
   }
-  tables.Finalize();
+  if (auto st = tables.Finalize(); !st.ok()) return fail(st);
   const VictimColumns columns(tables, victims);
   const int nc = tables.candidate_ct(), nv = victims.sample_ct();
   if (!vm.count("prior")) prior = nc > 1 ? 1.0 / nc : 0.5;
