@@ -77,7 +77,7 @@ void BM_Screen_PairwiseParentChild(benchmark::State& state) {
     auto* t = new ScoreTables(Table());
     auto calc = PairwiseCalculator::Create(Table(), *ParseRelationship("parent-child"), {});
     AddPairwiseCandidates(*calc, Random(2000, 2), t);
-    t->Finalize();
+    if (!t->Finalize().ok()) std::abort();
     return t;
   }();
   static const VictimColumns* victims = new VictimColumns(*tables, Random(50000, 3));
@@ -103,7 +103,7 @@ void BM_Screen_FamilyTables(benchmark::State& state) {
       }
       (void)*AddFamilyCandidate(ped, g, mp, models, nullptr, t);
     }
-    t->Finalize();
+    if (!t->Finalize().ok()) std::abort();
     return t;
   }();
   static const VictimColumns* victims = new VictimColumns(*tables, Random(200000, 5));
@@ -142,7 +142,7 @@ void BM_Screen_WideLoci(benchmark::State& state) {
     auto* t = new ScoreTables(*wide);
     auto calc = PairwiseCalculator::Create(*wide, *ParseRelationship("parent-child"), {});
     AddPairwiseCandidates(*calc, random(2000, 2), t);
-    t->Finalize();
+    if (!t->Finalize().ok()) std::abort();
     return t;
   }();
   static const VictimColumns* victims = new VictimColumns(*tables, random(50000, 3));

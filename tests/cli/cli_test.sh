@@ -209,6 +209,33 @@ printf 'family,missing_id,sample_id\nF,MP,V\n' > "$tmp/step_cases.csv"
 expect_rc 1 "impossible even with mutation" "$bin" lr --freqs "$nist" --profiles "$tmp/step.csv" --pedigrees "$tmp/step_ped.csv" --cases "$tmp/step_cases.csv" --mutation-model stepwise --mutation-rate 0.002
 expect_grep "$tmp/stderr" "family F, locus TH01: the references are impossible under the pedigree even with the mutation model" "impossible-with-mutation message"
 
+# One-sided loci under stepwise mutation (docs/model.md): KID typed alone at D8S1179 (an LR
+# other than 1: the child's alleles come through mutated transmissions), DAD alone at
+# D3S1358 (LR 1: a founder). lr --pairs, lr --pedigrees and match (pairwise and family) give
+# the same total to 1e-12; loci_compared counts only the loci typed in both.
+printf 'sample_id,locus,allele1,allele2\nDAD,TH01,6,7\nDAD,vWA,16,17\nDAD,D3S1358,15,16\n' > "$tmp/os_dad.csv"
+printf 'sample_id,locus,allele1,allele2\nKID,TH01,7,9.3\nKID,vWA,17,18\nKID,D8S1179,13,14\n' > "$tmp/os_kid.csv"
+printf 'id1,id2,relationship\nDAD,KID,parent-child\n' > "$tmp/os_pairs.csv"
+printf 'family,id,father,mother,sex,sample_id,missing\nF,FA,0,0,1,DAD,0\nF,MO,0,0,2,,0\nF,MP,FA,MO,1,,1\n' > "$tmp/os_ped.csv"
+printf 'family,missing_id,sample_id\nF,MP,KID\n' > "$tmp/os_cases.csv"
+os_mut=(--mutation-model stepwise --mutation-rate 0.005 --mutation-rate2 0.000001 --mutation-range 0.1)
+expect_rc 0 "one-sided lr --pairs" "$bin" lr --freqs "$nist" --profiles "$tmp/os_dad.csv" --profiles "$tmp/os_kid.csv" --pairs "$tmp/os_pairs.csv" "${os_mut[@]}" --out "$tmp/os1.csv" --per-locus "$tmp/os1_loci.csv" -q
+expect_rc 0 "one-sided lr --pedigrees" "$bin" lr --freqs "$nist" --profiles "$tmp/os_dad.csv" --profiles "$tmp/os_kid.csv" --pedigrees "$tmp/os_ped.csv" --cases "$tmp/os_cases.csv" "${os_mut[@]}" --out "$tmp/os2.csv" -q
+expect_rc 0 "one-sided match pairwise" "$bin" match --freqs "$nist" --victims "$tmp/os_kid.csv" --references "$tmp/os_dad.csv" --relationship parent-child "${os_mut[@]}" --min-log10-lr -100 --out "$tmp/os3.tsv" -q
+expect_rc 0 "one-sided match family" "$bin" match --freqs "$nist" --victims "$tmp/os_kid.csv" --profiles "$tmp/os_dad.csv" --pedigrees "$tmp/os_ped.csv" "${os_mut[@]}" --min-log10-lr -100 --out "$tmp/os4.tsv" -q
+a=$(sed -n 2p "$tmp/os1.csv" | cut -d, -f4); b=$(sed -n 2p "$tmp/os2.csv" | cut -d, -f4)
+c=$(awk -F'\t' '!/^#/ && $1 == "KID" { print $7 }' "$tmp/os3.tsv"); d=$(awk -F'\t' '!/^#/ && $1 == "KID" { print $7 }' "$tmp/os4.tsv")
+for x in "$b" "$c" "$d"; do
+  awk -v a="$a" -v b="$x" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(a != "" && b != "" && d<1e-12)}' && ok || bad "one-sided: lr --pairs $a vs $x (lr --pedigrees $b, match $c, match family $d)"
+done
+[ "$(sed -n 2p "$tmp/os1.csv" | cut -d, -f5)" = 2 ] && ok || bad "one-sided: loci_compared should count TH01 and vWA only"
+# The one-sided locus is in the per-locus file, not 0 (the child's side); the founder's is 0.
+awk -F, '$4 == "D8S1179" { found = 1; if ($5 + 0 == 0) exit 1 } END { exit !found }' "$tmp/os1_loci.csv" && ok || bad "one-sided D8S1179 per-locus value"
+awk -F, '$4 == "D3S1358" { found = 1; if ($5 + 0 != 0) exit 1 } END { exit !found }' "$tmp/os1_loci.csv" && ok || bad "founder-alone D3S1358 per-locus value"
+# Without mutation the same pair's one-sided loci are LR 1: the total is that of TH01 + vWA.
+expect_rc 0 "one-sided without mutation" "$bin" lr --freqs "$nist" --profiles "$tmp/os_dad.csv" --profiles "$tmp/os_kid.csv" --pairs "$tmp/os_pairs.csv" --per-locus "$tmp/os5_loci.csv" --out "$tmp/os5.csv" -q
+[ "$(awk -F, 'NR > 1' "$tmp/os5_loci.csv" | wc -l)" -eq 2 ] && ok || bad "no mutation: per-locus rows only for loci typed in both"
+
 # The demo data.
 expect_rc 0 "demo" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$data/examples/profiles.csv" --pairs "$data/examples/pairs.csv" --out "$tmp/demo.csv"
 [ "$(wc -l < "$tmp/demo.csv")" -eq 7 ] && ok || bad "demo rows"

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include <catch2/catch.hpp>
@@ -50,8 +51,9 @@ ProfileSet RandomProfiles(const AlleleFreqTable& t, int n, std::uint64_t seed, d
 
 // Victims that include true relatives of the references (children: one allele of the
 // reference, one random), so that the screen has real hits.
-ProfileSet VictimsWithChildren(const AlleleFreqTable& t, const ProfileSet& refs, int n, std::uint64_t seed) {
-  ProfileSet v = RandomProfiles(t, n, seed, 0.1);
+ProfileSet VictimsWithChildren(const AlleleFreqTable& t, const ProfileSet& refs, int n, std::uint64_t seed,
+                               double untyped_rate = 0.1) {
+  ProfileSet v = RandomProfiles(t, n, seed, untyped_rate);
   std::mt19937_64 rng(seed + 1);
   for (int s = 0; s < n; s += 3) {
     const int r = s % refs.sample_ct();
@@ -73,19 +75,21 @@ struct Setup {
   std::unique_ptr<VictimColumns> columns;
 };
 
-std::unique_ptr<Setup> MakeSetup(const std::string& rel, bool mutation, double theta, int n_refs, int n_victims) {
+std::unique_ptr<Setup> MakeSetup(const std::string& rel, bool mutation, double theta, int n_refs, int n_victims,
+                                 double ref_untyped = 0.05, double victim_untyped = 0.1,
+                                 MutationModel model = MutationModel::kStepwise) {
   auto s = std::make_unique<Setup>();
-  s->refs = RandomProfiles(s->table, n_refs, 1, 0.05);
-  s->victims = VictimsWithChildren(s->table, s->refs, n_victims, 2);
+  s->refs = RandomProfiles(s->table, n_refs, 1, ref_untyped);
+  s->victims = VictimsWithChildren(s->table, s->refs, n_victims, 2, victim_untyped);
   PairwiseOptions opts;
   opts.theta = theta;
-  if (mutation) opts.mutation.male = opts.mutation.female = {MutationModel::kStepwise, 0.003, 1e-5, 0.2};
+  if (mutation) opts.mutation.male = opts.mutation.female = {model, 0.003, 1e-5, 0.2};
   auto calc = PairwiseCalculator::Create(s->table, *ParseRelationship(rel), opts);
   REQUIRE(calc.ok());
   s->calc = std::make_unique<PairwiseCalculator>(std::move(*calc));
   s->tables = std::make_unique<ScoreTables>(s->table);
   AddPairwiseCandidates(*s->calc, s->refs, s->tables.get());
-  s->tables->Finalize();
+  REQUIRE(s->tables->Finalize().ok());
   s->columns = std::make_unique<VictimColumns>(*s->tables, s->victims);
   return s;
 }
@@ -272,7 +276,7 @@ TEST_CASE("Family candidates: screen scores equal the pedigree engine", "[screen
   ScoreTables tables(table);
   auto c = AddFamilyCandidate(ped, g, mp, models, &plain, &tables);
   REQUIRE(c.ok());
-  tables.Finalize();
+  REQUIRE(tables.Finalize().ok());
   ProfileSet victims = RandomProfiles(table, 130, 9, 0.1);
   VictimColumns cols(tables, victims);
   ScreenOptions opts;
@@ -351,7 +355,7 @@ TEST_CASE("Extreme per-locus LRs take the exact wide path and are still found", 
   REQUIRE(calc.ok());
   ScoreTables tables(table);
   AddPairwiseCandidates(*calc, refs, &tables);
-  tables.Finalize();
+  REQUIRE(tables.Finalize().ok());
   VictimColumns cols(tables, victims);
   REQUIRE(std::fabs(tables.candidate_offset(0) * tables.scale()) + 128.0 * table.locus_ct() > 16000);
   for (ScreenKernel k : {ScreenKernel::kScalar, ScreenKernel::kAvx512}) {
@@ -367,5 +371,166 @@ TEST_CASE("Extreme per-locus LRs take the exact wide path and are still found", 
     }
     REQUIRE(r.hits[37].size() == 1);
     REQUIRE(r.hits[37][0].log10_lr > 1000);
+  }
+}
+
+TEST_CASE("One-sided loci: screen scores equal PairwiseCalculator::Compute, bound and determinism hold",
+          "[screen][property][onesided]") {
+  // 30% of references' and victims' loci untyped, so that many pairs have loci typed on one
+  // side only; stepwise (parent-child: closed form rows; avuncular: engine rows) and equal
+  // mutation with theta (full siblings).
+  struct Case {
+    const char* rel;
+    double theta;
+    MutationModel model;
+  };
+  for (const Case& k : {Case{"parent-child", 0.0, MutationModel::kStepwise}, Case{"avuncular", 0.0, MutationModel::kStepwise},
+                        Case{"full-siblings", 0.01, MutationModel::kEqual}}) {
+    INFO(k.rel << " theta " << k.theta);
+    const int n_refs = 12, n_vic = 150;
+    auto s = MakeSetup(k.rel, true, k.theta, n_refs, n_vic, 0.3, 0.3, k.model);
+    REQUIRE(s->calc->one_sided());
+    const ScoreTables& t = *s->tables;
+    int onesided_pairs = 0;
+    for (int c = 0; c < n_refs; ++c)
+      for (int v = 0; v < n_vic; ++v) {
+        const ScreenHit h = ExactPair(t, *s->columns, c, v);
+        std::vector<double> values;
+        const PairResult r = s->calc->Compute(s->refs, c, s->victims, v, &values);
+        REQUIRE(std::memcmp(&h.log10_lr, &r.log10_lr, sizeof(double)) == 0);
+        REQUIRE(h.loci_compared == r.loci_compared);
+        REQUIRE(h.loci_inconsistent == r.loci_inconsistent);
+        bool onesided = false;
+        for (int l = 0; l < t.locus_ct(); ++l)
+          onesided |= ((s->refs.genotype(l, c) == kUntyped) != (s->victims.genotype(l, v) == kUntyped)) &&
+                      values[l] != 0;
+        onesided_pairs += onesided;
+        const double bound = PrefilterSum(t, *s->columns, c, v) / t.scale() + t.candidate_offset(c);
+        REQUIRE(bound >= h.log10_lr - 1e-9);
+      }
+    REQUIRE(onesided_pairs > n_refs * n_vic / 2);
+    // Brute force top-k, and 1 thread == 2 threads == the other kernel.
+    for (double min_lr : {-HUGE_VAL, 0.0}) {
+      ScreenOptions opts;
+      opts.top_k = 3;
+      opts.min_log10_lr = min_lr;
+      opts.victim_block = 64;
+      opts.kernel = ScreenKernel::kScalar;
+      ScreenResult one;
+      {
+        tbb::task_arena arena(1);
+        arena.execute([&] { one = Screen(t, *s->columns, opts); });
+      }
+      {
+        tbb::task_arena arena(2);
+        ScreenResult many;
+        arena.execute([&] { many = Screen(t, *s->columns, opts); });
+        REQUIRE(SameHits(one, many));
+      }
+      opts.kernel = ScreenKernel::kAvx512;  // falls back to scalar where unsupported
+      REQUIRE(SameHits(one, Screen(t, *s->columns, opts)));
+      for (int v = 0; v < n_vic; ++v) {
+        std::vector<ScreenHit> all;
+        for (int c = 0; c < n_refs; ++c) {
+          ScreenHit h = ExactPair(t, *s->columns, c, v);
+          if (h.loci_compared > 0 && h.log10_lr >= min_lr) all.push_back(h);
+        }
+        std::sort(all.begin(), all.end(), [](const ScreenHit& a, const ScreenHit& b) {
+          return a.log10_lr != b.log10_lr ? a.log10_lr > b.log10_lr : a.candidate < b.candidate;
+        });
+        if (all.size() > 3) all.resize(3);
+        REQUIRE(one.hits[v].size() == all.size());
+        for (size_t i = 0; i < all.size(); ++i) {
+          REQUIRE(one.hits[v][i].candidate == all[i].candidate);
+          REQUIRE(one.hits[v][i].log10_lr == all[i].log10_lr);
+        }
+      }
+    }
+  }
+}
+
+namespace {
+
+// Two narrow loci of 4 alleles (10 genotypes each).
+AlleleFreqTable SmallTable() {
+  AlleleFreqTable t;
+  for (const char* name : {"A", "B"}) {
+    Locus locus(name);
+    for (int a = 0; a < 4; ++a) locus.AddAllele(std::to_string(10 + a), 0.25);
+    t.AddLocus(locus);
+  }
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("A +inf row entry is quantized to +127 and its pair is always reported", "[screen]") {
+  AlleleFreqTable table = SmallTable();
+  ScoreTables tables(table);
+  const std::vector<std::uint8_t> no_flags(10, 0);
+  // Candidate 3: +inf for victim genotype 3 at locus A, 0 elsewhere. Candidates 0-2: 50 at
+  // every genotype of both loci (they fill the top-1 slot first with a high finite score).
+  std::vector<double> inf_row(10, 0.0);
+  inf_row[3] = HUGE_VAL;
+  const int r_inf = tables.AddRow(0, inf_row, no_flags);
+  const int r_zero = tables.AddRow(1, std::vector<double>(10, 0.0), no_flags);
+  const int r_hi_a = tables.AddRow(0, std::vector<double>(10, 50.0), no_flags);
+  const int r_hi_b = tables.AddRow(1, std::vector<double>(10, 50.0), no_flags);
+  for (int c = 0; c < 4; ++c) tables.AddCandidate(c == 3 ? std::vector<int>{r_inf, r_zero} : std::vector<int>{r_hi_a, r_hi_b});
+  REQUIRE(tables.Finalize().ok());
+  REQUIRE(tables.qrow(0, r_inf)[3] == 127);
+  REQUIRE(tables.candidate_has_inf(3));
+  REQUIRE(!tables.candidate_has_inf(0));
+  ProfileSet victims;
+  victims.Reset(2);
+  for (int v = 0; v < 3; ++v) {
+    victims.AddSample("V" + std::to_string(v));
+    victims.set_genotype(0, v, static_cast<GenotypeIdx>(v == 1 ? 3 : 5));
+    victims.set_genotype(1, v, 0);
+  }
+  VictimColumns cols(tables, victims);
+  for (ScreenKernel kernel : {ScreenKernel::kScalar, ScreenKernel::kAvx512}) {
+    for (double min_lr : {-HUGE_VAL, 1e300}) {
+      INFO("min " << min_lr);
+      ScreenOptions opts;
+      opts.top_k = 1;
+      opts.min_log10_lr = min_lr;
+      opts.kernel = kernel;
+      ScreenResult r = Screen(tables, cols, opts);
+      // Victim 1 has genotype 3 at A: candidate 3's exact score is +inf, the best.
+      REQUIRE(r.hits[1].size() == 1);
+      REQUIRE(r.hits[1][0].candidate == 3);
+      REQUIRE(r.hits[1][0].log10_lr == HUGE_VAL);
+      // The others: 100 from candidate 0 (unless above the threshold).
+      REQUIRE(r.hits[0].size() == (min_lr < 0 ? 1u : 0u));
+      if (min_lr < 0) REQUIRE(r.hits[0][0].log10_lr == 100.0);
+    }
+  }
+}
+
+TEST_CASE("A NaN row entry is an Internal error, never a silent drop", "[screen]") {
+  AlleleFreqTable table = SmallTable();
+  const std::vector<std::uint8_t> no_flags(10, 0);
+  {
+    ScoreTables tables(table);
+    std::vector<double> row(10, 0.0);
+    row[4] = std::nan("");
+    tables.AddCandidate({tables.AddRow(0, row, no_flags), -1});
+    const absl::Status st = tables.Finalize();
+    REQUIRE(st.code() == absl::StatusCode::kInternal);
+    REQUIRE(std::string(st.message()).find("NaN") != std::string::npos);
+  }
+  {
+    ScoreTables tables(table);  // NaN as the untyped-victim entry
+    tables.AddCandidate({tables.AddRow(1, std::vector<double>(10, 0.0), no_flags, std::nan("")), -1});
+    REQUIRE(tables.Finalize().code() == absl::StatusCode::kInternal);
+  }
+  {
+    ScoreTables tables(table);  // -inf is fine (an exclusion)
+    std::vector<double> row(10, 0.0);
+    row[4] = -HUGE_VAL;
+    tables.AddCandidate({tables.AddRow(0, row, no_flags), -1});
+    REQUIRE(tables.Finalize().ok());
+    REQUIRE(tables.qrow(0, 0)[4] == -128);
   }
 }

@@ -253,20 +253,24 @@ int RunLr(int argc, char** argv) {
       r.key = {id1, id2, rel_name};
       r.extra = {alternative, SexName(sex[0]), SexName(sex[1])};
       std::vector<double> values;
+      bool one_sided = (*h1)->one_sided();
       if (alternative == "unrelated") {
         r.result = (*h1)->Compute(*profiles, i1, *profiles, i2, &values);
       } else {
         auto h2 = calculator(alternative, sex[0], row.where);
         if (!h2.ok()) return fail(h2.status());
+        one_sided |= (*h2)->one_sided();
         auto cmp = ComparePair(*table, **h1, **h2, *profiles, i1, *profiles, i2, &values);
         if (!cmp.ok())
           return fail(absl::Status(cmp.status().code(), absl::StrCat(row.where, ": ", cmp.status().message())));
         r.result = *cmp;
       }
       r.per_locus.assign(locus_ct, NAN);
-      for (int l = 0; l < locus_ct; ++l)
-        if (profiles->genotype(l, i1) != kUntyped && profiles->genotype(l, i2) != kUntyped)
-          r.per_locus[l] = values[l];
+      for (int l = 0; l < locus_ct; ++l) {
+        const int typed = (profiles->genotype(l, i1) != kUntyped) + (profiles->genotype(l, i2) != kUntyped);
+        // Typed in both, or in one with one-sided loci computed (kinship/pairwise.h).
+        if (typed == 2 || (typed == 1 && one_sided)) r.per_locus[l] = values[l];
+      }
       rows.push_back(std::move(r));
     }
     if (sexes_from_amel > 0)
@@ -386,7 +390,11 @@ int RunLr(int argc, char** argv) {
         std::vector<GenotypeIdx> g = refs_at(f, l);
         bool any_ref = false;
         for (GenotypeIdx x : g) any_ref |= x != kUntyped;
-        if (!any_ref) continue;  // nothing to compare with: LR 1
+        // No reference typed here: LR(g) = P(MP = g) / P(V = g), 1 unless the victim's
+        // alleles reach the missing person through mutated transmissions (pairwise.h,
+        // OneSidedLociInformative); such a locus counts in the total, not as compared.
+        const bool one_sided = !any_ref;
+        if (one_sided && !OneSidedLociInformative((*models)[l])) continue;
         if (auto st = check_refs(f, l); !st.ok()) return fail(st);
         double lr;
         if (theta == 0) {
@@ -413,6 +421,7 @@ int RunLr(int argc, char** argv) {
         const double log10_lr = std::log10(lr);
         r.per_locus[l] = log10_lr;
         r.result.log10_lr += log10_lr;
+        if (one_sided) continue;
         ++r.result.loci_compared;
         r.result.loci_inconsistent += inconsistent;
       }

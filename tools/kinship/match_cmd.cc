@@ -281,7 +281,7 @@ int RunMatch(int argc, char** argv) {
       }
     }
   }
-  tables.Finalize();
+  if (auto st = tables.Finalize(); !st.ok()) return fail(st);
   const VictimColumns columns(tables, victims);
   const int nc = tables.candidate_ct(), nv = victims.sample_ct();
   if (!vm.count("prior")) prior = nc > 1 ? 1.0 / nc : 0.5;
@@ -458,9 +458,12 @@ int RunMatch(int argc, char** argv) {
       for (int l = 0; l < nl; ++l) {
         const int row = tables.row(r.candidate, l);
         const GenotypeIdx g = columns.genotype(l, r.victim);
-        if (row < 0 || g == kUntyped) continue;
+        if (row < 0) continue;
+        // An untyped victim contributes the candidate's one-sided value (0 = LR 1: omitted).
+        const double x = g == kUntyped ? tables.untyped_exact(l, row) : tables.exact(l, row, g);
+        if (g == kUntyped && x == 0) continue;
         std::fprintf(j, "%s%s: %s", first ? "" : ", ", JsonString(table->locus(l).name()).c_str(),
-                     JsonNumber(tables.exact(l, row, g)).c_str());
+                     JsonNumber(x).c_str());
         first = false;
       }
       std::fputs("}}", j);

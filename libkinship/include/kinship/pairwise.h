@@ -21,7 +21,17 @@
 //    untyped other parent, whose transmitted allele is drawn from the subpopulation
 //    given id1's alleles and then passes through that parent's mutation matrix (p M,
 //    not p: untyped founders are not pruned).
-//  * A locus untyped in either person has LR 1 and is not counted as compared.
+//  * A locus untyped in both persons has LR 1. A locus typed in exactly one person
+//    ("one-sided") has the exact LR
+//      LR = P(G_typed | relationship pedigree, the other untyped) / P(G_typed | unrelated)
+//    (docs/model.md). Without mutation, or with a stationary mutation model (p M = p) at
+//    theta = 0, it is exactly 1 and not computed; so is it when the typed person is a
+//    founder of the relationship's pedigree (the parent in parent-child, the grandparent).
+//    Otherwise (mutation with a non-stationary model, e.g. equal or stepwise, or any
+//    mutation with theta > 0) the typed person's alleles arrive through mutated
+//    transmissions from untyped founders and the LR differs from 1: it is computed with the
+//    pedigree engine, added to the total and written to the per-locus values, but the locus
+//    is NOT counted in `loci_compared` (which stays the number of loci typed in both).
 //  * Without mutation an inconsistent locus has LR 0 and log10 LR -inf; NaN is never
 //    a result. `loci_inconsistent` counts loci inconsistent with the relationship in
 //    the absence of mutation, whether or not a mutation model explains them.
@@ -101,6 +111,16 @@ class PairwiseCalculator {
   PairResult Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
                      std::vector<double>* per_locus_log10_lr) const;
 
+  // True when a locus typed in one person only may have an LR other than 1 (see above):
+  // then Compute and the screen use OneSidedLr / OneSidedRow there.
+  bool one_sided() const { return one_sided_; }
+  // Linear LR at a locus where only `person` (0 = id1, 1 = id2) is typed, of genotype g;
+  // 1 when !one_sided() or when that person is a founder of the relationship's pedigree.
+  // theta = 0: a table lookup; theta > 0: two engine evaluations (as LocusLr).
+  double OneSidedLr(int locus, int person, GenotypeIdx g) const;
+  // OneSidedLr for every genotype of the locus (the same values), into `lr`.
+  void OneSidedRow(int locus, int person, std::vector<double>* lr) const;
+
   const Relationship& relationship() const { return rel_; }
 
  private:
@@ -117,6 +137,7 @@ class PairwiseCalculator {
                                bool* inconsistent) const;
 
   absl::Status SetUpEngine(const AlleleFreqTable& table, const PairwiseOptions& options);
+  absl::Status SetUpOneSided(const AlleleFreqTable& table, const PairwiseOptions& options, Sex sex1);
   double EngineLr(int locus, GenotypeIdx g1, GenotypeIdx g2) const;
   void EngineRow(int locus, GenotypeIdx g1, std::vector<double>* lr) const;
 
@@ -131,6 +152,16 @@ class PairwiseCalculator {
   Pedigree engine_ped_, engine_unrelated_;
   int engine_a_ = -1, engine_b_ = -1;
   std::vector<PedigreeLocusModel> engine_models_;
+  // One-sided loci: the relationship's pedigree (id1, id2 at onesided_who_), a singleton,
+  // the per-locus models; onesided_active_[person][locus] when that person typed alone can
+  // have an LR other than 1 there, and then (theta = 0) onesided_lr_[person][locus] holds
+  // the linear LR per genotype.
+  bool one_sided_ = false;
+  Pedigree onesided_ped_, onesided_single_;
+  int onesided_who_[2] = {-1, -1};
+  std::vector<PedigreeLocusModel> onesided_models_;
+  std::vector<std::uint8_t> onesided_active_[2];
+  std::vector<std::vector<double>> onesided_lr_[2];
 };
 
 // One hypothesis against another for the same pair ("full siblings or half siblings?",
@@ -145,6 +176,13 @@ class PairwiseCalculator {
 absl::StatusOr<PairResult> ComparePair(const AlleleFreqTable& table, const PairwiseCalculator& h1, const PairwiseCalculator& h2,
                                        const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
                                        std::vector<double>* per_locus_log10_lr);
+
+// True when, under `model`, a locus typed in one person only can have an LR other than 1
+// in a pedigree without inbreeding: mutation with theta > 0, or mutation with a matrix
+// (fathers' or mothers') that is not stationary, i.e. |(p M)_j - p_j| > 1e-10 p_j for
+// some allele j (equal, stepwise; proportional is stationary up to rounding when the
+// frequencies sum to 1, and a relative 1e-10 moves log10 LR by less than 1e-9).
+bool OneSidedLociInformative(const PedigreeLocusModel& model);
 
 }  // namespace kinship
 

@@ -9,11 +9,20 @@
 // is the sum over loci of one row entry each. Two tiers:
 //  * a prefilter on int8 rows: entry q = ceil((x - off_l) * s) with a per-locus offset
 //    off_l and scale s, so q / s + off_l >= x for every entry (rounded up; values far below
-//    clamp to -128, which only rounds further up). Summed over loci, the int8 score bounds
+//    clamp to -128, which only rounds further up; +inf maps to +127, the largest entry, and a
+//    candidate with a +inf entry skips the prefilter: all its pairs are rescored, so a pair
+//    with an exact score of +inf is always reported). Summed over loci, the int8 score bounds
 //    the exact score from above: a pair whose exact score reaches the victim's threshold
 //    (the report threshold, or the victim's current k-th best) always passes;
 //  * exact rescoring in double of the pairs that pass, summed in locus order (the same
 //    values and order as `kinship lr`, so the numbers are identical).
+// One-sided loci (kinship/pairwise.h): where a pairwise relationship makes them informative,
+// a reference untyped at a locus gets a row of the victim's one-sided LRs (flagged
+// `candidate_untyped`, so the locus is not counted as compared), and every row carries the
+// reference's one-sided LR for an untyped victim (the entry of byte code kUntypedCode,
+// quantized like the others). Family candidates get their table at a locus with no typed
+// reference when OneSidedLociInformative holds there. A NaN entry is a bug: Finalize
+// returns Internal.
 // The prefilter runs with AVX-512 VBMI byte permutes where the CPU has them and a portable
 // scalar loop otherwise; both give identical sums. Work is split over blocks of victims with
 // oneTBB; each victim's candidates are scanned in candidate order by one task, so results
@@ -21,7 +30,7 @@
 //
 //   kinship::ScoreTables tables(table);                 // loci of the frequency table
 //   kinship::AddPairwiseCandidates(calc, references, &tables);
-//   tables.Finalize();
+//   if (absl::Status st = tables.Finalize(); !st.ok()) ...
 //   kinship::VictimColumns victims(tables, victim_profiles);
 //   kinship::ScreenResult r = kinship::Screen(tables, victims, options);
 #ifndef KINSHIP_SCREEN_H_
@@ -33,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/locus.h"
 #include "kinship/pairwise.h"
@@ -66,14 +76,20 @@ class ScoreTables {
   }
 
   // Adds a row at `locus`: log10 LR and "inconsistent without mutation" per victim
-  // genotype (genotype_ct(locus) entries each). Returns its row index.
-  int AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent);
-  // Adds a candidate: one row index per locus, -1 where the candidate is untyped (the
+  // genotype (genotype_ct(locus) entries each), `untyped_log10_lr` for a victim untyped at
+  // the locus (the candidate's one-sided value; 0 = LR 1), and `candidate_untyped` for a
+  // row of a candidate untyped at the locus (its entries are one-sided: summed, but the
+  // locus is not counted as compared). Returns its row index. NaN entries are recorded and
+  // make Finalize fail.
+  int AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent,
+             double untyped_log10_lr = 0.0, bool candidate_untyped = false);
+  // Adds a candidate: one row index per locus, -1 where the candidate has no row (the
   // locus then contributes 0 and is not compared). Returns its index.
   int AddCandidate(const std::vector<int>& row_per_locus);
 
   // Quantizes the rows for the prefilter with scale `scale` (int8 steps per log10 unit).
-  void Finalize(double scale = 16);
+  // Errors: Internal if a row holds a NaN (a bug upstream; no pair is silently dropped).
+  absl::Status Finalize(double scale = 16);
   double scale() const { return scale_; }
 
   // Exact row entry: log10 LR of the candidate's row at a locus for victim genotype g.
@@ -86,6 +102,12 @@ class ScoreTables {
     const LocusRows& l = loci_[locus];
     return l.inconsistent[static_cast<size_t>(row) * l.genotype_ct + g] != 0;
   }
+  // The row's log10 LR for a victim untyped at the locus, and whether the row is a
+  // candidate-untyped (one-sided) row.
+  double untyped_exact(int locus, int row) const { return loci_[locus].untyped[row]; }
+  bool candidate_untyped(int locus, int row) const { return loci_[locus].candidate_untyped[row] != 0; }
+  // Whether some entry of the candidate's rows is +inf (its pairs bypass the prefilter).
+  bool candidate_has_inf(int candidate) const { return candidate_inf_[candidate] != 0; }
   // Prefilter row: 256 int8 entries indexed by the victim's byte code.
   const std::int8_t* qrow(int locus, int row) const {
     return loci_[locus].q.data() + static_cast<size_t>(row) * 256;
@@ -100,6 +122,8 @@ class ScoreTables {
     int rows = 0;
     std::vector<double> exact;
     std::vector<std::uint8_t> inconsistent;
+    std::vector<double> untyped;                 // per row: entry of an untyped victim
+    std::vector<std::uint8_t> candidate_untyped;  // per row
     std::vector<std::int8_t> q;
     std::vector<std::uint8_t> code_of;  // genotype -> byte code
     double offset = 0;
@@ -107,7 +131,9 @@ class ScoreTables {
   std::vector<LocusRows> loci_;
   std::vector<int> candidate_rows_;  // candidate_ct x locus_ct
   std::vector<double> candidate_offset_;
+  std::vector<std::uint8_t> candidate_inf_;
   double scale_ = 0;
+  absl::Status nan_status_;  // the first NaN AddRow saw
 };
 
 // Candidates = the samples of `references` (candidate i = sample i) under one pairwise
@@ -117,7 +143,9 @@ void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& ref
 
 // A candidate for a family's missing person: the family tables at every locus.
 // `genotypes[l]` are the members' genotypes at locus l (the missing person untyped).
-// Errors as FamilyTable's. `inconsistent_models`, when not null, are models without
+// At a locus with no typed member the table P(MP = g) / P(V = g) is used where
+// OneSidedLociInformative(models[l]) (a candidate-untyped row), else the locus has no row.
+// Errors as FamilyTable's; Internal for a NaN in a table. `inconsistent_models`, when not null, are models without
 // mutation used to flag loci inconsistent without mutation.
 absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
                                        int missing, const std::vector<PedigreeLocusModel>& models,
@@ -156,7 +184,8 @@ struct ScreenOptions {
   std::atomic<std::int64_t>* progress_victims = nullptr;
 };
 
-// A reported pair. Pairs with no locus typed in both are never reported.
+// A reported pair. Pairs with no locus typed in both are never reported. `log10_lr`
+// includes one-sided loci; `loci_compared` counts only loci typed in both.
 struct ScreenHit {
   std::int32_t candidate;
   double log10_lr;

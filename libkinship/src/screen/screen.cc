@@ -7,10 +7,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <map>
 
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
+
+#include "absl/strings/str_cat.h"
 
 namespace kinship {
 
@@ -37,11 +40,25 @@ ScoreTables::ScoreTables(const AlleleFreqTable& table) {
   }
 }
 
-int ScoreTables::AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent) {
+int ScoreTables::AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent,
+                        double untyped_log10_lr, bool candidate_untyped) {
   LocusRows& l = loci_[locus];
   assert(static_cast<int>(log10_lr.size()) == l.genotype_ct);
+  if (nan_status_.ok()) {
+    for (int g = 0; g <= l.genotype_ct; ++g) {
+      const bool untyped = g == l.genotype_ct;
+      if (!std::isnan(untyped ? untyped_log10_lr : log10_lr[g])) continue;
+      nan_status_ = absl::InternalError(absl::StrCat(
+          "score table row ", l.rows, " at locus ", locus, " has a NaN log10 LR for ",
+          untyped ? std::string("an untyped victim") : absl::StrCat("victim genotype ", g),
+          " (a bug: no likelihood ratio is NaN)"));
+      break;
+    }
+  }
   l.exact.insert(l.exact.end(), log10_lr.begin(), log10_lr.end());
   l.inconsistent.insert(l.inconsistent.end(), inconsistent.begin(), inconsistent.end());
+  l.untyped.push_back(untyped_log10_lr);
+  l.candidate_untyped.push_back(candidate_untyped);
   return l.rows++;
 }
 
@@ -53,21 +70,30 @@ int ScoreTables::AddCandidate(const std::vector<int>& row_per_locus) {
 }
 
 // Quantization (the prefilter's bound): with hi the largest finite entry of the locus (0
-// included, the untyped victim's entry) and off = hi - 126.5/s, every finite entry x has
+// and the untyped victims' entries included) and off = hi - 126.5/s, every finite entry x has
 // (x - off) s <= 126.5, so q = ceil((x - off) s) <= 127 needs no clamping from above, and
 // q >= (x - off) s, i.e. q/s + off >= x. Entries with (x - off) s < -128 (and -inf) become
 // -128, which is larger, so the bound holds for them too. Summed over the candidate's typed
 // loci: Q/s + Σ off >= exact score (up to floating-point rounding of about 1e-12, which the
-// pass test absorbs with a margin of 1e-6/s).
-void ScoreTables::Finalize(double scale) {
+// pass test absorbs with a margin of 1e-6/s). An entry of +inf (an LR of +inf) has no finite
+// bound: it becomes +127 (the largest entry), and its candidate bypasses the prefilter
+// (candidate_has_inf), so its pairs are always rescored. NaN entries were refused by AddRow.
+absl::Status ScoreTables::Finalize(double scale) {
+  if (!nan_status_.ok()) return nan_status_;
   scale_ = scale;
-  for (LocusRows& l : loci_) {
+  std::vector<std::vector<std::uint8_t>> row_inf(loci_.size());
+  for (size_t li = 0; li < loci_.size(); ++li) {
+    LocusRows& l = loci_[li];
     double hi = 0;
     for (double x : l.exact)
       if (std::isfinite(x)) hi = std::max(hi, x);
+    for (double x : l.untyped)
+      if (std::isfinite(x)) hi = std::max(hi, x);
     l.offset = hi - 126.5 / scale;
     l.q.assign(static_cast<size_t>(l.rows) * 256, -128);
+    row_inf[li].assign(l.rows, 0);
     auto quantize = [&](double x) -> std::int8_t {
+      if (x == std::numeric_limits<double>::infinity()) return 127;  // see above
       if (!std::isfinite(x)) return -128;  // -inf: an exclusion
       const double v = std::ceil((x - l.offset) * scale);
       return static_cast<std::int8_t>(std::clamp(v, -128.0, 127.0));
@@ -76,35 +102,63 @@ void ScoreTables::Finalize(double scale) {
       std::int8_t* q = l.q.data() + static_cast<size_t>(r) * 256;
       for (int g = 0; g < l.genotype_ct; ++g) {
         // A code shared by several genotypes (kOtherCode) takes their largest entry.
-        const std::int8_t v = quantize(l.exact[static_cast<size_t>(r) * l.genotype_ct + g]);
+        const double x = l.exact[static_cast<size_t>(r) * l.genotype_ct + g];
+        row_inf[li][r] |= x == std::numeric_limits<double>::infinity();
+        const std::int8_t v = quantize(x);
         const std::uint8_t c = l.code_of[g];
         q[c] = c == kOtherCode && l.genotype_ct > kMaxNarrowGenotypes ? std::max(q[c], v) : v;
       }
-      q[kUntypedCode] = quantize(0.0);  // untyped victim locus: LR 1
+      // Untyped victim: the candidate's one-sided value (0 = LR 1 without one-sided loci).
+      q[kUntypedCode] = quantize(l.untyped[r]);
+      row_inf[li][r] |= l.untyped[r] == std::numeric_limits<double>::infinity();
     }
   }
+  candidate_inf_.assign(candidate_ct(), 0);
   for (int c = 0; c < candidate_ct(); ++c) {
     candidate_offset_[c] = 0;
-    for (int l = 0; l < locus_ct(); ++l)
-      if (row(c, l) >= 0) candidate_offset_[c] += loci_[l].offset;
+    for (int l = 0; l < locus_ct(); ++l) {
+      if (row(c, l) < 0) continue;
+      candidate_offset_[c] += loci_[l].offset;
+      candidate_inf_[c] |= row_inf[l][row(c, l)];
+    }
   }
+  return absl::OkStatus();
 }
 
 void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables) {
   const int nl = tables->locus_ct();
   std::vector<std::map<GenotypeIdx, int>> row_of(nl);
+  // One-sided loci (calc.one_sided()): the row of a reference untyped at the locus, built
+  // once (-2: not yet; -1: every entry is LR 1, so no row, as without one-sided loci).
+  std::vector<int> untyped_row(nl, -2);
   std::vector<double> values;
   std::vector<std::uint8_t> flags;
   for (int s = 0; s < references.sample_ct(); ++s) {
     std::vector<int> rows(nl, -1);
     for (int l = 0; l < nl; ++l) {
       const GenotypeIdx r = references.genotype(l, s);
-      if (r == kUntyped) continue;
+      if (r == kUntyped) {
+        if (!calc.one_sided()) continue;
+        if (untyped_row[l] == -2) {
+          calc.OneSidedRow(l, /*person=*/1, &values);  // the victim (id2) typed alone
+          bool all_one = true;
+          for (double& v : values) {
+            all_one &= v == 1.0;
+            v = std::log10(v);
+          }
+          flags.assign(values.size(), 0);  // one person alone is never inconsistent
+          untyped_row[l] = all_one ? -1 : tables->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
+        }
+        rows[l] = untyped_row[l];
+        continue;
+      }
       auto it = row_of[l].find(r);
       if (it == row_of[l].end()) {
         calc.LocusRow(l, r, &values, &flags);
         for (double& v : values) v = std::log10(v);
-        it = row_of[l].emplace(r, tables->AddRow(l, values, flags)).first;
+        // An untyped victim: the reference's one-sided LR (1 without one-sided loci).
+        const double untyped = calc.one_sided() ? std::log10(calc.OneSidedLr(l, /*person=*/0, r)) : 0.0;
+        it = row_of[l].emplace(r, tables->AddRow(l, values, flags, untyped)).first;
       }
       rows[l] = it->second;
     }
@@ -126,13 +180,25 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
   for (int l = 0; l < nl; ++l) {
     bool any = false;
     for (GenotypeIdx g : genotypes[l]) any |= g != kUntyped;
-    if (!any) continue;  // no reference typed here: the locus is not compared
+    // No reference typed here: LR(g) = P(MP = g) / P(V = g), 1 unless the model makes
+    // one-sided loci informative (then a candidate-untyped row: not compared).
+    if (!any && !OneSidedLociInformative(models[l])) continue;
     auto table = FamilyTable(ped, genotypes[l], missing, models[l], limits);
     if (!table.ok()) return table.status();
     const int gc = tables->genotype_ct(l);
     std::vector<double> values(gc);
     std::vector<std::uint8_t> flags(gc);
-    for (int g = 0; g < gc; ++g) values[g] = std::log10((*table)[g]);
+    for (int g = 0; g < gc; ++g) {
+      values[g] = std::log10((*table)[g]);
+      if (std::isnan(values[g]))
+        return absl::InternalError(absl::StrCat("family ", ped.family(), ", missing person ",
+                                                ped.person(missing).id, ": NaN LR at locus ", l, ", genotype ", g));
+    }
+    if (!any) {
+      // One person alone is never inconsistent; an untyped victim has LR 1 (0).
+      rows[l] = tables->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
+      continue;
+    }
     if (inconsistent_models) {
       // Inconsistent without mutation: P(references, MP = g) = 0 under the plain model.
       const PedigreeLocusModel& plain = (*inconsistent_models)[l];
@@ -231,8 +297,12 @@ ScreenHit ExactPair(const ScoreTables& tables, const VictimColumns& victims, int
     const int row = tables.row(candidate, l);
     if (row < 0) continue;
     const GenotypeIdx g = victims.genotype(l, victim);
-    if (g == kUntyped) continue;
+    if (g == kUntyped) {
+      h.log10_lr += tables.untyped_exact(l, row);  // the candidate's one-sided value (0: LR 1)
+      continue;
+    }
     h.log10_lr += tables.exact(l, row, g);
+    if (tables.candidate_untyped(l, row)) continue;  // one-sided: summed, not compared
     ++h.loci_compared;
     h.loci_inconsistent += tables.inconsistent(l, row, g);
   }
@@ -316,7 +386,11 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
         }
         // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Finalize).
         const double oc_wide = std::ceil(tables.candidate_offset(c) * scale + 1e-6);
-        if (std::fabs(oc_wide) + 128.0 * n_loci <= kHeadroom) {
+        if (tables.candidate_has_inf(c)) {
+          // A +inf entry has no int8 bound: every real victim is rescored.
+          for (int w = 0; w < n / 64; ++w) masks[w] = 0;
+          for (int i = 0; i < n_real; ++i) masks[i / 64] |= std::uint64_t{1} << (i % 64);
+        } else if (std::fabs(oc_wide) + 128.0 * n_loci <= kHeadroom) {
           kernel(rows.data(), codes.data(), n_loci, n, static_cast<std::int16_t>(oc_wide), threshold.data(),
                  masks.data(), nullptr);
         } else {

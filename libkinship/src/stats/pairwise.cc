@@ -56,6 +56,7 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
   calc.mutation_ = options.mutation.enabled();
   if (calc.mutation_ && !rel.parent_child && rel.k0 < 1) {
     KINSHIP_RETURN_IF_ERROR(calc.SetUpEngine(table, options));
+    KINSHIP_RETURN_IF_ERROR(calc.SetUpOneSided(table, options, Sex::kMale));
     return calc;
   }
   if (rel.k0 == 1) calc.mutation_ = false;  // unrelated: no transmission to mutate
@@ -90,6 +91,7 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
         for (int y = 0; y < d.allele_ct; ++y) d.p_m_other[y] += d.freqs[x] * d.m_other(x, y);
     }
   }
+  if (calc.mutation_) KINSHIP_RETURN_IF_ERROR(calc.SetUpOneSided(table, options, sex1));
   return calc;
 }
 
@@ -163,6 +165,102 @@ absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const
   KINSHIP_ASSIGN_OR_RETURN(engine_models_, BuildPedigreeModels(table, mut, options.theta, options.untyped_founders));
   use_engine_ = true;
   return absl::OkStatus();
+}
+
+bool OneSidedLociInformative(const PedigreeLocusModel& model) {
+  if (!model.mutation()) return false;
+  if (model.theta > 0) return true;
+  const int n = model.allele_ct();
+  for (const MutationMatrix* m : {&model.male, &model.female}) {
+    for (int j = 0; j < n; ++j) {
+      double pm = 0;  // (p M)_j
+      for (int i = 0; i < n; ++i) pm += model.freqs[i] * (*m)(i, j);
+      if (std::fabs(pm - model.freqs[j]) > 1e-10 * model.freqs[j]) return true;
+    }
+  }
+  return false;
+}
+
+// One-sided loci: for the person typed alone (A = id1 or B = id2) of genotype g,
+//   LR(g) = P(G = g | relationship pedigree, everyone else untyped) / P(G = g | unrelated),
+// the denominator the person's own probability (Hardy-Weinberg 2 p_a p_b or p_a^2 at
+// theta = 0; the Balding-Nichols singleton otherwise), both from the pedigree engine.
+// theta = 0: one elimination gives the numerator for every g (JointWithTarget), kept per
+// locus and person; theta > 0: both hypotheses per genotype, on demand (OneSidedTheta), as
+// EngineLr does for loci typed in both. A founder of the pedigree has LR 1 exactly (its
+// genotype is drawn as in H2), so nothing is computed for it.
+absl::Status PairwiseCalculator::SetUpOneSided(const AlleleFreqTable& table, const PairwiseOptions& options,
+                                               Sex sex1) {
+  KINSHIP_ASSIGN_OR_RETURN(onesided_models_, BuildPedigreeModels(table, options.mutation, options.theta));
+  bool any = false;
+  for (const PedigreeLocusModel& m : onesided_models_) any |= OneSidedLociInformative(m);
+  if (!any) {
+    onesided_models_.clear();
+    return absl::OkStatus();
+  }
+  if (rel_.parent_child) {
+    // id1 = A (of sex sex1) and the untyped other parent O; id2 = B their child.
+    onesided_ped_ = Pedigree(rel_.name);
+    Person a, o, b;
+    a.id = "A", a.sex = sex1;
+    o.id = "O", o.sex = sex1 == Sex::kFemale ? Sex::kMale : Sex::kFemale;
+    const int ia = onesided_ped_.Add(a), io = onesided_ped_.Add(o);
+    b.id = "B", b.father = sex1 == Sex::kFemale ? io : ia, b.mother = sex1 == Sex::kFemale ? ia : io;
+    onesided_ped_.Add(b);
+  } else {
+    KINSHIP_ASSIGN_OR_RETURN(onesided_ped_, RelationshipPedigree(rel_.name));
+  }
+  onesided_single_ = Pedigree("single");
+  Person x;
+  x.id = "X";
+  onesided_single_.Add(x);
+  onesided_who_[0] = onesided_ped_.Find("A");
+  onesided_who_[1] = onesided_ped_.Find("B");
+  for (int person = 0; person < 2; ++person) {
+    const size_t nl = onesided_models_.size();
+    onesided_active_[person].assign(nl, 0);
+    onesided_lr_[person].assign(nl, {});
+    if (onesided_ped_.person(onesided_who_[person]).father < 0) continue;  // a founder: LR 1
+    for (size_t l = 0; l < nl; ++l) {
+      const PedigreeLocusModel& model = onesided_models_[l];
+      if (!OneSidedLociInformative(model)) continue;
+      onesided_active_[person][l] = 1;
+      if (model.theta > 0) continue;  // on demand
+      const int gc = GenotypeCount(model.allele_ct());
+      std::vector<GenotypeIdx> g(onesided_ped_.size(), kUntyped);
+      KINSHIP_ASSIGN_OR_RETURN(std::vector<double> joint, JointWithTarget(onesided_ped_, g, onesided_who_[person], model));
+      std::vector<double>& lr = onesided_lr_[person][l];
+      lr.assign(gc, 0.0);
+      for (int y = 0; y < gc; ++y) {
+        const AllelePair ab = GenotypeAlleles(static_cast<GenotypeIdx>(y));
+        const double hw = ab.a == ab.b ? model.freqs[ab.a] * model.freqs[ab.a] : 2 * model.freqs[ab.a] * model.freqs[ab.b];
+        lr[y] = joint[y] / hw;
+      }
+    }
+  }
+  one_sided_ = true;
+  return absl::OkStatus();
+}
+
+double PairwiseCalculator::OneSidedLr(int locus, int person, GenotypeIdx g) const {
+  if (!one_sided_ || !onesided_active_[person][locus]) return 1.0;
+  const PedigreeLocusModel& model = onesided_models_[locus];
+  if (model.theta == 0) return onesided_lr_[person][locus][g];
+  std::vector<GenotypeIdx> genotypes(onesided_ped_.size(), kUntyped);
+  genotypes[onesided_who_[person]] = g;
+  auto h1 = PedigreeLikelihood(onesided_ped_, genotypes, model);
+  auto h2 = PedigreeLikelihood(onesided_single_, {g}, model);
+  // These fixed small pedigrees are far inside the engine's limits; h2 > 0 since the
+  // frequencies are positive.
+  assert(h1.ok() && h2.ok() && *h2 > 0);
+  return *h1 / *h2;
+}
+
+void PairwiseCalculator::OneSidedRow(int locus, int person, std::vector<double>* lr) const {
+  const int gc = GenotypeCount(static_cast<int>(
+      use_engine_ ? engine_models_[locus].allele_ct() : loci_[locus].allele_ct));
+  lr->resize(gc);
+  for (int y = 0; y < gc; ++y) (*lr)[y] = OneSidedLr(locus, person, static_cast<GenotypeIdx>(y));
 }
 
 // H1 / H2 for id1 = g1 and every genotype g of id2. theta = 0: one elimination gives
@@ -300,7 +398,14 @@ PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const Profi
   if (per_locus_log10_lr) per_locus_log10_lr->assign(n, 0.0);
   for (int l = 0; l < n; ++l) {
     const GenotypeIdx g1 = s1.genotype(l, i1), g2 = s2.genotype(l, i2);
-    if (g1 == kUntyped || g2 == kUntyped) continue;
+    if (g1 == kUntyped || g2 == kUntyped) {
+      // One-sided locus (see pairwise.h): in the total and per-locus values, not compared.
+      if (!one_sided_ || (g1 == kUntyped && g2 == kUntyped)) continue;
+      const double log10_lr = std::log10(g1 != kUntyped ? OneSidedLr(l, 0, g1) : OneSidedLr(l, 1, g2));
+      r.log10_lr += log10_lr;
+      if (per_locus_log10_lr) (*per_locus_log10_lr)[l] = log10_lr;
+      continue;
+    }
     bool inconsistent;
     const double lr = LocusLr(l, g1, g2, &inconsistent);
     // lr == 0 gives -inf; lr is never NaN (P0 > 0 since frequencies are positive).
