@@ -114,6 +114,18 @@ printf 'id1,id2,relationship,sex1\nP002_A,P002_B,parent-child,woman\n' > "$tmp/p
 expect_rc 1 "bad sex value" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs_w.csv"
 expect_grep "$tmp/stderr" "pairs_w.csv:2: sex1: sex 'woman'" "bad sex names file:line"
 
+# In the screen, a reference's sex comes from --sex1, else from its Amelogenin (per reference).
+grep -E '^(sample_id|P002_A,)' "$tmp/prof_amel.csv" > "$tmp/ref_amel.csv"
+grep -E '^(sample_id|P002_B,)' "$tmp/prof.csv" > "$tmp/vic_b.csv"
+expect_rc 0 "match, reference sex from AMEL" "$bin" match --freqs "$freqs" --victims "$tmp/vic_b.csv" --references "$tmp/ref_amel.csv" --relationship parent-child "${mut[@]}" --out "$tmp/m_amel.tsv"
+close "$(grep -P '^P002_B\t1\t' "$tmp/m_amel.tsv" | cut -f7)" "$(col "$tmp/sex_opt.csv" 2 4)" 1e-12 "match with the Amelogenin's sex = lr --sex1 female"
+expect_grep "$tmp/m_amel.tsv" "^##note=the sexes of 1 reference(s) taken from their Amelogenin" "match notes Amelogenin sexes"
+expect_rc 0 "match, --sex1 against AMEL" "$bin" match --freqs "$freqs" --victims "$tmp/vic_b.csv" --references "$tmp/ref_amel.csv" --relationship parent-child "${mut[@]}" --sex1 male --out "$tmp/m_male.tsv"
+expect_grep "$tmp/m_male.tsv" "^##warning=1 reference(s) are male by --sex1 but their Amelogenin says otherwise (P002_A)" "match warns on --sex1 vs Amelogenin"
+grep -E '^(sample_id|P002_A,)' "$tmp/prof.csv" > "$tmp/ref_plain.csv"
+expect_rc 1 "match, sexes' rates differ, no sex" "$bin" match --freqs "$freqs" --victims "$tmp/vic_b.csv" --references "$tmp/ref_plain.csv" --relationship parent-child "${mut[@]}"
+expect_grep "$tmp/stderr" "reference P002_A (sex unknown)" "unknown reference sex names the reference"
+
 # --- 11. Two hypotheses: LR(parent-child : full siblings) = LR(PO) / LR(FS), both against
 # unrelated (the same denominator), per locus and in total.
 printf 'id1,id2,relationship,alternative\nP002_A,P002_B,parent-child,full-siblings\nP002_A,P002_B,parent-child,\nP002_A,P002_B,full-siblings,\n' > "$tmp/pairs_alt.csv"

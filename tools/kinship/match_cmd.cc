@@ -218,12 +218,52 @@ int RunMatch(int argc, char** argv) {
   auto sex1 = ParseSex(sex1_name);
   if (!sex1.ok()) return fail(sex1.status());
   popts.sex1 = *sex1;
+  // The sex of each reference (id1): --sex1 when given, else its Amelogenin. It matters only
+  // where the sexes' mutation models differ; a stated sex that contradicts the Amelogenin is a
+  // warning (first few named).
+  const bool sexes_differ = mutation.enabled() && (mutation.male.rate != mutation.female.rate ||
+                                                   mutation.male.rate2 != mutation.female.rate2 ||
+                                                   mutation.male.range != mutation.female.range ||
+                                                   mutation.male.transform != mutation.female.transform ||
+                                                   !mutation.per_locus_rates.empty());
+  std::vector<Sex> ref_sex(references.sample_ct(), *sex1);
+  {
+    std::vector<std::string> conflicts;
+    int from_amel = 0;
+    for (int i = 0; i < references.sample_ct(); ++i) {
+      const Sex amel = references.amel_sex(i);
+      if (*sex1 != Sex::kUnknown && amel != Sex::kUnknown && amel != *sex1) conflicts.push_back(references.sample_id(i));
+      if (*sex1 == Sex::kUnknown && amel != Sex::kUnknown) {
+        ref_sex[i] = amel;
+        ++from_amel;
+      }
+    }
+    if (!conflicts.empty())
+      diag.Warn(absl::StrCat(conflicts.size(), " reference(s) are ", SexName(*sex1), " by --sex1 but their Amelogenin ",
+                             "says otherwise (", absl::StrJoin(conflicts.begin(), conflicts.begin() + std::min<size_t>(conflicts.size(), 10), " "),
+                             conflicts.size() > 10 ? " ..." : "", "); --sex1 is used"));
+    if (from_amel > 0 && sexes_differ && !relationships.empty())
+      diag.Info(absl::StrCat("the sexes of ", from_amel, " reference(s) taken from their Amelogenin"));
+  }
+  if (!sexes_differ) std::fill(ref_sex.begin(), ref_sex.end(), *sex1);
   for (const std::string& rel_name : relationships) {
     auto rel = ParseRelationship(rel_name);
     if (!rel.ok()) return fail(rel.status());
-    auto calc = PairwiseCalculator::Create(*table, *rel, popts);
-    if (!calc.ok()) return fail(calc.status());
-    AddPairwiseCandidates(*calc, references, &tables);
+    std::map<Sex, std::unique_ptr<PairwiseCalculator>> calcs;
+    std::vector<const PairwiseCalculator*> calc_of(references.sample_ct());
+    for (int i = 0; i < references.sample_ct(); ++i) {
+      auto& calc = calcs[ref_sex[i]];
+      if (!calc) {
+        popts.sex1 = ref_sex[i];
+        auto c = PairwiseCalculator::Create(*table, *rel, popts);
+        if (!c.ok())
+          return fail(absl::Status(c.status().code(), absl::StrCat("reference ", references.sample_id(i), " (sex ",
+                                                                   SexName(ref_sex[i]), "): ", c.status().message())));
+        calc = std::make_unique<PairwiseCalculator>(std::move(*c));
+      }
+      calc_of[i] = calc.get();
+    }
+    AddPairwiseCandidates(calc_of, references, &tables);
     for (const std::string& id : reference_ids) info.push_back({id, "", "", rel_name});
   }
   int n_families = 0;

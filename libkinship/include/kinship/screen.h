@@ -140,6 +140,11 @@ class ScoreTables {
 // relationship, the reference as id1 (the older generation where it matters) and the
 // victim as id2. One row per distinct reference genotype per locus.
 void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables);
+// The same with a calculator per reference (`calc_of[i]` for sample i: e.g. the relationship
+// for the reference's own sex, where the sexes' mutation rates differ); candidates in sample
+// order, rows shared between references of one calculator.
+void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of, const ProfileSet& references,
+                           ScoreTables* tables);
 
 // A candidate for a family's missing person: the family tables at every locus.
 // `genotypes[l]` are the members' genotypes at locus l (the missing person untyped).

@@ -126,20 +126,36 @@ absl::Status ScoreTables::Finalize(double scale) {
 }
 
 void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables) {
+  AddPairwiseCandidates(std::vector<const PairwiseCalculator*>(references.sample_ct(), &calc), references, tables);
+}
+
+void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of, const ProfileSet& references,
+                           ScoreTables* tables) {
   const int nl = tables->locus_ct();
-  std::vector<std::map<GenotypeIdx, int>> row_of(nl);
-  // One-sided loci (calc.one_sided()): the row of a reference untyped at the locus, built
-  // once (-2: not yet; -1: every entry is LR 1, so no row, as without one-sided loci).
-  std::vector<int> untyped_row(nl, -2);
+  // Rows are shared by the references of one calculator with the same genotype at a locus.
+  struct Rows {
+    std::vector<std::map<GenotypeIdx, int>> row_of;
+    // One-sided loci (calc.one_sided()): the row of a reference untyped at the locus, built
+    // once (-2: not yet; -1: every entry is LR 1, so no row, as without one-sided loci).
+    std::vector<int> untyped_row;
+  };
+  std::map<const PairwiseCalculator*, Rows> rows_of;
   std::vector<double> values;
   std::vector<std::uint8_t> flags;
   for (int s = 0; s < references.sample_ct(); ++s) {
+    const PairwiseCalculator& calc = *calc_of[s];
+    Rows& cache = rows_of[&calc];
+    if (cache.row_of.empty()) {
+      cache.row_of.resize(nl);
+      cache.untyped_row.assign(nl, -2);
+    }
     std::vector<int> rows(nl, -1);
     for (int l = 0; l < nl; ++l) {
       const GenotypeIdx r = references.genotype(l, s);
       if (r == kUntyped) {
         if (!calc.one_sided()) continue;
-        if (untyped_row[l] == -2) {
+        int& untyped_row = cache.untyped_row[l];
+        if (untyped_row == -2) {
           calc.OneSidedRow(l, /*person=*/1, &values);  // the victim (id2) typed alone
           bool all_one = true;
           for (double& v : values) {
@@ -147,18 +163,18 @@ void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& ref
             v = std::log10(v);
           }
           flags.assign(values.size(), 0);  // one person alone is never inconsistent
-          untyped_row[l] = all_one ? -1 : tables->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
+          untyped_row = all_one ? -1 : tables->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
         }
-        rows[l] = untyped_row[l];
+        rows[l] = untyped_row;
         continue;
       }
-      auto it = row_of[l].find(r);
-      if (it == row_of[l].end()) {
+      auto it = cache.row_of[l].find(r);
+      if (it == cache.row_of[l].end()) {
         calc.LocusRow(l, r, &values, &flags);
         for (double& v : values) v = std::log10(v);
         // An untyped victim: the reference's one-sided LR (1 without one-sided loci).
         const double untyped = calc.one_sided() ? std::log10(calc.OneSidedLr(l, /*person=*/0, r)) : 0.0;
-        it = row_of[l].emplace(r, tables->AddRow(l, values, flags, untyped)).first;
+        it = cache.row_of[l].emplace(r, tables->AddRow(l, values, flags, untyped)).first;
       }
       rows[l] = it->second;
     }
