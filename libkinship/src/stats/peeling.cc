@@ -31,6 +31,7 @@
 // partitions) add terms carried with their own scales (ScaledSum, a log-sum-exp in base 2).
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -172,15 +173,35 @@ class Eliminator {
   // The elimination order is planned first, symbolically (Plan), so that a problem past
   // the limits is refused before any of its factors is allocated.
   absl::StatusOr<ScaledTable> Run(const std::vector<int>& keep) {
-    KINSHIP_ASSIGN_OR_RETURN(const std::vector<int> order, Plan(keep));
-    // Each variable's factors by creation index. Factors are always taken in creation
-    // order (the order the products were taken in before the plan existed: results are
-    // bit-identical to it); a new factor has the largest index, so the lists stay sorted.
-    std::vector<std::vector<int>> member(dom_.size());
-    for (int f = 0; f < static_cast<int>(factors_.size()); ++f)
-      for (int u : factors_[f].vars) member[u].push_back(f);
+    const bool small = dom_.size() <= 64;
+    KINSHIP_ASSIGN_OR_RETURN(const std::vector<int> order, small ? PlanSmall(keep) : Plan(keep));
+    // The factors with v are taken in creation order (the order the products were taken
+    // in before the plan existed: results are bit-identical to it). A small problem (most
+    // families) scans its few factors; a large one keeps each variable's factors by
+    // creation index (a new factor has the largest, so the lists stay sorted).
     alive_.assign(factors_.size(), 1);
-    for (int v : order) Eliminate(v, &member);
+    std::vector<int> with;
+    if (small) {
+      for (int v : order) {
+        with.clear();
+        for (int f = 0; f < static_cast<int>(factors_.size()); ++f)
+          if (alive_[f] && std::binary_search(factors_[f].vars.begin(), factors_[f].vars.end(), v))
+            with.push_back(f);
+        Eliminate(v, with);
+      }
+    } else {
+      std::vector<std::vector<int>> member(dom_.size());
+      for (int f = 0; f < static_cast<int>(factors_.size()); ++f)
+        for (int u : factors_[f].vars) member[u].push_back(f);
+      for (int v : order) {
+        with.clear();
+        for (int f : member[v])
+          if (alive_[f]) with.push_back(f);
+        std::vector<int>().swap(member[v]);
+        Eliminate(v, with);
+        for (int u : factors_.back().vars) member[u].push_back(static_cast<int>(factors_.size()) - 1);
+      }
+    }
     // Multiply the remaining factors over `keep`.
     Factor result;
     result.vars = keep;
@@ -279,10 +300,7 @@ class Eliminator {
       const auto [entries, v] = heap.top();
       heap.pop();
       if (entries != size[v]) continue;  // stale, or already eliminated (-1)
-      if (entries > max_factor_entries_)
-        return absl::ResourceExhaustedError(absl::StrCat(
-            "exact computation needs a factor of ", entries, " entries (estimated before computing), more "
-            "than the limit of ", max_factor_entries_, " (a pedigree with many untyped members in loops)"));
+      if (entries > max_factor_entries_) return TooLarge(entries);
       order.push_back(v);
       size[v] = -1;
       rest.clear();
@@ -305,12 +323,61 @@ class Eliminator {
     return order;
   }
 
-  // Sums v out of the product of its (live) factors, which are replaced by the result.
-  void Eliminate(int v, std::vector<std::vector<int>>* member) {
+  // Plan for at most 64 variables (most families): the same choice, with each
+  // neighbourhood a bit mask and a scan for the smallest product instead of a heap, so
+  // that planning allocates nothing per variable.
+  absl::StatusOr<std::vector<int>> PlanSmall(const std::vector<int>& keep) const {
+    const int nv = static_cast<int>(dom_.size());
+    std::uint64_t kept = 0;
+    for (int v : keep) kept |= std::uint64_t{1} << v;
+    std::array<std::uint64_t, 64> nbr{};
+    for (const Factor& f : factors_) {
+      std::uint64_t scope = 0;
+      for (int u : f.vars) scope |= std::uint64_t{1} << u;
+      for (int u : f.vars) nbr[u] |= scope;
+    }
+    auto entries = [&](std::uint64_t set) {
+      constexpr std::int64_t kCap = std::int64_t{1} << 62;
+      std::int64_t size = 1;
+      for (; set; set &= set - 1) {
+        const int u = std::countr_zero(set);
+        size = size > kCap / dom_[u] ? kCap : size * dom_[u];
+      }
+      return size;
+    };
+    std::array<std::int64_t, 64> size;
+    for (int v = 0; v < nv; ++v) size[v] = (kept >> v & 1) || nbr[v] == 0 ? -1 : entries(nbr[v]);
+    std::vector<int> order;
+    while (true) {
+      int best = -1;
+      for (int v = 0; v < nv; ++v)
+        if (size[v] >= 0 && (best < 0 || size[v] < size[best])) best = v;
+      if (best < 0) return order;
+      if (size[best] > max_factor_entries_) return TooLarge(size[best]);
+      order.push_back(best);
+      const std::uint64_t bit = std::uint64_t{1} << best;
+      const std::uint64_t rest = nbr[best] & ~bit;
+      for (std::uint64_t set = rest & ~kept; set; set &= set - 1) {
+        const int u = std::countr_zero(set);
+        nbr[u] = (nbr[u] | rest) & ~bit;
+        size[u] = entries(nbr[u]);
+      }
+      nbr[best] = 0;
+      size[best] = -1;
+    }
+  }
+
+  absl::Status TooLarge(std::int64_t entries) const {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "exact computation needs a factor of ", entries, " entries (estimated before computing), more "
+        "than the limit of ", max_factor_entries_, " (a pedigree with many untyped members in loops)"));
+  }
+
+  // Sums v out of the product of its factors `with_idx` (live, in creation order), which
+  // are replaced by the result, appended to factors_.
+  void Eliminate(int v, const std::vector<int>& with_idx) {
     std::vector<const Factor*> with;
-    std::vector<int> with_idx;
-    for (int f : (*member)[v])
-      if (alive_[f]) with.push_back(&factors_[f]), with_idx.push_back(f);
+    for (int f : with_idx) with.push_back(&factors_[f]);
     Factor out;
     for (const Factor* f : with)
       for (int u : f->vars)
@@ -358,9 +425,6 @@ class Eliminator {
       alive_[f] = 0;
       std::vector<double>().swap(factors_[f].table);  // free the table now
     }
-    std::vector<int>().swap((*member)[v]);
-    const int id = static_cast<int>(factors_.size());
-    for (int u : out.vars) (*member)[u].push_back(id);
     factors_.push_back(std::move(out));
     alive_.push_back(1);
   }
