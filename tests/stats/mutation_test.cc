@@ -362,7 +362,7 @@ TEST_CASE("Stepwise: extreme ranges give finite rows summing to 1 (no overflow, 
   REQUIRE(big.ok());
   REQUIRE((*big)(0, 4) == Approx(0.01).epsilon(1e-12));
   // Non-finite ranges are refused by the library (the CLI refuses anything above 1).
-  for (double range : {INFINITY, NAN, 0.0, -1.0}) {
+  for (double range : std::vector<double>{INFINITY, NAN, 0.0, -1.0}) {
     auto bad = BuildMutationMatrix(wide, Params(MutationModel::kStepwise, 0.01, 0, range));
     REQUIRE_FALSE(bad.ok());
     CHECK_THAT(std::string(bad.status().message()), Contains("must be a positive number"));
