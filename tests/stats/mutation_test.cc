@@ -339,3 +339,32 @@ TEST_CASE("MutationSpec::ParamsFor picks the sex and the per-locus rates", "[sta
   // Names are matched as given (canonical names): "fga" is another locus.
   REQUIRE(spec.ParamsFor("fga", Sex::kMale).rate == 0.004);
 }
+
+// Issue 13 item 1: range^|x_i - x_k| overflowed for a large range (1e17^20 = inf, inf/inf = NaN)
+// and underflowed to 0/0 for a tiny one; every entry was NaN and the LRs with it. The weights
+// are now taken relative to the largest, so every row is finite and sums to 1, for any positive
+// finite range. (Before the change both sections failed: NaN entries.)
+TEST_CASE("Stepwise: extreme ranges give finite rows summing to 1 (no overflow, no 0/0)",
+          "[mutation][reliability]") {
+  // Wide steps (5 to 40 repeats) so that range^steps leaves the double range either way.
+  Locus wide("FGA");
+  for (int a : {5, 10, 20, 30, 40}) wide.AddAllele(std::to_string(a), 0.2);
+  for (double range : {1e17, 1e300, 1e-17, 1e-300}) {
+    INFO("range " << range);
+    auto m = BuildMutationMatrix(wide, Params(MutationModel::kStepwise, 0.01, 0, range));
+    REQUIRE(m.ok());
+    for (int i = 0; i < m->rows(); ++i)
+      for (int j = 0; j < m->cols(); ++j) REQUIRE(std::isfinite((*m)(i, j)));
+    RequireRowsSumToOne(*m);
+  }
+  // A range above 1 makes the farthest allele the likeliest: from 5, 40 takes almost all of the rate.
+  auto big = BuildMutationMatrix(wide, Params(MutationModel::kStepwise, 0.01, 0, 1e17));
+  REQUIRE(big.ok());
+  REQUIRE((*big)(0, 4) == Approx(0.01).epsilon(1e-12));
+  // Non-finite ranges are refused by the library (the CLI refuses anything above 1).
+  for (double range : std::vector<double>{INFINITY, NAN, 0.0, -1.0}) {
+    auto bad = BuildMutationMatrix(wide, Params(MutationModel::kStepwise, 0.01, 0, range));
+    REQUIRE_FALSE(bad.ok());
+    CHECK_THAT(std::string(bad.status().message()), Contains("must be a positive number"));
+  }
+}

@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "internal/csv.h"
 #include "sha256.h"
 
 #define KINSHIP_CLI_RETURN_IF_ERROR(expr)      \
@@ -95,22 +96,22 @@ absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, cons
   all.insert(all.end(), optional.begin(), optional.end());
   const std::string want = absl::StrCat(absl::StrJoin(required, ","),
                                         optional.empty() ? "" : absl::StrCat(" (optional: ", absl::StrJoin(optional, ","), ")"));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
+  // The library's line reader: BOM, CRLF, blank and '#' lines as every reader handles them, and
+  // a directory named as one.
+  internal::LineReader in;
+  KINSHIP_CLI_RETURN_IF_ERROR(in.Open(path));
   std::vector<CsvRow> rows;
   std::vector<int> where_col;  // column of each of `all` in the file, -1 when absent
   std::string line;
-  int line_no = 0;
   size_t width = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    size_t first = line.find_first_not_of(" \t");
-    if (first == std::string::npos || line[first] == '#') continue;
+  while (in.Next(&line)) {
     std::vector<std::string> f;
     for (absl::string_view cell : absl::StrSplit(line, ',')) f.emplace_back(absl::StripAsciiWhitespace(cell));
-    const std::string where = absl::StrCat(path, ":", line_no);
+    const std::string where = in.Where();
+    // Every cell is an id or a name that goes into the reports (TSV, CSV, JSON).
+    for (size_t c = 0; c < f.size(); ++c)
+      KINSHIP_CLI_RETURN_IF_ERROR(internal::CheckText(
+          in, where_col.empty() ? "header cell" : absl::StrCat("field ", c + 1), f[c]));
     if (where_col.empty()) {
       where_col.assign(all.size(), -1);
       for (size_t c = 0; c < f.size(); ++c) {
@@ -138,6 +139,7 @@ absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, cons
     }
     rows.push_back(std::move(row));
   }
+  if (in.read_error()) return in.FileError("read error");
   if (where_col.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file; expected the header ", want));
   if (rows.empty())
     return absl::InvalidArgumentError(absl::StrCat(path, ": no rows; expected at least one row after the header"));
@@ -233,24 +235,38 @@ absl::Status LoadModel(ModelOptions& o, const boost::program_options::variables_
   mutation->male.transform = mutation->female.transform = *transform;
   if (*m == MutationModel::kNone && *transform != MutationTransform::kNone)
     return absl::InvalidArgumentError("--mutation-transform given but --mutation-model is none; name a model");
+  // Every numeric option is checked here, before any file is read: NaN fails each test
+  // (comparisons with NaN are false), and so does inf where it makes no sense.
   for (double r : {o.rate, o.rate2, mutation->female.rate})
     if (!(r >= 0 && r <= 1)) return absl::InvalidArgumentError(absl::StrCat("mutation rate ", r, " is outside [0, 1]"));
-  if (!(o.range > 0)) return absl::InvalidArgumentError(absl::StrCat("--mutation-range ", o.range, " must be positive"));
+  // range is the relative probability of n+1 versus n repeat steps: above 1, larger steps
+  // would be likelier than smaller ones, which no stepwise model means (and range^steps
+  // overflows): refused.
+  if (!(o.range > 0 && o.range <= 1))
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--mutation-range ", o.range, " is outside (0, 1]; expected the relative probability of n+1 versus n "
+        "repeat steps (above 1 larger steps would be likelier than smaller ones)"));
   if (!(o.theta >= 0 && o.theta < 1)) return absl::InvalidArgumentError(absl::StrCat("--theta ", o.theta, " is outside [0, 1)"));
+  if (!(o.build.min_freq >= kMinFrequency && o.build.min_freq < 1))
+    return absl::InvalidArgumentError(
+        absl::StrCat("--min-freq ", o.build.min_freq, " is outside [1e-9, 1); expected a frequency for unseen alleles"));
   if (*m == MutationModel::kNone &&
       (!vm["mutation-rate"].defaulted() || vm.count("mutation-rate-female") || vm.count("mutation-rates")))
     return absl::InvalidArgumentError("mutation rates given but --mutation-model is none; name a model");
+  SetStage(absl::StrCat("reading the frequency table ", o.freqs_path));
   auto t = ReadAlleleFreqs(o.freqs_path, diag);
   if (!t.ok()) return t.status();
   KINSHIP_CLI_RETURN_IF_ERROR(
       CheckFrequencySums(*t, o.freqs_path, kFrequencySumTolerance, o.allow_unnormalised, diag));
   *table = std::move(*t);
   if (!o.sample_sizes_path.empty()) {
+    SetStage(absl::StrCat("reading the sample sizes ", o.sample_sizes_path));
     auto st = ReadSampleSizes(o.sample_sizes_path, std::filesystem::path(o.freqs_path).filename().string(), table,
                               diag);
     if (!st.ok()) return st;
   }
   if (!o.rates_path.empty()) {
+    SetStage(absl::StrCat("reading the mutation rates ", o.rates_path));
     auto rates = ReadMutationRates(o.rates_path, diag);
     if (!rates.ok()) return rates.status();
     for (const auto& [locus, r] : *rates)
@@ -376,6 +392,21 @@ void CheckSexesAgainstAmel(const Pedigree& ped, const ProfileSet& profiles, Diag
                               "the Amelogenin of sample ", p.sample_id, " says ", SexName(amel),
                               "; the pedigree's sex is used (check the sample)"));
   }
+}
+
+namespace {
+std::string& StageText() {
+  static std::string stage;
+  return stage;
+}
+}  // namespace
+
+void SetStage(std::string stage) { StageText() = std::move(stage); }
+const std::string& Stage() { return StageText(); }
+
+absl::Status CheckFinishedNumber(double v, const std::string& what) {
+  if (!std::isnan(v)) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(what, " is NaN (a bug: no result is NaN); no report written"));
 }
 
 std::string FormatDouble(double v) {

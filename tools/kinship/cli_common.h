@@ -139,6 +139,15 @@ absl::StatusOr<Sex> ParseSex(const std::string& s);
 // Warns when a pedigree member's sex contradicts the Amelogenin of its sample.
 void CheckSexesAgainstAmel(const Pedigree& ped, const ProfileSet& profiles, Diagnostics* diag);
 
+// What the run is doing, in words ("reading the profiles in FILE"), so that main() can name it
+// when memory runs out (std::bad_alloc). Best effort; the subcommands set it as they go.
+void SetStage(std::string stage);
+const std::string& Stage();
+
+// The writers' last guard: a NaN result is a bug, an Internal error (exit 3) naming `what`,
+// never a row of a report.
+absl::Status CheckFinishedNumber(double v, const std::string& what);
+
 // Formats a double with 17 significant digits ("-inf" for an exclusion).
 std::string FormatDouble(double v);
 

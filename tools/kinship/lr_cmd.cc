@@ -176,6 +176,7 @@ int RunLr(int argc, char** argv) {
   const double theta = mo.theta;
   ProfileBinder binder(mo.build, table, &diag);  // files bound in batches, never held whole
   for (const std::string& p : profile_paths) {
+    SetStage(absl::StrCat("reading the profiles ", p));
     auto st = ReadProfileRecordsInChunks(p, &diag, 1 << 20,
                                          [&](std::vector<GenotypeRecord>* batch) { return binder.Add(*batch); });
     if (!st.ok()) return fail(st);
@@ -195,6 +196,7 @@ int RunLr(int argc, char** argv) {
   std::vector<std::string> key_header;
   if (!ped_mode) {
     key_header = {"id1", "id2", "relationship"};
+    SetStage(absl::StrCat("reading the pairs ", pairs_path));
     auto pairs = ReadCsvColumns(pairs_path, key_header, {"alternative", "sex1", "sex2"});
     if (!pairs.ok()) return fail(pairs.status());
     PairwiseOptions opts;
@@ -277,8 +279,10 @@ int RunLr(int argc, char** argv) {
       diag.Info(absl::StrCat(sexes_from_amel, " sex(es) of the pairs taken from the profiles' Amelogenin"));
   } else {
     key_header = {"family", "missing_id", "sample_id"};
+    SetStage(absl::StrCat("reading the pedigrees ", pedigrees_path));
     auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
     if (!peds.ok()) return fail(peds.status());
+    SetStage(absl::StrCat("reading the cases ", cases_path));
     auto cases = ReadCsvColumns(cases_path, key_header, {});
     if (!cases.ok()) return fail(cases.status());
     std::map<std::string, int> fam_index;
@@ -429,6 +433,12 @@ int RunLr(int argc, char** argv) {
     }
   }
 
+  // A NaN must never become a row (a per-locus NaN makes the total NaN too).
+  for (const ResultRow& r : rows)
+    if (auto st = CheckFinishedNumber(r.result.log10_lr, absl::StrCat("log10 LR of ", absl::StrJoin(r.key, ",")));
+        !st.ok())
+      return fail(st);
+  SetStage("writing the report");
   // Output, atomically.
   AtomicOutput out, per_locus, freqs_out;
   auto st = out.Open(out_path.empty() ? "-" : out_path);

@@ -1,5 +1,8 @@
 // kinship: likelihood ratios for kinship and missing-person identification.
 // Dispatches `kinship <command> [options]` to one function per subcommand.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -73,8 +76,19 @@ int main(int argc, char** argv) {
     std::cerr << "kinship: unknown command '" << cmd << "'\n\n" << kUsage;
     return kExitUsage;
   } catch (const std::bad_alloc&) {
-    std::cerr << "kinship: error: out of memory\n";
-    return kExitInternal;
+    // Not a bug but an input too large for this machine: exit 1, naming what was being read
+    // or computed and the memory there was. (The stack is unwound: what the run held is freed.)
+    std::cerr << "kinship: error: out of memory";
+    if (!Stage().empty()) std::cerr << " while " << Stage();
+    const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    if (pages > 0 && page_size > 0)
+      std::cerr << "; the machine has " << (static_cast<long long>(pages) * page_size >> 20) << " MiB";
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      std::cerr << ", this process may use " << (static_cast<long long>(limit.rlim_cur) >> 20)
+                << " MiB (ulimit -v)";
+    std::cerr << "; expected inputs that fit in memory (split the input, or run on a larger machine)\n";
+    return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "kinship: internal error: " << e.what() << "\n";
     return kExitInternal;

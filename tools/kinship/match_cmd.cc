@@ -31,7 +31,6 @@
 #include "kinship/profile.h"
 #include "kinship/screen.h"
 #include "kinship/version.h"
-#include "sha256.h"
 
 namespace po = boost::program_options;
 
@@ -126,7 +125,8 @@ int RunMatch(int argc, char** argv) {
       if (kernel_name != "auto" && kernel_name != "scalar" && kernel_name != "avx512")
         throw po::error("--kernel must be auto, scalar or avx512");
       if (vm.count("prior") && !(prior > 0 && prior < 1)) throw po::error("--prior must be in (0, 1)");
-      if (std::isnan(min_log10_lr)) throw po::error("--min-log10-lr must be a number or -inf");
+      if (std::isnan(min_log10_lr) || min_log10_lr == INFINITY)
+        throw po::error("--min-log10-lr must be a number or -inf (+inf would report nothing)");
       if (threads < 0) throw po::error("--threads must be >= 0");
       }))
     return *code;
@@ -148,7 +148,8 @@ int RunMatch(int argc, char** argv) {
   AlleleFreqTable* table = &table_value;
   const double theta = mo.theta;
 
-  // Inputs, with their checksums for the report.
+  // Inputs, with their checksums for the report (taken by the readers as they read: each
+  // input is read once, so a FIFO or a process substitution works).
   std::vector<std::pair<std::string, std::string>> inputs;  // (role, path)
   inputs.push_back({"freqs", mo.freqs_path});
   if (!mo.sample_sizes_path.empty()) inputs.push_back({"sample-sizes", mo.sample_sizes_path});
@@ -166,6 +167,7 @@ int RunMatch(int argc, char** argv) {
   auto read = [&](const std::vector<std::string>& paths, std::vector<std::string>* ids,
                   std::set<std::string>* set) -> absl::Status {
     for (const std::string& p : paths) {
+      SetStage(absl::StrCat("reading the profiles ", p));
       auto sink = [&](std::vector<GenotypeRecord>* batch) -> absl::Status {
         const std::string* last = nullptr;  // rows come grouped by sample: look up on change
         for (const GenotypeRecord& rec : *batch) {
@@ -269,6 +271,7 @@ int RunMatch(int argc, char** argv) {
   int n_families = 0;
   std::int64_t skipped = 0;  // families or missing persons skipped
   if (!pedigrees_path.empty()) {
+    SetStage(absl::StrCat("reading the pedigrees ", pedigrees_path));
     auto peds = ReadPedigrees(pedigrees_path, /*require_missing=*/true, &diag);
     if (!peds.ok()) return fail(peds.status());
     n_families = static_cast<int>(peds->size());
@@ -321,6 +324,7 @@ int RunMatch(int argc, char** argv) {
       }
     }
   }
+  SetStage(absl::StrCat("building the score tables (", tables.candidate_ct(), " candidates)"));
   if (auto st = tables.Finalize(); !st.ok()) return fail(st);
   const VictimColumns columns(tables, victims);
   const int nc = tables.candidate_ct(), nv = victims.sample_ct();
@@ -352,6 +356,7 @@ int RunMatch(int argc, char** argv) {
       }
     });
   }
+  SetStage(absl::StrCat("screening ", nv, " victims against ", nc, " candidates"));
   ScreenResult result = Screen(tables, columns, sopts);
   finished = true;
   if (monitor.joinable()) {
@@ -384,6 +389,15 @@ int RunMatch(int argc, char** argv) {
       }
     }
   }
+  // A NaN must never become a row (nor vanish from the report by failing a comparison).
+  for (const Row& r : rows) {
+    const std::string what = absl::StrCat("log10 LR of victim ", victims.sample_id(r.victim), " and candidate ",
+                                          info[r.candidate].label);
+    if (auto st = CheckFinishedNumber(r.hit->log10_lr, what); !st.ok()) return fail(st);
+    if (auto st = CheckFinishedNumber(Posterior(r.hit->log10_lr, prior), "posterior of the " + what); !st.ok())
+      return fail(st);
+  }
+  SetStage("writing the report");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
   // Provenance.
@@ -415,9 +429,10 @@ int RunMatch(int argc, char** argv) {
     for (const auto& [locus, r] : RatesInUse(*table, mutation)) params.push_back({"mutation_rate." + locus, r});
   std::vector<std::string> digests;
   for (const auto& [role, path] : inputs) {
-    auto d = Sha256File(path);
-    if (!d.ok()) return fail(d.status());
-    digests.push_back(*d);
+    const InputRecord* read = diag.FindInput(path);
+    if (!read)
+      return fail(absl::InternalError(absl::StrCat(path, " (--", role, "): no checksum recorded while reading it")));
+    digests.push_back(read->sha256);
   }
   std::vector<std::pair<std::string, std::int64_t>> counts = {
       {"victims", nv}, {"references", static_cast<std::int64_t>(reference_ids.size())}, {"families", n_families},

@@ -23,6 +23,7 @@ namespace kinship::cli {
 namespace {
 
 const char kCmd[] = "simulate";
+constexpr int kMaxSimulated = 100000000;
 
 // A family shape: members (id, father, mother, sex, typed) in parent-before-child order;
 // the member "MP" is the missing person.
@@ -119,11 +120,15 @@ int RunSimulate(int argc, char** argv) {
   po::variables_map vm;
   if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map&) {
       if (families < 0 || unrelated < 0) throw po::error("--families and --victims-unrelated must be >= 0");
+      // Their sum is an int: bounded so that it cannot overflow (and a typo does not run for days).
+      if (families > kMaxSimulated || unrelated > kMaxSimulated)
+        throw po::error(absl::StrCat("--families and --victims-unrelated must be at most ", kMaxSimulated));
       if (families + unrelated == 0) throw po::error("nothing to simulate: give --families or --victims-unrelated");
       if (!(dropout >= 0 && dropout < 1)) throw po::error("--dropout must be in [0, 1)");
       }))
     return *code;
   Diagnostics diag;
+  SetStage(absl::StrCat("reading the frequency table ", freqs_path));
   auto table = ReadAlleleFreqs(freqs_path, &diag);
   if (!table.ok()) return ReportError(kCmd, table.status());
   std::vector<const Shape*> shapes;
@@ -150,6 +155,7 @@ int RunSimulate(int argc, char** argv) {
     double s = 0;
     for (double f : table->locus(l).freqs()) cumulative[l].push_back(s += f);
   }
+  SetStage(absl::StrCat("simulating ", families, " families and ", unrelated, " unrelated victims"));
   Rng rng(seed);
   AtomicOutput peds, refs, victims, truth;
   for (auto [out, name] : {std::pair{&peds, "pedigrees.csv"}, std::pair{&refs, "references.csv"},

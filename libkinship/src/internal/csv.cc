@@ -4,13 +4,21 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace kinship::internal {
 
 absl::Status LineReader::Open(const std::string& path) {
   path_ = path;
+  // A directory opens as a stream that reads nothing ("empty file"): say what it is. (stat
+  // does not block on a FIFO, as opening one does.)
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory; expected a file"));
   in_.open(path, std::ios::binary);
   if (!in_) return absl::NotFoundError(absl::StrCat(path, ": cannot open file"));
   return absl::OkStatus();
@@ -18,6 +26,10 @@ absl::Status LineReader::Open(const std::string& path) {
 
 bool LineReader::Next(std::string* line) {
   while (std::getline(in_, *line)) {
+    // The checksum sees the bytes as read: the line, and its '\n' unless the file ended
+    // without one.
+    sha_.Update(*line);
+    if (!in_.eof()) sha_.Update("\n", 1);
     ++line_no_;
     if (line_no_ == 1 && line->size() >= 3 && (*line)[0] == '\xEF' &&
         (*line)[1] == '\xBB' && (*line)[2] == '\xBF') {
@@ -40,6 +52,83 @@ absl::Status LineReader::Error(const std::string& message) const {
 
 absl::Status LineReader::FileError(const std::string& message) const {
   return absl::InvalidArgumentError(absl::StrCat(path_, ": ", message));
+}
+
+void LineReader::RecordInput(Diagnostics* diag) {
+  std::vector<char> buf(1 << 16);
+  while (in_) {
+    in_.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    sha_.Update(buf.data(), static_cast<size_t>(in_.gcount()));
+  }
+  const std::uint64_t bytes = sha_.byte_ct();
+  std::string digest = sha_.HexDigest();
+  if (diag) diag->RecordInput({path_, std::move(digest), bytes});
+}
+
+namespace {
+
+// Length of the UTF-8 sequence at s[i] (1-4), or 0 when it is not well formed (overlong,
+// surrogate, beyond U+10FFFF, truncated).
+size_t Utf8Length(const std::string& s, size_t i) {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  size_t n;
+  unsigned lo = 0x80, hi = 0xBF;  // range of the second byte
+  if (c >= 0xC2 && c <= 0xDF) n = 2;
+  else if (c == 0xE0) n = 3, lo = 0xA0;
+  else if (c == 0xED) n = 3, hi = 0x9F;
+  else if (c >= 0xE1 && c <= 0xEF) n = 3;
+  else if (c == 0xF0) n = 4, lo = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3) n = 4;
+  else if (c == 0xF4) n = 4, hi = 0x8F;
+  else return 0;
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (size_t k = 2; k < n; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  return n;
+}
+
+bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7F; }
+
+}  // namespace
+
+std::string TextProblem(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\t') return "contains a tab";
+    if (c == '\0') return "contains a NUL byte";
+    if (IsControl(c)) return absl::StrFormat("contains the control character 0x%02X", c);
+    const size_t n = Utf8Length(text, i);
+    if (n == 0) return absl::StrFormat("is not valid UTF-8 (byte 0x%02X at offset %d)", c, i);
+    i += n;
+  }
+  return "";
+}
+
+std::string Escaped(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    const size_t n = IsControl(c) ? 0 : Utf8Length(text, i);
+    if (c == '\t') out += "\\t";
+    else if (n == 0) out += absl::StrFormat("\\x%02X", c);
+    if (n == 0) {
+      ++i;
+      continue;
+    }
+    out.append(text, i, n);
+    i += n;
+  }
+  return out;
+}
+
+absl::Status CheckText(const LineReader& in, const std::string& what, const std::string& text) {
+  const std::string problem = TextProblem(text);
+  if (problem.empty()) return absl::OkStatus();
+  return in.Error(absl::StrCat(what, " '", Escaped(text), "' ", problem,
+                               "; expected printable UTF-8 text (no tabs, NUL or other control characters)"));
 }
 
 namespace {

@@ -92,6 +92,7 @@ absl::StatusOr<AlleleFreqTable> ReadLong(LineReader& in, const std::vector<std::
     (void)need;
     const std::string& written = f[c_locus];
     if (written.empty()) return in.Error("empty locus name");
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", written));
     std::string name = CanonicalLocusName(written);
     NoteRename(in.path(), written, name, &renamed, diag);
     double freq;
@@ -115,6 +116,7 @@ absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::
   std::vector<int> col_locus(header.size(), -1);
   for (size_t c = 1; c < header.size(); ++c) {
     if (header[c].empty()) return in.Error(absl::StrCat("column ", c + 1, " has no locus name"));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", header[c]));
     std::string name = CanonicalLocusName(header[c]);
     NoteRename(in.path(), header[c], name, &renamed, diag);
     if (table.FindLocus(name) >= 0)
@@ -144,6 +146,12 @@ absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::
             return in.Error(absl::StrCat("2N = ", n, " for ", header[c], " is odd; expected a count of alleles"));
           n /= 2;
         }
+        // Checked on N itself, after halving a 2N row: an unseen allele gets 5/(2N), which
+        // must be a frequency below 1 (2N = 4 would give 1.25).
+        if (n < 3)
+          return in.Error(absl::StrCat(first == "2n" ? "2N" : "N", " = ", f[c], " for ", header[c], " gives N = ", n,
+                                       " individuals and an unseen allele the frequency 5/(2N) = ",
+                                       5.0 / (2.0 * static_cast<double>(n)), "; expected N >= 3 (2N >= 6)"));
         table.mutable_locus(col_locus[c]).set_sample_size(static_cast<int>(n));
       }
       continue;
@@ -191,6 +199,7 @@ absl::StatusOr<AlleleFreqTable> ReadAlleleFreqs(const std::string& path, Diagnos
   if (!table.ok()) return table;
   if (table->locus_ct() == 0)
     return in.FileError("no frequencies; expected at least one data row after the header");
+  in.RecordInput(diag);
   for (const Locus& l : table->loci()) {
     double s = l.FrequencySum();
     if (std::fabs(s - 1) > 1e-3)
@@ -253,6 +262,7 @@ absl::Status ReadSampleSizes(const std::string& path, const std::string& freq_fi
     if (f.size() != header.size())
       return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size()));
     if (c_file >= 0 && f[c_file] != freq_file_name) continue;
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", f[c_locus]));
     long n;
     if (!ParseInt(f[c_n], &n) || n < 3 || n > 1000000000L)
       return in.Error(absl::StrCat("n_individuals '", f[c_n], "'; expected an integer from 3 to 1e9 (so that 5/(2N) < 1)"));
@@ -268,6 +278,7 @@ absl::Status ReadSampleSizes(const std::string& path, const std::string& freq_fi
     ++used;
   }
   if (in.read_error()) return in.FileError("read error");
+  in.RecordInput(diag);
   if (used == 0)
     return absl::FailedPreconditionError(absl::StrCat(
         path, ": no sample size applies to the frequency table ", freq_file_name,

@@ -67,6 +67,8 @@ absl::Status ReadLongProfiles(LineReader& in, const std::vector<std::string>& he
     r.line = in.line_no();
     if (r.sample_id.empty()) return in.Error("empty sample_id");
     if (r.locus.empty()) return in.Error("empty locus");
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "sample_id", r.sample_id));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus", r.locus));
     bool m1 = IsMissingAllele(f[c_a1]), m2 = IsMissingAllele(f[c_a2]);
     if (m1 != m2)
       return in.Error(absl::StrCat("sample ", r.sample_id, " locus ", r.locus,
@@ -106,7 +108,9 @@ absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& head
     const std::string& sample = f[c_sample];
     const std::string& marker = f[c_marker];
     if (sample.empty()) return in.Error("empty Sample Name");
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "Sample Name", sample));
     if (marker.empty()) return in.Error(absl::StrCat("sample ", sample, ": empty Marker"));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "Marker", marker));
     if (IsSexOrYMarker(marker) && !IsAmelogenin(marker)) {  // Amelogenin gives the sex: kept
       ++skipped[marker];
       continue;
@@ -161,6 +165,7 @@ absl::Status ReadProfiles(const std::string& path, Diagnostics* diag, std::vecto
   }
   if (chunker->total == 0)
     return in.FileError("no genotypes; expected at least one data row after the header");
+  in.RecordInput(diag);
   return absl::OkStatus();
 }
 
@@ -220,6 +225,7 @@ absl::StatusOr<std::map<std::string, LocusRates>> ReadMutationRates(const std::s
     if (f.size() != header.size())
       return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size()));
     if (f[c_locus].empty()) return in.Error("empty locus name; expected a locus such as TH01");
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", f[c_locus]));
     std::string name = CanonicalLocusName(f[c_locus]);
     if (name != f[c_locus] && renamed.insert(f[c_locus]).second)
       diag->Info(absl::StrCat(path, ": locus '", f[c_locus], "' read as '", name, "'"));
@@ -236,6 +242,7 @@ absl::StatusOr<std::map<std::string, LocusRates>> ReadMutationRates(const std::s
   }
   if (in.read_error()) return in.FileError("read error");
   if (out.empty()) return in.FileError("no rates; expected at least one data row after the header");
+  in.RecordInput(diag);
   return out;
 }
 

@@ -84,7 +84,6 @@ struct Row {
 
 absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, bool require_missing,
                                                     Diagnostics* diag) {
-  (void)diag;
   internal::LineReader in;
   KINSHIP_RETURN_IF_ERROR(in.Open(path));
   std::string line;
@@ -121,12 +120,18 @@ absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, boo
     if (r.id.empty() || r.id == "0") return in.Error("empty member id (0 is reserved for 'unknown parent')");
     r.father = f[c_fa];
     r.mother = f[c_mo];
+    // Ids go into TSV and JSON reports: a tab, NUL or non-UTF-8 byte would break them.
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "family", fam));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "id", r.id));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "father", r.father));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "mother", r.mother));
     const std::string& sex = f[c_sex];
     if (sex == "1") r.sex = Sex::kMale;
     else if (sex == "2") r.sex = Sex::kFemale;
     else if (sex == "0" || sex.empty()) r.sex = Sex::kUnknown;
     else return in.Error(absl::StrCat("sex '", sex, "'; expected 1 (male), 2 (female) or 0 (unknown)"));
     r.sample_id = c_sample >= 0 ? f[c_sample] : "";
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "sample_id", r.sample_id));
     std::string miss = c_missing >= 0 ? f[c_missing] : "0";
     if (miss == "1") r.missing = true;
     else if (miss == "0" || miss.empty()) r.missing = false;
@@ -148,6 +153,7 @@ absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path, boo
   }
   if (in.read_error()) return in.FileError("read error");
   if (order.empty()) return in.FileError("no members; expected at least one data row after the header");
+  in.RecordInput(diag);
 
   std::vector<Pedigree> out;
   for (const std::string& fam : order) {

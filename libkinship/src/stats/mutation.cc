@@ -116,7 +116,8 @@ absl::StatusOr<MutationMatrix> BuildMutationMatrix(const Locus& locus,
     case MutationModel::kExtendedStepwise: {
       if (!(rate2 >= 0 && rate2 <= 1)) return bad(absl::StrCat("mutation rate2 ", rate2, " is outside [0, 1]"));
       if (rate + rate2 > 1) return bad(absl::StrCat("rate + rate2 = ", rate + rate2, " exceeds 1"));
-      if (!(params.range > 0)) return bad(absl::StrCat("mutation range ", params.range, " must be positive"));
+      if (!(params.range > 0 && std::isfinite(params.range)))
+        return bad(absl::StrCat("mutation range ", params.range, " must be a positive number"));
       if (params.model == MutationModel::kExtendedStepwise && rate2 <= 0)
         return bad("extended-stepwise needs a positive --mutation-rate2 (rate of microvariant mutations); "
                    "use stepwise for the model without them");
@@ -128,20 +129,35 @@ absl::StatusOr<MutationMatrix> BuildMutationMatrix(const Locus& locus,
                                   "' is not a repeat number (such as 12 or 9.3); the stepwise model needs one"));
         v[i] = *parsed;
       }
+      // The weight of a step to k is range^d_ik (d_ik = |x_i - x_k| in whole repeats), normalised
+      // over the other alleles of i's class. range^d overflows (range 1e17, d 20) or underflows
+      // to 0/0 (a tiny range): each weight is taken relative to the largest, as
+      // exp((d_ik - d_max) ln range) with d_max the d of the largest weight, which lies in (0, 1];
+      // the sum is then at least 1 and no NaN can arise.
+      const double ln_range = std::log(params.range);
+      std::vector<double> step(n), weight(n);
       for (int i = 0; i < n; ++i) {
-        int same = 0;  // alleles of i's class, i included
-        double s = 0;  // sum of range^|x_i - x_k| over the other alleles of i's class
+        int same = 0;                   // alleles of i's class, i included
+        double max_exponent = -INFINITY;  // largest d_ik ln(range) over the others of i's class
         for (int k = 0; k < n; ++k) {
           if (v[k].microvariant_class != v[i].microvariant_class) continue;
           ++same;
-          if (k != i) s += std::pow(params.range, std::round(std::fabs(v[i].repeats - v[k].repeats)));
+          step[k] = std::round(std::fabs(v[i].repeats - v[k].repeats));
+          if (k != i) max_exponent = std::max(max_exponent, step[k] * ln_range);
+        }
+        double s = 0;  // sum of the relative weights over the other alleles of i's class
+        for (int k = 0; k < n; ++k) {
+          weight[k] = 0;
+          if (k == i || v[k].microvariant_class != v[i].microvariant_class) continue;
+          weight[k] = std::exp(step[k] * ln_range - max_exponent);
+          s += weight[k];
         }
         const int other = n - same;
         for (int j = 0; j < n; ++j) {
           if (j == i) {
             m(i, j) = other == 0 ? 1 - rate : same == 1 ? 1 - rate2 : 1 - rate - rate2;
           } else if (v[j].microvariant_class == v[i].microvariant_class) {
-            m(i, j) = rate * std::pow(params.range, std::round(std::fabs(v[i].repeats - v[j].repeats))) / s;
+            m(i, j) = rate * weight[j] / s;
           } else {
             m(i, j) = rate2 / other;
           }
