@@ -60,8 +60,10 @@ void InstallHandlers() {
   });
 }
 
-// Blocks the cleanup signals for its lifetime, so that a temporary file cannot be created
-// and then missed by the handler before it is registered.
+// Blocks the cleanup signals in this thread for its lifetime, so that a temporary file cannot
+// be created and then missed by the handler before it is registered. (A signal sent to the
+// process can still be taken by another thread, e.g. an idle TBB worker, in those few
+// microseconds; then the temporary remains, as after kill -9.)
 class BlockCleanupSignals {
  public:
   BlockCleanupSignals() {
@@ -93,6 +95,8 @@ void UnregisterTemporary(int slot) {
 }
 
 std::string ErrnoText(int err) { return std::strerror(err); }
+// " (reason)", or nothing when errno was not set.
+std::string Reason(int err) { return err == 0 ? "" : absl::StrCat(" (", ErrnoText(err), ")"); }
 
 // The descriptor a symlink's folder and name stand for, when the folder is this process's
 // /proc/PID/fd (/dev/stdout -> /proc/self/fd/1, /dev/fd -> /proc/self/fd); -1 otherwise.
@@ -161,7 +165,7 @@ absl::StatusOr<Destination> Resolve(const std::string& path) {
 // Moves a descriptor above 0-2: with standard output closed, a new file would otherwise get
 // descriptor 1 and receive whatever the command prints on stdout.
 int AboveStdio(int fd) {
-  if (fd > 2) return fd;
+  if (fd < 0 || fd > 2) return fd;  // an error (errno kept) or already above
   const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
   const int err = errno;
   ::close(fd);
@@ -237,11 +241,14 @@ absl::Status AtomicOutput::Finish() {
   switch (kind_) {
     case Kind::kNone: return absl::OkStatus();
     case Kind::kStdout:
+      errno = 0;
       if (std::fflush(stdout) == EOF || std::ferror(stdout))
-        return absl::DataLossError(absl::StrCat("writing to standard output failed (", ErrnoText(errno), ")"));
+        return absl::DataLossError(absl::StrCat("writing to standard output failed", Reason(errno)));
       return absl::OkStatus();
     case Kind::kDirect:
     case Kind::kTemporary: {
+      // errno is meaningful only when fflush itself failed, not for an earlier failed write.
+      errno = 0;
       bool ok = std::fflush(file_) != EOF && !std::ferror(file_);
       int err = ok ? 0 : errno;
       // fsync makes the data durable before any rename publishes it; a direct output (a
@@ -249,7 +256,7 @@ absl::Status AtomicOutput::Finish() {
       if (ok && kind_ == Kind::kTemporary && ::fsync(::fileno(file_)) != 0) ok = false, err = errno;
       if (std::fclose(file_) != 0 && ok) ok = false, err = errno;
       file_ = nullptr;
-      if (!ok) return absl::DataLossError(absl::StrCat(path_, ": write failed (", ErrnoText(err), ")"));
+      if (!ok) return absl::DataLossError(absl::StrCat(path_, ": write failed", Reason(err)));
       return absl::OkStatus();
     }
   }
