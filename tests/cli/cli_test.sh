@@ -67,7 +67,7 @@ expect_grep "$tmp/stderr" "badprof.csv:2:" "bad profile names file:line"
 [ "$(cat "$tmp/existing.csv")" = "keep me" ] && ok || bad "existing output overwritten on error"
 expect_rc 1 "missing freqs" "$bin" lr --freqs "$tmp/nope.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs.csv" --out "$tmp/new.csv"
 [ ! -e "$tmp/new.csv" ] && ok || bad "output left behind on error"
-ls "$tmp" | grep -q '\.tmp\.' && bad "temporary file left behind" || ok
+ls -A "$tmp" | grep -qE '\.tmp\.|^\..+\.[A-Za-z0-9]{6}$' && bad "temporary file left behind" || ok
 printf 'id1,id2,relationship\nP002_A,NOBODY,parent-child\n' > "$tmp/pairs4.csv"
 expect_rc 1 "unknown sample" "$bin" lr --freqs "$val/freqs.csv" --profiles "$tmp/prof.csv" --pairs "$tmp/pairs4.csv"
 expect_grep "$tmp/stderr" "pairs4.csv:2: sample 'NOBODY'" "unknown sample message"

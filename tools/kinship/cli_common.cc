@@ -48,48 +48,6 @@ void PrintNotes(const std::string& cmd, const Diagnostics& diag, bool quiet) {
   }
 }
 
-AtomicOutput::~AtomicOutput() {
-  if (file_ && !is_stdout_) {
-    std::fclose(file_);
-    std::remove(tmp_path_.c_str());
-  }
-}
-
-absl::Status AtomicOutput::Open(const std::string& path) {
-  path_ = path;
-  if (path == "-") {
-    is_stdout_ = true;
-    file_ = stdout;
-    return absl::OkStatus();
-  }
-  tmp_path_ = absl::StrCat(path, ".tmp.", ::getpid());
-  file_ = std::fopen(tmp_path_.c_str(), "wb");
-  if (!file_)
-    return absl::NotFoundError(absl::StrCat(path, ": cannot create output file (", std::strerror(errno), ")"));
-  return absl::OkStatus();
-}
-
-absl::Status AtomicOutput::Commit() {
-  if (is_stdout_) {
-    if (std::fflush(stdout) == EOF || std::ferror(stdout))
-      return absl::DataLossError("writing to standard output failed");
-    return absl::OkStatus();
-  }
-  bool ok = std::fflush(file_) != EOF && !std::ferror(file_);
-  ok = (std::fclose(file_) == 0) && ok;
-  file_ = nullptr;
-  if (!ok) {
-    std::remove(tmp_path_.c_str());
-    return absl::DataLossError(absl::StrCat(path_, ": write failed (", std::strerror(errno), ")"));
-  }
-  if (std::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
-    std::remove(tmp_path_.c_str());
-    return absl::DataLossError(absl::StrCat(path_, ": cannot rename temporary file into place (",
-                                            std::strerror(errno), ")"));
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, const std::vector<std::string>& required,
                                                    const std::vector<std::string>& optional) {
   std::vector<std::string> all = required;
@@ -180,6 +138,10 @@ std::optional<int> ParseCommandLine(const std::string& cmd, int argc, char** arg
       return kExitOk;
     }
     po::notify(*vm);
+    // An empty path would otherwise mean standard output (or the current folder): refuse it.
+    for (const char* name : {"out", "per-locus", "json", "write-freqs", "out-dir"})
+      if (vm->count(name) && (*vm)[name].as<std::string>().empty())
+        throw po::error(absl::StrCat("--", name, " must not be empty (give a file name, or - for standard output)"));
     validate(*vm);
   } catch (const po::error& e) {
     std::cerr << "kinship " << cmd << ": " << e.what() << "\n(see kinship " << cmd << " --help)\n";

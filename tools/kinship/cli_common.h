@@ -1,4 +1,5 @@
-// Shared pieces of the kinship subcommands: exit codes, messages, atomic output.
+// Shared pieces of the kinship subcommands: exit codes, messages, atomic output
+// (atomic_output.h).
 #ifndef KINSHIP_TOOLS_CLI_COMMON_H_
 #define KINSHIP_TOOLS_CLI_COMMON_H_
 
@@ -10,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "atomic_output.h"
 #include "kinship/diagnostics.h"
 #include <boost/program_options.hpp>
 
@@ -36,26 +38,6 @@ int ReportError(const std::string& cmd, const absl::Status& status);
 // (warnings are printed even when quiet).
 void PrintNotes(const std::string& cmd, const Diagnostics& diag, bool quiet);
 
-// A file written under a temporary name beside its destination and renamed into
-// place by Commit(); destroyed uncommitted, it removes the temporary file. Path "-"
-// writes to stdout.
-class AtomicOutput {
- public:
-  AtomicOutput() = default;
-  AtomicOutput(const AtomicOutput&) = delete;
-  AtomicOutput& operator=(const AtomicOutput&) = delete;
-  ~AtomicOutput();
-  absl::Status Open(const std::string& path);
-  std::FILE* file() { return file_; }
-  // Flushes, closes and renames; an error (disk full, ...) is returned.
-  absl::Status Commit();
-
- private:
-  std::string path_, tmp_path_;
-  std::FILE* file_ = nullptr;
-  bool is_stdout_ = false;
-};
-
 // One row of a small CSV (pairs, cases): its fields and "path:line".
 struct CsvRow {
   std::vector<std::string> fields;
@@ -75,7 +57,8 @@ absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, cons
 std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g);
 
 // Parses a subcommand's arguments: `--help` prints `desc` to stdout; then `validate` checks
-// combinations (throwing boost::program_options::error). Returns an exit code when the
+// combinations (throwing boost::program_options::error). An output option (--out, --per-locus,
+// --json, --write-freqs, --out-dir) given an empty value is a usage error. Returns an exit code when the
 // command should stop here (kExitOk after --help, kExitUsage with a message on stderr after
 // a usage error), nullopt to go on.
 std::optional<int> ParseCommandLine(const std::string& cmd, int argc, char** argv,

@@ -469,15 +469,7 @@ int RunLr(int argc, char** argv) {
                        r.extra.empty() ? "" : absl::StrCat(",", r.extra[0]).c_str());
   }
   PrintNotes(kCmd, diag, quiet);
-  if (!per_locus_path.empty()) {
-    st = per_locus.Commit();
-    if (!st.ok()) return ReportError(kCmd, st);
-  }
-  if (!mo.write_freqs_path.empty()) {
-    st = freqs_out.Commit();
-    if (!st.ok()) return ReportError(kCmd, st);
-  }
-  st = out.Commit();
+  st = CommitOutputs({&per_locus, &freqs_out, &out});  // all or none
   if (!st.ok()) return ReportError(kCmd, st);
 
   if (!out_path.empty()) {

@@ -526,15 +526,7 @@ int RunMatch(int argc, char** argv) {
     std::fputs("\n  ]\n}\n", j);
   }
   PrintNotes(kCmd, diag, quiet);
-  if (!json_path.empty()) {
-    st = json.Commit();
-    if (!st.ok()) return ReportError(kCmd, st);
-  }
-  if (!mo.write_freqs_path.empty()) {
-    st = freqs_out.Commit();
-    if (!st.ok()) return ReportError(kCmd, st);
-  }
-  st = out.Commit();
+  st = CommitOutputs({&json, &freqs_out, &out});  // all or none
   if (!st.ok()) return ReportError(kCmd, st);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   std::fprintf(stderr,

@@ -230,10 +230,8 @@ int RunSimulate(int argc, char** argv) {
     std::fprintf(truth.file(), "%s,%s,%s,%s\n", vid.c_str(), all[i].family.c_str(), all[i].family.empty() ? "" : "MP",
                  all[i].shape.c_str());
   }
-  for (AtomicOutput* out : {&peds, &refs, &victims, &truth}) {
-    auto st = out->Commit();
-    if (!st.ok()) return ReportError(kCmd, st);
-  }
+  if (auto st = CommitOutputs({&peds, &refs, &victims, &truth}); !st.ok())  // all or none
+    return ReportError(kCmd, st);
   std::cerr << "kinship simulate: " << families << " families, " << all.size() << " victims written to " << out_dir
             << "\n";
   return kExitOk;
