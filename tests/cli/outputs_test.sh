@@ -2,7 +2,7 @@
 # CLI tests for how kinship commits its outputs (issue 13, items 2, 3 and `--out ""` of 7):
 # all outputs of a run together or none, never replacing what is not a regular file,
 # unpredictable exclusive temporaries, temporaries removed on SIGINT/SIGTERM/SIGHUP/SIGPIPE.
-# Each section is named (outputs.NAME) so that docs/reliability-outputs.md can point to it.
+# Each section is named (outputs.NAME) so that docs/reliability.md can point to it.
 # Tests that cannot run here (not root, no mknod, no mkfifo) print SKIP and are not counted
 # as passes.
 # Usage: outputs_test.sh KINSHIP_BINARY REPO_ROOT
