@@ -23,14 +23,14 @@ for h in "${harnesses[@]}"; do
   rc=0
   "$dir/fuzz/$h" -max_total_time="$secs" -max_len=2048 -timeout=10 -dict=fuzz/kinship.dict \
     -print_final_stats=1 -artifact_prefix="$dir/artifacts/$h/" "$dir/corpus/$h" "$dir/seeds/$h" >"$log" 2>&1 || rc=$?
-  execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")"
-  cov="$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)"
+  execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" || true)"
+  cov="$(grep -Eo 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1 || true)"
   if [ "$rc" = 0 ]; then
     echo "fuzz $h: ok, ${execs:-?} executions in ${secs} s, ${cov:-no coverage line}"
   else
     failed=1
     echo "fuzz $h: FINDING (exit $rc); input and log in $dir/artifacts/$h/"
-    grep -E 'ERROR|invariant failed|SUMMARY|^artifact_prefix|Test unit written' "$log" | head -5 | sed 's/^/  /'
+    grep -E 'ERROR|invariant failed|SUMMARY|Test unit written|No such file' "$log" | head -5 | sed 's/^/  /' || true
   fi
 done
 exit "$failed"
