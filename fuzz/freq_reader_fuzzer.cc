@@ -3,6 +3,7 @@
 // same loci, labels and frequencies bit for bit (the promise of kinship/io.h).
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 
 #include "fuzz_input.h"
 #include "kinship/diagnostics.h"
@@ -24,6 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Diagnostics diag2;
   auto back = ReadAlleleFreqs(
       fuzz::Input().Write(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), &diag2);
+  if (!back.ok()) {
+    std::fprintf(stderr, "%s\nwritten:\n", back.status().ToString().c_str());
+    std::fwrite(text.data(), 1, text.size(), stderr);
+  }
   KINSHIP_FUZZ_CHECK(back.ok());
   KINSHIP_FUZZ_CHECK(back->locus_ct() == table->locus_ct());
   for (int i = 0; i < table->locus_ct(); ++i) {
