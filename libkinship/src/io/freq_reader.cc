@@ -29,6 +29,12 @@ void NoteRename(const std::string& path, const std::string& written,
   diag->Info(absl::StrCat(path, ": locus '", written, "' read as '", canonical, "'"));
 }
 
+// The message for a locus name that canonicalizes to nothing (`-`, `_`, `.`: only the
+// characters CanonicalLocusName drops); such a table would be written back with an empty name.
+std::string EmptyCanonicalName(const std::string& written) {
+  return absl::StrCat("locus name '", written, "' has no letter or digit; expected a locus such as TH01");
+}
+
 absl::Status CheckFrequency(const LineReader& in, const std::string& text, double* f) {
   if (!ParseDouble(text, f))
     return in.Error(absl::StrCat("frequency '", text, "' is not a number; expected a decimal in [1e-9, 1]"));
@@ -94,6 +100,7 @@ absl::StatusOr<AlleleFreqTable> ReadLong(LineReader& in, const std::vector<std::
     if (written.empty()) return in.Error("empty locus name");
     KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", written));
     std::string name = CanonicalLocusName(written);
+    if (name.empty()) return in.Error(EmptyCanonicalName(written));
     NoteRename(in.path(), written, name, &renamed, diag);
     double freq;
     KINSHIP_RETURN_IF_ERROR(CheckFrequency(in, f[c_freq], &freq));
@@ -118,6 +125,7 @@ absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::
     if (header[c].empty()) return in.Error(absl::StrCat("column ", c + 1, " has no locus name"));
     KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", header[c]));
     std::string name = CanonicalLocusName(header[c]);
+    if (name.empty()) return in.Error(absl::StrCat("column ", c + 1, ": ", EmptyCanonicalName(header[c])));
     NoteRename(in.path(), header[c], name, &renamed, diag);
     if (table.FindLocus(name) >= 0)
       return in.Error(absl::StrCat("locus ", name, " appears in two columns"));

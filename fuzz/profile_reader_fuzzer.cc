@@ -1,0 +1,69 @@
+// Fuzzes ReadProfileRecords (long CSV and GeneMapper ID-X tab-separated exports), then
+// BuildProfileSet against a small table, with imputation and with a frozen table. What it
+// accepts must be consistent: every genotype is untyped or a valid index at its locus,
+// imputed frequencies are in [kMinFrequency, 1), and the chunked reader gives the same
+// records as the whole-file reader.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "fuzz_input.h"
+#include "kinship/diagnostics.h"
+#include "kinship/io.h"
+#include "kinship/profile.h"
+#include "small_table.h"
+
+namespace {
+
+void CheckSet(const kinship::ProfileSet& set, const kinship::AlleleFreqTable& table) {
+  KINSHIP_FUZZ_CHECK(set.locus_ct() == table.locus_ct());
+  for (int l = 0; l < set.locus_ct(); ++l) {
+    const kinship::Locus& locus = table.locus(l);
+    for (int a = 0; a < locus.allele_ct(); ++a)
+      KINSHIP_FUZZ_CHECK(locus.freq(a) >= kinship::kMinFrequency && locus.freq(a) <= 1);
+    for (int s = 0; s < set.sample_ct(); ++s) {
+      kinship::GenotypeIdx g = set.genotype(l, s);
+      KINSHIP_FUZZ_CHECK(g == kinship::kUntyped || g < locus.genotype_ct());
+    }
+  }
+  for (int s = 0; s < set.sample_ct(); ++s) KINSHIP_FUZZ_CHECK(set.FindSample(set.sample_id(s)) == s);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace kinship;
+  static const AlleleFreqTable kTable = fuzz::SmallTable();
+  const std::string& path = fuzz::Input().Write(data, size);
+  Diagnostics diag;
+  auto records = ReadProfileRecords(path, &diag);
+
+  // The chunked reader (used by the CLI) must agree with the whole-file reader.
+  std::vector<GenotypeRecord> chunked;
+  Diagnostics diag_chunked;
+  absl::Status st = ReadProfileRecordsInChunks(path, &diag_chunked, 3, [&](std::vector<GenotypeRecord>* batch) {
+    KINSHIP_FUZZ_CHECK(batch->size() <= 3);
+    chunked.insert(chunked.end(), batch->begin(), batch->end());
+    return absl::OkStatus();
+  });
+  KINSHIP_FUZZ_CHECK(st.ok() == records.ok());
+  if (!records.ok()) return 0;
+  KINSHIP_FUZZ_CHECK(chunked.size() == records->size());
+  for (size_t i = 0; i < chunked.size(); ++i) {
+    const GenotypeRecord& a = chunked[i];
+    const GenotypeRecord& b = (*records)[i];
+    KINSHIP_FUZZ_CHECK(a.sample_id == b.sample_id && a.locus == b.locus && a.allele1 == b.allele1 &&
+                       a.allele2 == b.allele2 && a.line == b.line);
+  }
+
+  for (bool frozen : {false, true}) {
+    AlleleFreqTable table = kTable;
+    ProfileBuildOptions options;
+    options.frozen_table = frozen;
+    options.rescale_after_imputation = !frozen;
+    Diagnostics build_diag;
+    auto set = BuildProfileSet(*records, options, &table, &build_diag);
+    if (set.ok()) CheckSet(*set, table);
+  }
+  return 0;
+}
