@@ -47,6 +47,13 @@ TEST_CASE("Frequency tables: a locus name without letter or digit is refused", "
         157);
     REQUIRE(input.size() == 157);
     std::string path = dir.Write("fuzz_wide.csv", input);
+    // Since locus names with control characters are refused (issue 13, item 6), this input
+    // stops at its NUL bytes first; the '-' column is checked in the next section.
+    CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument, At(path, 2),
+               "contains a NUL byte");
+  }
+  SECTION("the fuzzer's header without its NUL bytes") {
+    std::string path = dir.Write("fuzz_wide_clean.csv", "# published table\nAllele,CSF1PO,TH02,-\n7,0,0.25,\n");
     CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument, At(path, 2),
                "column 4: locus name '-' has no letter or digit; expected a locus such as TH01");
   }
