@@ -34,19 +34,7 @@ const std::map<std::string, std::string> kRelOfPed = {
     {"peds/rel_HS.ped", "half-siblings"}, {"peds/rel_GP.ped", "grandparent"},
     {"peds/rel_AV.ped", "avuncular"},     {"peds/rel_FC.ped", "first-cousins"}};
 
-std::map<std::string, std::string> ParseTyped(const std::string& typed) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start < typed.size()) {
-    size_t semi = typed.find(';', start);
-    std::string item = typed.substr(start, semi == std::string::npos ? std::string::npos : semi - start);
-    size_t eq = item.find('=');
-    out[item.substr(0, eq)] = item.substr(eq + 1);
-    if (semi == std::string::npos) break;
-    start = semi + 1;
-  }
-  return out;
-}
+using testing::ParseTyped;
 
 MutationSpec CaseMutation(std::map<std::string, std::string>& c) {
   MutationSpec mut;
