@@ -368,20 +368,11 @@ TEST_CASE("Every stabilised validation case matches the R pedsuite through the p
     INFO("case " << c["case_id"] << " " << c["h1_ped"] << " " << c["mut_model"] << " " << c["stabilization"]);
     Pedigree h1 = ReadHypothesis(c["h1_ped"]);
     Pedigree h2 = ReadHypothesis(c["h2_ped"]);
-    std::map<std::string, std::string> typed;
-    for (const std::string& item : Split(c["typed"], ';')) {
-      const size_t eq = item.find('=');
-      typed[item.substr(0, eq)] = item.substr(eq + 1);
-    }
+    const auto typed = testing::ParseTyped(c["typed"]);
     Diagnostics diag;
     auto table = ReadAlleleFreqs(kDir + c["freq_file"], &diag);
     REQUIRE(table.ok());
-    std::vector<GenotypeRecord> records;
-    for (auto& r : *all_records)
-      for (auto& [member, sample] : typed)
-        if (r.sample_id == sample) records.push_back(r);
-    auto profiles = BuildProfileSet(records, ProfileBuildOptions{}, &*table, &diag);
-    REQUIRE(profiles.ok());
+    const ProfileSet profiles = testing::CaseProfiles(*all_records, typed, &*table);
 
     auto transform = ParseMutationTransform(c["stabilization"]);
     REQUIRE(transform.ok());
@@ -419,7 +410,7 @@ TEST_CASE("Every stabilised validation case matches the R pedsuite through the p
       }
       std::vector<GenotypeIdx> g1(h1.size(), kUntyped), g2(h2.size(), kUntyped);
       for (auto& [member, sample] : typed) {
-        GenotypeIdx g = profiles->genotype(l, profiles->FindSample(sample));
+        GenotypeIdx g = profiles.genotype(l, profiles.FindSample(sample));
         g1[h1.Find(member)] = g;
         g2[h2.Find(member)] = g;
       }

@@ -76,20 +76,16 @@ TEST_CASE("Pairwise plain cases, one-sided loci included, match the vectors to 1
     Diagnostics diag;
     auto table = ReadAlleleFreqs(kDir + c["freq_file"], &diag);
     REQUIRE(table.ok());
-    std::vector<GenotypeRecord> records;
-    for (auto& r : *all_records)
-      if (r.sample_id == typed["A"] || r.sample_id == typed["B"]) records.push_back(r);
-    auto profiles = BuildProfileSet(records, ProfileBuildOptions{}, &*table, &diag);
-    REQUIRE(profiles.ok());
+    const ProfileSet profiles = testing::CaseProfiles(*all_records, typed, &*table);
     PairwiseOptions opts;
     opts.theta = std::stod(c["theta"]);
     opts.mutation = CaseMutation(c);
     opts.sex1 = Sex::kMale;  // rel_PO: A is B's father
     auto calc = PairwiseCalculator::Create(*table, *ParseRelationship(rel_it->second), opts);
     REQUIRE(calc.ok());
-    const int ia = profiles->FindSample(typed["A"]), ib = profiles->FindSample(typed["B"]);
+    const int ia = profiles.FindSample(typed["A"]), ib = profiles.FindSample(typed["B"]);
     std::vector<double> values;
-    const PairResult r = calc->Compute(*profiles, ia, *profiles, ib, &values);
+    const PairResult r = calc->Compute(profiles, ia, profiles, ib, &values);
     CheckLog10(r.log10_lr, ParseLog10(c["log10_lr"]));
     int both = 0;
     for (auto& [locus_name, want] : per_locus[c["case_id"]]) {
@@ -97,7 +93,7 @@ TEST_CASE("Pairwise plain cases, one-sided loci included, match the vectors to 1
       REQUIRE(l >= 0);
       INFO("locus " << locus_name);
       CheckLog10(values[l], want);
-      const int n_typed = (profiles->genotype(l, ia) != kUntyped) + (profiles->genotype(l, ib) != kUntyped);
+      const int n_typed = (profiles.genotype(l, ia) != kUntyped) + (profiles.genotype(l, ib) != kUntyped);
       both += n_typed == 2;
       if (n_typed == 1) {
         ++onesided_loci;
@@ -132,12 +128,7 @@ TEST_CASE("Missing-person plain cases through the screen's family rows, one-side
     Diagnostics diag;
     auto table = ReadAlleleFreqs(kDir + c["freq_file"], &diag);
     REQUIRE(table.ok());
-    std::vector<GenotypeRecord> records;
-    for (auto& r : *all_records)
-      for (auto& [member, sample] : typed)
-        if (r.sample_id == sample) records.push_back(r);
-    auto profiles = BuildProfileSet(records, ProfileBuildOptions{}, &*table, &diag);
-    REQUIRE(profiles.ok());
+    const ProfileSet profiles = testing::CaseProfiles(*all_records, typed, &*table);
     auto models = BuildPedigreeModels(*table, CaseMutation(c), std::stod(c["theta"]));
     REQUIRE(models.ok());
     const int nl = table->locus_ct();
@@ -146,13 +137,13 @@ TEST_CASE("Missing-person plain cases through the screen's family rows, one-side
       if (member == "V") continue;
       const int i = fam.Find(member);
       REQUIRE(i >= 0);
-      for (int l = 0; l < nl; ++l) g[l][i] = profiles->genotype(l, profiles->FindSample(sample));
+      for (int l = 0; l < nl; ++l) g[l][i] = profiles.genotype(l, profiles.FindSample(sample));
     }
     ScoreTables tables(*table);
     auto cand = AddFamilyCandidate(fam, g, mp, *models, nullptr, &tables);
     REQUIRE(cand.ok());
     REQUIRE(tables.Finalize().ok());
-    ProfileSet victim = profiles->Subset({profiles->FindSample(typed["V"])});
+    ProfileSet victim = profiles.Subset({profiles.FindSample(typed["V"])});
     VictimColumns cols(tables, victim);
     const ScreenHit h = ExactPair(tables, cols, *cand, 0);
     CheckLog10(h.log10_lr, ParseLog10(c["log10_lr"]));

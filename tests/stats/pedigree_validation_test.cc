@@ -40,12 +40,7 @@ double CaseLog10Lr(std::map<std::string, std::string>& c, const std::vector<Geno
   Diagnostics diag;
   auto table = ReadAlleleFreqs(kDir + c["freq_file"], &diag);
   REQUIRE(table.ok());
-  std::vector<GenotypeRecord> records;
-  for (auto& r : all_records)
-    for (auto& [member, sample] : typed)
-      if (r.sample_id == sample) records.push_back(r);
-  auto profiles = BuildProfileSet(records, ProfileBuildOptions{}, &*table, &diag);
-  REQUIRE(profiles.ok());
+  const ProfileSet profiles = testing::CaseProfiles(all_records, typed, &*table);
   MutationSpec mut;
   if (c["mut_model"] != "none") {
     auto model = ParseMutationModel(c["mut_model"]);
@@ -60,13 +55,13 @@ double CaseLog10Lr(std::map<std::string, std::string>& c, const std::vector<Geno
   limits2.typed_anywhere.assign(h2.size(), 0);
   for (auto& [member, sample] : typed)
     for (int l = 0; l < table->locus_ct(); ++l)
-      if (profiles->genotype(l, profiles->FindSample(sample)) != kUntyped)
+      if (profiles.genotype(l, profiles.FindSample(sample)) != kUntyped)
         limits1.typed_anywhere[h1.Find(member)] = limits2.typed_anywhere[h2.Find(member)] = 1;
   double total = 0;
   for (int l = 0; l < table->locus_ct(); ++l) {
     std::vector<GenotypeIdx> g1(h1.size(), kUntyped), g2(h2.size(), kUntyped);
     for (auto& [member, sample] : typed) {
-      GenotypeIdx g = profiles->genotype(l, profiles->FindSample(sample));
+      GenotypeIdx g = profiles.genotype(l, profiles.FindSample(sample));
       g1[h1.Find(member)] = g;
       g2[h2.Find(member)] = g;
     }
@@ -101,12 +96,7 @@ TEST_CASE("Every validation case matches the R pedsuite through the pedigree eng
     Diagnostics diag;
     auto table = ReadAlleleFreqs(kDir + c["freq_file"], &diag);
     REQUIRE(table.ok());
-    std::vector<GenotypeRecord> records;
-    for (auto& r : *all_records)
-      for (auto& [member, sample] : typed)
-        if (r.sample_id == sample) records.push_back(r);
-    auto profiles = BuildProfileSet(records, ProfileBuildOptions{}, &*table, &diag);
-    REQUIRE(profiles.ok());
+    const ProfileSet profiles = testing::CaseProfiles(*all_records, typed, &*table);
 
     MutationSpec mut;
     if (c["mut_model"] != "none") {
@@ -121,7 +111,7 @@ TEST_CASE("Every validation case matches the R pedsuite through the pedigree eng
     for (int l = 0; l < table->locus_ct(); ++l) {
       std::vector<GenotypeIdx> g1(h1.size(), kUntyped), g2(h2.size(), kUntyped);
       for (auto& [member, sample] : typed) {
-        GenotypeIdx g = profiles->genotype(l, profiles->FindSample(sample));
+        GenotypeIdx g = profiles.genotype(l, profiles.FindSample(sample));
         int i1 = h1.Find(member), i2 = h2.Find(member);
         REQUIRE(i1 >= 0);
         REQUIRE(i2 >= 0);

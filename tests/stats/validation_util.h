@@ -11,7 +11,9 @@
 
 #include "internal/csv.h"
 #include "kinship/diagnostics.h"
+#include "kinship/io.h"
 #include "kinship/pedigree.h"
+#include "kinship/profile.h"
 
 namespace kinship::testing {
 
@@ -84,6 +86,20 @@ inline std::map<std::string, std::string> ParseTyped(const std::string& typed) {
     start = semi + 1;
   }
   return out;
+}
+
+// A case's profiles: the records of the samples named in `typed` (member -> sample), bound to
+// `table` (imputation may add alleles to it).
+inline ProfileSet CaseProfiles(const std::vector<GenotypeRecord>& all_records,
+                               const std::map<std::string, std::string>& typed, AlleleFreqTable* table) {
+  std::vector<GenotypeRecord> records;
+  for (const GenotypeRecord& r : all_records)
+    for (const auto& [member, sample] : typed)
+      if (r.sample_id == sample) records.push_back(r);
+  Diagnostics diag;
+  auto profiles = BuildProfileSet(records, ProfileBuildOptions{}, table, &diag);
+  REQUIRE(profiles.ok());
+  return std::move(*profiles);
 }
 
 }  // namespace kinship::testing
