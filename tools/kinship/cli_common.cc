@@ -16,13 +16,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "internal/csv.h"
+#include "internal/status_macros.h"
 #include "sha256.h"
-
-#define KINSHIP_CLI_RETURN_IF_ERROR(expr)      \
-  do {                                         \
-    if (absl::Status _st = (expr); !_st.ok()) \
-      return _st;                              \
-  } while (0)
 
 namespace kinship::cli {
 
@@ -57,7 +52,7 @@ absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, cons
   // The library's line reader: BOM, CRLF, blank and '#' lines as every reader handles them, and
   // a directory named as one.
   internal::LineReader in;
-  KINSHIP_CLI_RETURN_IF_ERROR(in.Open(path));
+  KINSHIP_RETURN_IF_ERROR(in.Open(path));
   std::vector<CsvRow> rows;
   std::vector<int> where_col;  // column of each of `all` in the file, -1 when absent
   std::string line;
@@ -68,7 +63,7 @@ absl::StatusOr<std::vector<CsvRow>> ReadCsvColumns(const std::string& path, cons
     const std::string where = in.Where();
     // Every cell is an id or a name that goes into the reports (TSV, CSV, JSON).
     for (size_t c = 0; c < f.size(); ++c)
-      KINSHIP_CLI_RETURN_IF_ERROR(internal::CheckText(
+      KINSHIP_RETURN_IF_ERROR(internal::CheckText(
           in, where_col.empty() ? "header cell" : absl::StrCat("field ", c + 1), f[c]));
     if (where_col.empty()) {
       where_col.assign(all.size(), -1);
@@ -218,7 +213,7 @@ absl::Status LoadModel(ModelOptions& o, const boost::program_options::variables_
   SetStage(absl::StrCat("reading the frequency table ", o.freqs_path));
   auto t = ReadAlleleFreqs(o.freqs_path, diag);
   if (!t.ok()) return t.status();
-  KINSHIP_CLI_RETURN_IF_ERROR(
+  KINSHIP_RETURN_IF_ERROR(
       CheckFrequencySums(*t, o.freqs_path, kFrequencySumTolerance, o.allow_unnormalised, diag));
   *table = std::move(*t);
   if (!o.sample_sizes_path.empty()) {
