@@ -74,3 +74,16 @@ TEST_CASE("Frequency tables: a locus name without letter or digit is refused", "
     REQUIRE(table->locus(0).name() == "TH01");
   }
 }
+
+// fuzz_freqs, crash-6d633d95b5fba8b81441b89481265f28c37fe9a2: a wide header's locus `#VWA`
+// was read, but FormatAlleleFreqs wrote its rows as `#VWA,16,0.6`, which read back as
+// comments: the written table lost the locus.
+TEST_CASE("Frequency tables: a locus name beginning with '#' is refused", "[io][freq][fuzz]") {
+  TempDir dir;
+  Diagnostics diag;
+  const std::string path = dir.Write("hash.csv",
+                                     "# publis\nAllele,CSF1PO,TH01,#VWA\n6,,0.25,-\n70,,0.25,\n\n9.3,0.5,0.5,NA\n"
+                                     "10,0.5,,0.0\n16,,,0.6\n17,-,,0.4\nN,100102,,\n");
+  CheckError(ReadAlleleFreqs(path, &diag).status(), absl::StatusCode::kInvalidArgument, At(path, 2),
+             "column 4: locus name '#VWA' begins with '#'");
+}

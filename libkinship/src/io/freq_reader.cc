@@ -29,10 +29,16 @@ void NoteRename(const std::string& path, const std::string& written,
   diag->Info(absl::StrCat(path, ": locus '", written, "' read as '", canonical, "'"));
 }
 
-// The message for a locus name that canonicalizes to nothing (`-`, `_`, `.`: only the
-// characters CanonicalLocusName drops); such a table would be written back with an empty name.
-std::string EmptyCanonicalName(const std::string& written) {
-  return absl::StrCat("locus name '", written, "' has no letter or digit; expected a locus such as TH01");
+// The message for a locus name that could not be written back as a row of a long table: one
+// that canonicalizes to nothing (`-`, `_`, `.`: only the characters CanonicalLocusName drops),
+// or one beginning with `#` (its rows would read as comments); empty when the name is fine.
+std::string BadCanonicalName(const std::string& written, const std::string& canonical) {
+  if (canonical.empty())
+    return absl::StrCat("locus name '", written, "' has no letter or digit; expected a locus such as TH01");
+  if (canonical[0] == '#')
+    return absl::StrCat("locus name '", written, "' begins with '#', which marks a comment; expected a locus "
+                        "such as TH01");
+  return std::string();
 }
 
 absl::Status CheckFrequency(const LineReader& in, const std::string& text, double* f) {
@@ -100,7 +106,7 @@ absl::StatusOr<AlleleFreqTable> ReadLong(LineReader& in, const std::vector<std::
     if (written.empty()) return in.Error("empty locus name");
     KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", written));
     std::string name = CanonicalLocusName(written);
-    if (name.empty()) return in.Error(EmptyCanonicalName(written));
+    if (std::string bad = BadCanonicalName(written, name); !bad.empty()) return in.Error(bad);
     NoteRename(in.path(), written, name, &renamed, diag);
     double freq;
     KINSHIP_RETURN_IF_ERROR(CheckFrequency(in, f[c_freq], &freq));
@@ -125,7 +131,8 @@ absl::StatusOr<AlleleFreqTable> ReadWide(LineReader& in, const std::vector<std::
     if (header[c].empty()) return in.Error(absl::StrCat("column ", c + 1, " has no locus name"));
     KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus name", header[c]));
     std::string name = CanonicalLocusName(header[c]);
-    if (name.empty()) return in.Error(absl::StrCat("column ", c + 1, ": ", EmptyCanonicalName(header[c])));
+    if (std::string bad = BadCanonicalName(header[c], name); !bad.empty())
+      return in.Error(absl::StrCat("column ", c + 1, ": ", bad));
     NoteRename(in.path(), header[c], name, &renamed, diag);
     if (table.FindLocus(name) >= 0)
       return in.Error(absl::StrCat("locus ", name, " appears in two columns"));
