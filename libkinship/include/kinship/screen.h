@@ -38,6 +38,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -187,6 +188,12 @@ struct ScreenOptions {
   // When not null, incremented by the number of victims of each finished block (for a
   // progress display polled by the caller; the library itself prints nothing).
   std::atomic<std::int64_t>* progress_victims = nullptr;
+  // When set, called with the number of victims of each finished block, from the worker that
+  // finished it (concurrently: the callee synchronises).
+  std::function<void(std::int64_t block_victims)> progress;
+  // When not null and set to true, the blocks not yet started are skipped (their victims get
+  // no hits); the caller checks the flag and discards the result.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // A reported pair. Pairs with no locus typed in both are never reported. `log10_lr`

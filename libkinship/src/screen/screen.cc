@@ -382,6 +382,7 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
     std::vector<std::uint64_t> masks(block / 64);
     std::vector<double> floor_lr(block);
     for (int b = range.begin(); b < range.end(); ++b) {
+      if (options.cancel && options.cancel->load(std::memory_order_relaxed)) continue;
       const int v0 = b * block;
       const int n = std::min(block, victims.padded_ct() - v0);
       const int n_real = std::max(0, std::min(n, nv - v0));
@@ -446,6 +447,7 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
       }
       rescored[b] = block_rescored;
       if (options.progress_victims) *options.progress_victims += n_real;
+      if (options.progress) options.progress(n_real);
       for (int i = 0; i < n_real; ++i) std::sort_heap(result.hits[v0 + i].begin(), result.hits[v0 + i].end(), Better);
     }
   });

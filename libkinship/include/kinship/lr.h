@@ -1,0 +1,102 @@
+// File: kinship/lr.h
+//
+// Exact likelihood ratios as one call: what `kinship lr` does, for any program. Two modes:
+//  * pairs: each pair's stated relationship against unrelated (or against an alternative
+//    relationship), locus by locus;
+//  * cases: the LR that a candidate is a family's missing person (H1) against unrelated, or
+//    against the candidate's place in an alternative pedigree (H2), given every typed member.
+// Write the result with kinship/report.h (the formats of `kinship lr --out` and
+// `--per-locus`).
+//
+//   kinship::LrRequest req;
+//   req.model.freqs_path = "freqs.csv";
+//   req.profiles = {kinship::ProfileSource::File("profiles.csv")};
+//   req.pairs = {{"father", "child", "parent-child"}};   // or req.pairs_path = "pairs.csv"
+//   kinship::Diagnostics diag;
+//   auto result = kinship::ComputeLrs(req, &diag);      // absl::StatusOr<LrResult>
+//   double log10_lr = result->rows[0].log10_lr;
+//
+// Errors: the readers' (NotFound, InvalidArgument naming file and line), FailedPrecondition
+// for inputs inconsistent with each other (a sample in no profile file, references
+// impossible under their pedigree), ResourceExhausted past the engine's limits, Internal for a
+// bug (a NaN). The first error stops the run: unlike the screen, every requested LR matters.
+#ifndef KINSHIP_LR_H_
+#define KINSHIP_LR_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kinship/diagnostics.h"
+#include "kinship/match.h"
+#include "kinship/pedigree.h"
+#include "kinship/setup.h"
+
+namespace kinship {
+
+// One pair: id1 and id2 (sample ids; id1 the older generation where it matters), the
+// relationship (ParseRelationship's names), the alternative (empty: unrelated), and each
+// person's sex as written (empty: id1 takes LrRequest::sex1, then the Amelogenin).
+struct PairQuery {
+  std::string id1, id2, relationship;
+  std::string alternative;
+  std::string sex1, sex2;
+  std::string where;  // "path:line" for messages (empty for pairs built in memory)
+};
+
+// One case: a family, its missing person, and the candidate's sample.
+struct CaseQuery {
+  std::string family, missing_id, sample_id;
+  std::string where;
+};
+
+// Reads a pairs CSV (header id1,id2,relationship, optionally alternative,sex1,sex2, in any
+// order) and a cases CSV (family,missing_id,sample_id). CRLF, a UTF-8 BOM, blank and '#'
+// lines are accepted; InvalidArgument naming file and line for anything else.
+absl::StatusOr<std::vector<PairQuery>> ReadPairs(const std::string& path);
+absl::StatusOr<std::vector<CaseQuery>> ReadCases(const std::string& path);
+
+struct LrRequest {
+  ModelOptions model;
+  std::vector<ProfileSource> profiles;
+  // Pairs mode: a pairs file, or pairs in memory.
+  std::string pairs_path;
+  std::vector<PairQuery> pairs;
+  Sex sex1 = Sex::kUnknown;  // sex of id1 where a pair does not give it
+  // Cases mode: a pedigree file (every family with a missing person) and a cases file (or
+  // cases in memory); optionally the alternative pedigrees (same families, by id, each with a
+  // member named as the case's missing person, untyped: where the candidate stands under H2).
+  std::string pedigrees_path;
+  std::string cases_path;
+  std::vector<CaseQuery> cases;
+  std::string pedigrees_h2_path;
+  // Told what the run is doing, from the calling thread.
+  std::function<void(const std::string& stage)> stage;
+};
+
+struct LrRow {
+  std::vector<std::string> key;    // id1,id2,relationship or family,missing_id,sample_id
+  std::vector<std::string> extra;  // pairs: alternative, sex1, sex2 (as used)
+  double log10_lr = 0;
+  int loci_compared = 0;
+  int loci_inconsistent = 0;
+  std::vector<double> per_locus;   // log10 LR per locus of the table; NaN = not entering
+};
+
+struct LrResult {
+  bool cases = false;                   // cases mode (else pairs)
+  std::vector<std::string> key_header;  // names of the key columns
+  std::vector<std::string> locus_names;  // the table's loci, in order (per_locus' index)
+  std::vector<LrRow> rows;              // in request order
+  TableReport table;                    // what the run did to the frequency table
+  double theta = 0;                     // the model the run used (for summaries)
+  MutationModel mutation_model = MutationModel::kNone;
+};
+
+// Computes every LR of `request` (pairs when pairs_path or pairs are given, else cases).
+absl::StatusOr<LrResult> ComputeLrs(const LrRequest& request, Diagnostics* diag);
+
+}  // namespace kinship
+
+#endif  // KINSHIP_LR_H_

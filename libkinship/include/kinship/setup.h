@@ -1,0 +1,137 @@
+// File: kinship/setup.h
+//
+// What every pipeline (kinship/lr.h, kinship/match.h) does before it computes: read the
+// frequency table (with sample sizes), build the mutation specification (with per-locus
+// rates), and, once the profiles are bound (imputing unseen alleles), finish the table and
+// say what the run changed in it. Also the checks a lab expects on families: references
+// consistent with their pedigree, sexes against Amelogenin.
+//
+//   kinship::ModelOptions opts;
+//   opts.freqs_path = "freqs.csv";
+//   opts.mutation_model = kinship::MutationModel::kStepwise;
+//   opts.mutation_rate = 0.002;
+//   kinship::Diagnostics diag;
+//   auto model = kinship::LoadModel(opts, &diag);           // table as read + mutation spec
+//   ... bind profiles with ProfileBinder(opts.build_options(), &model->table, &diag) ...
+//   auto report = kinship::FinishTable(opts, &model->table, &diag);  // normalise, report
+//
+// Error messages name the CLI options that correspond to the fields (`--theta` for `theta`).
+#ifndef KINSHIP_SETUP_H_
+#define KINSHIP_SETUP_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "kinship/diagnostics.h"
+#include "kinship/locus.h"
+#include "kinship/mutation.h"
+#include "kinship/pedigree.h"
+#include "kinship/pedigree_lr.h"
+#include "kinship/profile.h"
+
+namespace kinship {
+
+// The population-genetic model of a run: the frequency table and how it is completed, θ,
+// the mutation model, untyped founders. Defaults are kinship's documented defaults.
+struct ModelOptions {
+  std::string freqs_path;         // allele frequency table (kinship/io.h, ReadAlleleFreqs); required
+  std::string sample_sizes_path;  // per-locus sample sizes (5/(2N) for unseen alleles); empty = none
+  std::string rates_path;         // per-locus mutation rates CSV; empty = none
+  double theta = 0;               // Balding-Nichols θ; 0 = Hardy-Weinberg
+  MutationModel mutation_model = MutationModel::kNone;
+  // Rate of both sexes (of males when mutation_rate_female is given); nullopt = not given
+  // (rate 0, and per-locus rates then need a rate for every locus).
+  std::optional<double> mutation_rate;
+  std::optional<double> mutation_rate_female;
+  double mutation_rate2 = 0;     // stepwise: to another microvariant class
+  double mutation_range = 0.5;   // stepwise: relative probability of n+1 versus n steps
+  MutationTransform mutation_transform = MutationTransform::kNone;
+  double min_freq = 0.001;       // frequency of an unseen allele where N is unknown
+  bool normalize_freqs = true;   // rescale loci to sum to 1 after imputation; false: rest allele
+  bool allow_unnormalised = false;  // accept loci more than kFrequencySumTolerance off 1
+  bool freeze_freqs = false;     // an allele absent from the table is an error (nothing imputed)
+  UntypedFounders untyped_founders = UntypedFounders::kExact;
+  // Where the caller writes the effective table (named in FinishTable's note); empty = nowhere.
+  std::string effective_table_path;
+
+  // The profile binding options these give (min_freq, freeze_freqs).
+  ProfileBuildOptions build_options() const;
+};
+
+// Loci off 1 by more than this are an error unless allow_unnormalised.
+inline constexpr double kFrequencySumTolerance = 0.01;
+
+// A loaded model: the table (completed by binding and FinishTable), the table as read (to
+// say what the run changed), and the mutation specification.
+struct LoadedModel {
+  AlleleFreqTable table;
+  AlleleFreqTable as_read;
+  MutationSpec mutation;
+};
+
+// Checks every numeric option (before any file is read), reads the frequency table (sums
+// checked), the sample sizes and the per-locus rates. InvalidArgument for an option out of
+// range or rates given without a model; the readers' errors otherwise. `stage`, when set,
+// is told what is being read (for an out-of-memory message).
+absl::StatusOr<LoadedModel> LoadModel(const ModelOptions& opts, Diagnostics* diag,
+                                      const std::function<void(const std::string&)>& stage = {});
+
+// What the run did to the frequency table, for the reports.
+struct TableReport {
+  bool changed = false;          // imputed alleles or rescaled loci: the effective table differs
+  std::string change;            // what changed, in words ("unchanged" when nothing did)
+  std::string effective_text;    // FormatAlleleFreqs of the effective table
+  std::string effective_sha256;  // its SHA-256
+};
+
+// After the profiles are bound (imputation): with normalize_freqs, rescales every locus to
+// sum to 1 and notes how many were rescaled and the largest change; without, adds a rest
+// allele where a locus sums to less than 1 and refuses (FailedPrecondition) a locus summing
+// to more. Notes the effective table's checksum.
+absl::StatusOr<TableReport> FinishTable(const ModelOptions& opts, AlleleFreqTable* table, Diagnostics* diag);
+
+// The per-locus mutation rates in use, ("locus", "male/female") for every locus of the table.
+std::vector<std::pair<std::string, std::string>> RatesInUse(const AlleleFreqTable& table,
+                                                            const MutationSpec& mutation);
+// The note listing them ("mutation rates in use (male/female): ..."), added when the
+// mutation model is enabled.
+void NoteRatesInUse(const AlleleFreqTable& table, const MutationSpec& mutation, Diagnostics* diag);
+
+// "male"/"1", "female"/"2", "unknown"/"0"; InvalidArgument otherwise.
+absl::StatusOr<Sex> ParseSex(const std::string& s);
+
+// Members whose typed genotypes break Mendel's laws at a locus, as "(child, parent, ...)"
+// groups; empty when the inconsistency runs through untyped members.
+std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g);
+
+// The genotypes of a family's members at every locus of `profiles` (`[locus][member]`,
+// kUntyped for a member without a sample or untyped there). FailedPrecondition naming
+// `source` (the pedigree file), the family, the member and the sample ("... is in no
+// <profile_files>") when a member's sample is not in `profiles`.
+absl::StatusOr<std::vector<std::vector<GenotypeIdx>>> FamilyGenotypes(const Pedigree& ped, const ProfileSet& profiles,
+                                                                      const std::string& source,
+                                                                      const std::string& profile_files = "profile file");
+
+// Checks a family's references at one locus against its pedigree without mutation
+// (`plain`): inconsistent references are a FailedPrecondition naming family, locus and
+// members, or, when `mutation` (a mutation model is in use), a warning in `diag`; `model`,
+// the model in use, is checked too when it has mutation (a zero likelihood there is an
+// error).
+absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                   const PedigreeLocusModel& plain, const PedigreeLocusModel& model, bool mutation,
+                                   const std::string& locus, Diagnostics* diag);
+
+// Warns when a pedigree member's sex contradicts the Amelogenin of its sample.
+void CheckSexesAgainstAmel(const Pedigree& ped, const ProfileSet& profiles, Diagnostics* diag);
+
+// Whether the sexes' mutation models differ anywhere (then a person's sex changes an LR).
+bool SexesDiffer(const MutationSpec& mutation);
+
+}  // namespace kinship
+
+#endif  // KINSHIP_SETUP_H_

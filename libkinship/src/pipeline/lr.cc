@@ -1,0 +1,352 @@
+// Exact likelihood ratios as one call (kinship/lr.h): pairs, and missing-person cases in
+// pedigrees (against unrelated or an alternative pedigree).
+#include "kinship/lr.h"
+
+#include <cmath>
+#include <map>
+#include <memory>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "internal/status_macros.h"
+#include "kinship/io.h"
+#include "kinship/pairwise.h"
+#include "kinship/pedigree_lr.h"
+#include "kinship/report.h"
+
+namespace kinship {
+
+namespace {
+
+// P(data | H1) / P(data | H2) for one case, with H1 the candidate (sample `s`) at `mp` of `ped`
+// and H2 the candidate at the member of the same id in the family of the same name in
+// `peds_h2`; the data are every typed member of each pedigree and the candidate. Per locus
+// log10 P(data | H1) - log10 P(data | H2), both rescaled (no underflow); a locus impossible
+// under both is a FailedPrecondition (0/0). A locus counts as compared when the candidate and
+// a reference of H1 are typed there; inconsistent when H1 is impossible there without mutation.
+absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& peds_h2,
+                             const std::map<std::string, int>& fam_h2, int mp, int s, const ProfileSet& profiles,
+                             const std::vector<PedigreeLocusModel>& models,
+                             const std::vector<PedigreeLocusModel>& plain, const std::string& where,
+                             const std::string& h2_path, LrRow* row, const AlleleFreqTable& table) {
+  auto it = fam_h2.find(ped.family());
+  if (it == fam_h2.end())
+    return absl::FailedPreconditionError(
+        absl::StrCat(where, ": family '", ped.family(), "' is not in ", h2_path, "; expected the same families"));
+  const Pedigree& alt = peds_h2[it->second];
+  const int mp2 = alt.Find(ped.person(mp).id);
+  if (mp2 < 0 || !alt.person(mp2).sample_id.empty())
+    return absl::FailedPreconditionError(absl::StrCat(where, ": family ", ped.family(), " in ", h2_path,
+                                                      " has no untyped member '", ped.person(mp).id,
+                                                      "'; expected the candidate's place under H2"));
+  for (const Person& q : alt.persons())
+    if (q.sample_id == profiles.sample_id(s))
+      return absl::FailedPreconditionError(absl::StrCat(where, ": sample '", q.sample_id, "' is a reference of family ",
+                                                        ped.family(), " in ", h2_path));
+  auto genotypes = [&](const Pedigree& p, int at, int l) {
+    std::vector<GenotypeIdx> g(p.size(), kUntyped);
+    bool any_ref = false;
+    for (int i = 0; i < p.size(); ++i)
+      if (!p.person(i).sample_id.empty()) {
+        g[i] = profiles.genotype(l, profiles.FindSample(p.person(i).sample_id));
+        any_ref |= g[i] != kUntyped;
+      }
+    g[at] = profiles.genotype(l, s);
+    return std::make_pair(g, any_ref);
+  };
+  for (int l = 0; l < static_cast<int>(models.size()); ++l) {
+    auto [g1, refs1] = genotypes(ped, mp, l);
+    auto [g2, refs2] = genotypes(alt, mp2, l);
+    const bool victim = g1[mp] != kUntyped;
+    if (!victim && !refs1 && !refs2) continue;  // nobody typed: 1 under both
+    KINSHIP_ASSIGN_OR_RETURN(const double l1, PedigreeLog10Likelihood(ped, g1, models[l]));
+    KINSHIP_ASSIGN_OR_RETURN(const double l2, PedigreeLog10Likelihood(alt, g2, models[l]));
+    if (l1 == -INFINITY && l2 == -INFINITY)
+      return absl::FailedPreconditionError(absl::StrCat(
+          where, ": locus ", table.locus(l).name(), ": the data are impossible under both pedigrees (0/0); expected "
+          "data possible under at least one (check the samples, or use a mutation model)"));
+    const double log10_lr = l1 - l2;
+    row->per_locus[l] = log10_lr;
+    row->log10_lr += log10_lr;
+    if (victim && refs1) {
+      ++row->loci_compared;
+      bool inconsistent = l1 == -INFINITY;
+      if (!plain.empty()) {
+        KINSHIP_ASSIGN_OR_RETURN(const double x, PedigreeLog10Likelihood(ped, g1, plain[l]));
+        inconsistent = x == -INFINITY;
+      }
+      row->loci_inconsistent += inconsistent;
+    }
+  }
+  if (std::isnan(row->log10_lr))
+    return absl::FailedPreconditionError(absl::StrCat(
+        where, ": one locus excludes H1 and another excludes H2: the data are impossible under both pedigrees; "
+        "expected data possible under at least one (check the samples, or use a mutation model)"));
+  return absl::OkStatus();
+}
+
+// Pairs mode.
+absl::Status ComputePairs(const LrRequest& req, const AlleleFreqTable& table, const MutationSpec& mutation,
+                          const ProfileSet& profiles, Diagnostics* diag, LrResult* result) {
+  const int locus_ct = table.locus_ct();
+  result->key_header = {"id1", "id2", "relationship"};
+  std::vector<PairQuery> read_pairs;
+  if (!req.pairs_path.empty()) {
+    if (req.stage) req.stage(absl::StrCat("reading the pairs ", req.pairs_path));
+    KINSHIP_ASSIGN_OR_RETURN(read_pairs, ReadPairs(req.pairs_path));
+  }
+  const std::vector<PairQuery>& pairs = req.pairs_path.empty() ? req.pairs : read_pairs;
+  PairwiseOptions opts;
+  opts.theta = req.model.theta;
+  opts.mutation = mutation;
+  opts.untyped_founders = req.model.untyped_founders;
+  // One calculator per (relationship, sex of id1).
+  std::map<std::pair<std::string, Sex>, std::unique_ptr<PairwiseCalculator>> calcs;
+  auto calculator = [&](const std::string& rel_name, Sex sex,
+                        const std::string& where) -> absl::StatusOr<const PairwiseCalculator*> {
+    auto& calc = calcs[{rel_name, sex}];
+    if (!calc) {
+      auto rel = ParseRelationship(rel_name);
+      if (!rel.ok()) return absl::InvalidArgumentError(absl::StrCat(where, ": ", rel.status().message()));
+      opts.sex1 = sex;
+      auto c = PairwiseCalculator::Create(table, *rel, opts);
+      if (!c.ok()) return absl::Status(c.status().code(), absl::StrCat(where, ": ", c.status().message()));
+      calc = std::make_unique<PairwiseCalculator>(std::move(*c));
+    }
+    return calc.get();
+  };
+  int sexes_from_amel = 0;
+  for (const PairQuery& q : pairs) {
+    const std::string alternative = q.alternative.empty() ? "unrelated" : q.alternative;
+    const int i1 = profiles.FindSample(q.id1), i2 = profiles.FindSample(q.id2);
+    if (i1 < 0 || i2 < 0)
+      return absl::FailedPreconditionError(
+          absl::StrCat(q.where, ": sample '", i1 < 0 ? q.id1 : q.id2, "' is in no profile file"));
+    if (i1 == i2) return absl::InvalidArgumentError(absl::StrCat(q.where, ": id1 and id2 are the same sample"));
+    // The sex of each person: the pair's own, else sex1 (id1), else Amelogenin.
+    Sex sex[2];
+    for (int k = 0; k < 2; ++k) {
+      const std::string& written = k == 0 ? q.sex1 : q.sex2;
+      const std::string& id = k == 0 ? q.id1 : q.id2;
+      const Sex amel = profiles.amel_sex(k == 0 ? i1 : i2);
+      Sex given = Sex::kUnknown;
+      if (!written.empty()) {
+        auto parsed = ParseSex(written);
+        if (!parsed.ok())
+          return absl::InvalidArgumentError(absl::StrCat(q.where, ": sex", k + 1, ": ", parsed.status().message()));
+        given = *parsed;
+      } else if (k == 0) {
+        given = req.sex1;
+      }
+      if (given != Sex::kUnknown && amel != Sex::kUnknown && given != amel)
+        diag->Warn(absl::StrCat(q.where, ": ", id, " is given as ", SexName(given), " but the Amelogenin of the ",
+                                "profile says ", SexName(amel), "; ", SexName(given), " is used (check the sample)"));
+      sex[k] = given != Sex::kUnknown ? given : amel;
+      sexes_from_amel += given == Sex::kUnknown && amel != Sex::kUnknown;
+    }
+    KINSHIP_ASSIGN_OR_RETURN(const PairwiseCalculator* h1, calculator(q.relationship, sex[0], q.where));
+    LrRow r;
+    r.key = {q.id1, q.id2, q.relationship};
+    r.extra = {alternative, SexName(sex[0]), SexName(sex[1])};
+    std::vector<double> values;
+    bool one_sided = h1->one_sided();
+    if (alternative == "unrelated") {
+      const PairResult pr = h1->Compute(profiles, i1, profiles, i2, &values);
+      r.log10_lr = pr.log10_lr;
+      r.loci_compared = pr.loci_compared;
+      r.loci_inconsistent = pr.loci_inconsistent;
+    } else {
+      KINSHIP_ASSIGN_OR_RETURN(const PairwiseCalculator* h2, calculator(alternative, sex[0], q.where));
+      one_sided |= h2->one_sided();
+      auto cmp = ComparePair(table, *h1, *h2, profiles, i1, profiles, i2, &values);
+      if (!cmp.ok()) return absl::Status(cmp.status().code(), absl::StrCat(q.where, ": ", cmp.status().message()));
+      r.log10_lr = cmp->log10_lr;
+      r.loci_compared = cmp->loci_compared;
+      r.loci_inconsistent = cmp->loci_inconsistent;
+    }
+    r.per_locus.assign(locus_ct, NAN);
+    for (int l = 0; l < locus_ct; ++l) {
+      const int typed = (profiles.genotype(l, i1) != kUntyped) + (profiles.genotype(l, i2) != kUntyped);
+      // Typed in both, or in one with one-sided loci computed (kinship/pairwise.h).
+      if (typed == 2 || (typed == 1 && one_sided)) r.per_locus[l] = values[l];
+    }
+    result->rows.push_back(std::move(r));
+  }
+  if (sexes_from_amel > 0)
+    diag->Info(absl::StrCat(sexes_from_amel, " sex(es) of the pairs taken from the profiles' Amelogenin"));
+  return absl::OkStatus();
+}
+
+// Cases mode.
+absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, const MutationSpec& mutation,
+                          const ProfileSet& profiles, Diagnostics* diag, LrResult* result) {
+  const int locus_ct = table.locus_ct();
+  const double theta = req.model.theta;
+  result->key_header = {"family", "missing_id", "sample_id"};
+  if (req.stage) req.stage(absl::StrCat("reading the pedigrees ", req.pedigrees_path));
+  KINSHIP_ASSIGN_OR_RETURN(std::vector<Pedigree> peds,
+                           ReadPedigrees(req.pedigrees_path, /*require_missing=*/true, diag));
+  std::vector<CaseQuery> read_cases;
+  if (!req.cases_path.empty()) {
+    if (req.stage) req.stage(absl::StrCat("reading the cases ", req.cases_path));
+    KINSHIP_ASSIGN_OR_RETURN(read_cases, ReadCases(req.cases_path));
+  }
+  const std::vector<CaseQuery>& cases = req.cases_path.empty() ? req.cases : read_cases;
+  std::map<std::string, int> fam_index;
+  // Per family: every member's genotypes per locus.
+  std::vector<std::vector<std::vector<GenotypeIdx>>> refs(peds.size());
+  for (size_t f = 0; f < peds.size(); ++f) {
+    const Pedigree& ped = peds[f];
+    if (!fam_index.emplace(ped.family(), static_cast<int>(f)).second)
+      return absl::InvalidArgumentError(absl::StrCat(req.pedigrees_path, ": family ", ped.family(), " twice"));
+    KINSHIP_ASSIGN_OR_RETURN(refs[f], FamilyGenotypes(ped, profiles, req.pedigrees_path));
+  }
+  for (const Pedigree& ped : peds) CheckSexesAgainstAmel(ped, profiles, diag);
+  // The alternative hypothesis' pedigrees, by family.
+  std::vector<Pedigree> peds_h2;
+  std::map<std::string, int> fam_h2;
+  if (!req.pedigrees_h2_path.empty()) {
+    KINSHIP_ASSIGN_OR_RETURN(peds_h2, ReadPedigrees(req.pedigrees_h2_path, /*require_missing=*/false, diag));
+    for (size_t f = 0; f < peds_h2.size(); ++f) {
+      if (!fam_h2.emplace(peds_h2[f].family(), static_cast<int>(f)).second)
+        return absl::InvalidArgumentError(
+            absl::StrCat(req.pedigrees_h2_path, ": family ", peds_h2[f].family(), " twice"));
+      KINSHIP_RETURN_IF_ERROR(FamilyGenotypes(peds_h2[f], profiles, req.pedigrees_h2_path).status());
+      CheckSexesAgainstAmel(peds_h2[f], profiles, diag);
+    }
+  }
+  KINSHIP_ASSIGN_OR_RETURN(auto models, BuildPedigreeModels(table, mutation, theta, req.model.untyped_founders));
+  // Per family: which members have a genotype at some locus (Familias mode reduces the
+  // pedigree by it once, not per locus).
+  std::vector<EngineLimits> fam_limits(peds.size());
+  for (size_t f = 0; f < peds.size(); ++f) {
+    fam_limits[f].typed_anywhere.assign(peds[f].size(), 0);
+    for (int l = 0; l < locus_ct; ++l)
+      for (int i = 0; i < peds[f].size(); ++i)
+        if (refs[f][l][i] != kUntyped) fam_limits[f].typed_anywhere[i] = 1;
+  }
+  std::vector<PedigreeLocusModel> plain;  // without mutation, for loci_inconsistent
+  if (mutation.enabled()) {
+    KINSHIP_ASSIGN_OR_RETURN(plain, BuildPedigreeModels(table, MutationSpec{}, theta));
+  }
+  // Consistency of each family's references, checked once per family and locus.
+  std::set<std::pair<int, int>> checked;
+  auto check_refs = [&](int f, int l) -> absl::Status {
+    if (!checked.insert({f, l}).second) return absl::OkStatus();
+    return CheckFamilyReferences(peds[f], refs[f][l], mutation.enabled() ? plain[l] : models[l], models[l],
+                                 mutation.enabled(), table.locus(l).name(), diag);
+  };
+  // Family tables (theta = 0), cached per (family, missing person, locus).
+  std::map<std::tuple<int, int, int>, std::vector<double>> tables;
+  for (const CaseQuery& q : cases) {
+    auto fit = fam_index.find(q.family);
+    if (fit == fam_index.end())
+      return absl::FailedPreconditionError(
+          absl::StrCat(q.where, ": family '", q.family, "' is not in ", req.pedigrees_path));
+    const int f = fit->second;
+    const Pedigree& ped = peds[f];
+    const int mp = ped.Find(q.missing_id);
+    if (mp < 0 || !ped.person(mp).missing)
+      return absl::FailedPreconditionError(
+          absl::StrCat(q.where, ": '", q.missing_id, "' is not a missing person of family ", q.family));
+    const int s = profiles.FindSample(q.sample_id);
+    if (s < 0)
+      return absl::FailedPreconditionError(
+          absl::StrCat(q.where, ": sample '", q.sample_id, "' is in no profile file"));
+    for (int i = 0; i < ped.size(); ++i)
+      if (ped.person(i).sample_id == q.sample_id)
+        return absl::FailedPreconditionError(absl::StrCat(q.where, ": sample '", q.sample_id,
+                                                          "' is a reference of family ", q.family, " (member ",
+                                                          ped.person(i).id, ")"));
+    LrRow r;
+    r.key = {q.family, q.missing_id, q.sample_id};
+    r.per_locus.assign(locus_ct, NAN);
+    if (!req.pedigrees_h2_path.empty()) {
+      KINSHIP_RETURN_IF_ERROR(AlternativeCase(ped, peds_h2, fam_h2, mp, s, profiles, models, plain, q.where,
+                                              req.pedigrees_h2_path, &r, table));
+      result->rows.push_back(std::move(r));
+      continue;
+    }
+    for (int l = 0; l < locus_ct; ++l) {
+      const GenotypeIdx gv = profiles.genotype(l, s);
+      if (gv == kUntyped) continue;
+      const std::vector<GenotypeIdx>& g = refs[f][l];
+      bool any_ref = false;
+      for (GenotypeIdx x : g) any_ref |= x != kUntyped;
+      // No reference typed here: LR(g) = P(MP = g) / P(V = g), 1 unless the victim's
+      // alleles reach the missing person through mutated transmissions (pairwise.h,
+      // OneSidedLociInformative); such a locus counts in the total, not as compared.
+      const bool one_sided = !any_ref;
+      if (one_sided && !OneSidedLociInformative(models[l])) continue;
+      KINSHIP_RETURN_IF_ERROR(check_refs(f, l));
+      double lr;
+      if (theta == 0) {
+        auto& t = tables[{f, mp, l}];
+        if (t.empty()) {
+          KINSHIP_ASSIGN_OR_RETURN(t, FamilyTable(ped, g, mp, models[l], fam_limits[f]));
+        }
+        lr = t[gv];
+      } else {
+        KINSHIP_ASSIGN_OR_RETURN(lr, MissingPersonLocusLr(ped, g, mp, gv, models[l], fam_limits[f]));
+      }
+      bool inconsistent = lr == 0;
+      if (mutation.enabled()) {  // impossible under H1 without mutation?
+        std::vector<GenotypeIdx> h1 = g;
+        h1[mp] = gv;
+        KINSHIP_ASSIGN_OR_RETURN(const double x, PedigreeLog10Likelihood(ped, h1, plain[l]));
+        inconsistent = x == -INFINITY;
+      }
+      const double log10_lr = std::log10(lr);
+      r.per_locus[l] = log10_lr;
+      r.log10_lr += log10_lr;
+      if (one_sided) continue;
+      ++r.loci_compared;
+      r.loci_inconsistent += inconsistent;
+    }
+    result->rows.push_back(std::move(r));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<LrResult> ComputeLrs(const LrRequest& req, Diagnostics* diag) {
+  const bool cases_mode = req.pairs_path.empty() && req.pairs.empty();
+  if (cases_mode && req.pedigrees_path.empty())
+    return absl::InvalidArgumentError("give either --pairs, or --pedigrees with --cases");
+  // Inputs: frequencies, sample sizes, rates, profiles (imputation completes the table).
+  KINSHIP_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(req.model, diag, req.stage));
+  AlleleFreqTable* table = &model.table;
+  ProfileBinder binder(req.model.build_options(), table, diag);  // files bound in batches, never held whole
+  for (const ProfileSource& src : req.profiles) {
+    if (src.path.empty()) {
+      KINSHIP_RETURN_IF_ERROR(binder.Add(src.records));
+      continue;
+    }
+    if (req.stage) req.stage(absl::StrCat("reading the profiles ", src.path));
+    KINSHIP_RETURN_IF_ERROR(ReadProfileRecordsInChunks(
+        src.path, diag, 1 << 20, [&](std::vector<GenotypeRecord>* batch) { return binder.Add(*batch); }));
+  }
+  KINSHIP_ASSIGN_OR_RETURN(ProfileSet profiles, binder.Finish());
+  LrResult result;
+  KINSHIP_ASSIGN_OR_RETURN(result.table, FinishTable(req.model, table, diag));
+  NoteRatesInUse(*table, model.mutation, diag);
+  result.cases = cases_mode;
+  result.theta = req.model.theta;
+  result.mutation_model = req.model.mutation_model;
+  for (const Locus& l : table->loci()) result.locus_names.push_back(l.name());
+  if (cases_mode) {
+    KINSHIP_RETURN_IF_ERROR(ComputeCases(req, *table, model.mutation, profiles, diag, &result));
+  } else {
+    KINSHIP_RETURN_IF_ERROR(ComputePairs(req, *table, model.mutation, profiles, diag, &result));
+  }
+  // A NaN must never become a row (a per-locus NaN makes the total NaN too).
+  for (const LrRow& r : result.rows)
+    KINSHIP_RETURN_IF_ERROR(
+        CheckFinishedNumber(r.log10_lr, absl::StrCat("log10 LR of ", absl::StrJoin(r.key, ","))));
+  return result;
+}
+
+}  // namespace kinship

@@ -1,0 +1,369 @@
+// The screen as one call (kinship/match.h): read and bind the batches, build the candidates
+// (pairwise references, families' missing persons), screen, rank, and gather the provenance.
+#include "kinship/match.h"
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "internal/status_macros.h"
+#include "kinship/pairwise.h"
+#include "kinship/pedigree_lr.h"
+#include "kinship/report.h"
+#include "kinship/version.h"
+
+namespace kinship {
+
+namespace {
+
+struct CandidateInfo {
+  std::string label;       // reference sample id, or family id
+  std::string family;      // family id (pedigree candidates)
+  std::string missing_id;  // missing person (pedigree candidates)
+  std::string hypothesis;  // relationship name, or "missing-person"
+};
+
+// Reads (or takes from memory) the profiles of `sources` into `binder`, recording the sample
+// ids in order of first appearance in `ids` (when not null) and in `set`.
+absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinder* binder, Diagnostics* diag,
+                         const std::function<void(const std::string&)>& stage, std::vector<std::string>* ids,
+                         std::set<std::string>* set) {
+  auto record_ids = [&](const std::vector<GenotypeRecord>& batch) {
+    const std::string* last = nullptr;  // rows come grouped by sample: look up on change
+    for (const GenotypeRecord& rec : batch) {
+      if (last && *last == rec.sample_id) continue;
+      last = &rec.sample_id;
+      if (set->insert(rec.sample_id).second && ids) ids->push_back(rec.sample_id);
+    }
+  };
+  for (const ProfileSource& src : sources) {
+    if (src.path.empty()) {
+      record_ids(src.records);
+      KINSHIP_RETURN_IF_ERROR(binder->Add(src.records));
+      continue;
+    }
+    if (stage) stage(absl::StrCat("reading the profiles ", src.path));
+    auto sink = [&](std::vector<GenotypeRecord>* batch) -> absl::Status {
+      record_ids(*batch);
+      return binder->Add(*batch);
+    };
+    KINSHIP_RETURN_IF_ERROR(ReadProfileRecordsInChunks(src.path, diag, 1 << 20, sink));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
+  const auto t_start = std::chrono::steady_clock::now();
+  auto stage = [&](const std::string& s) {
+    if (req.stage) req.stage(s);
+  };
+  if (req.top_k < 1) return absl::InvalidArgumentError("--top must be at least 1");
+  if (std::isnan(req.min_log10_lr) || req.min_log10_lr == INFINITY)
+    return absl::InvalidArgumentError("--min-log10-lr must be a number or -inf (+inf would report nothing)");
+  if (req.prior && !(*req.prior > 0 && *req.prior < 1)) return absl::InvalidArgumentError("--prior must be in (0, 1)");
+  if (req.references.empty() != req.relationships.empty())
+    return absl::InvalidArgumentError("--references and --relationship go together");
+  const bool have_families = !req.pedigrees_path.empty() || !req.families.empty();
+  if (have_families == req.family_profiles.empty())
+    return absl::InvalidArgumentError("--pedigrees and --profiles go together");
+  if (req.references.empty() && !have_families)
+    return absl::InvalidArgumentError(
+        "nothing to screen against: give --references with --relationship, or --pedigrees with --profiles");
+
+  KINSHIP_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(req.model, diag, req.stage));
+  AlleleFreqTable* table = &model.table;
+  const MutationSpec& mutation = model.mutation;
+  const double theta = req.model.theta;
+
+  // Inputs, with their checksums for the report (taken by the readers as they read: each
+  // input is read once, so a FIFO or a process substitution works).
+  std::vector<std::pair<std::string, std::string>> inputs;  // (role, path)
+  inputs.push_back({"freqs", req.model.freqs_path});
+  if (!req.model.sample_sizes_path.empty()) inputs.push_back({"sample-sizes", req.model.sample_sizes_path});
+  if (!req.model.rates_path.empty()) inputs.push_back({"mutation-rates", req.model.rates_path});
+  auto add_inputs = [&](const char* role, const std::vector<ProfileSource>& sources) {
+    for (const ProfileSource& s : sources)
+      if (!s.path.empty()) inputs.push_back({role, s.path});
+  };
+  add_inputs("victims", req.victims);
+  add_inputs("references", req.references);
+  if (!req.pedigrees_path.empty()) inputs.push_back({"pedigrees", req.pedigrees_path});
+  add_inputs("profiles", req.family_profiles);
+
+  // Profiles: victims, pairwise references, family references; one table for all. Files
+  // are read and bound in batches, so no file is held whole as text.
+  ProfileBinder binder(req.model.build_options(), table, diag);
+  std::vector<std::string> victim_ids, reference_ids;
+  std::set<std::string> victim_set, reference_set, family_set;
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set));
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.references, &binder, diag, req.stage, &reference_ids, &reference_set));
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.family_profiles, &binder, diag, req.stage, nullptr, &family_set));
+  for (const std::string& id : victim_ids)
+    if (reference_set.count(id) || family_set.count(id))
+      return absl::FailedPreconditionError(
+          absl::StrCat("sample '", id, "' is both a victim (--victims) and a reference (--references or --profiles); ",
+                       "expected distinct sample ids"));
+  KINSHIP_ASSIGN_OR_RETURN(ProfileSet all, binder.Finish());
+  KINSHIP_ASSIGN_OR_RETURN(TableReport table_report, FinishTable(req.model, table, diag));
+  NoteRatesInUse(*table, mutation, diag);
+  auto subset = [&](const std::vector<std::string>& ids) {
+    std::vector<int> idx;
+    for (const std::string& id : ids) idx.push_back(all.FindSample(id));
+    return all.Subset(idx);
+  };
+  const ProfileSet victims = subset(victim_ids);
+  const ProfileSet references = subset(reference_ids);
+  const int locus_ct = table->locus_ct();
+  if (locus_ct > kMaxScreenLoci)
+    return absl::OutOfRangeError(absl::StrCat("the frequency table has ", locus_ct,
+                                              " loci; the screen handles at most ", kMaxScreenLoci));
+
+  // Candidates.
+  ScoreTables tables(*table);
+  std::vector<CandidateInfo> info;
+  PairwiseOptions popts;
+  popts.theta = theta;
+  popts.mutation = mutation;
+  popts.untyped_founders = req.model.untyped_founders;
+  const Sex sex1 = req.reference_sex;
+  // The sex of each reference (id1): reference_sex when given, else its Amelogenin. It matters
+  // only where the sexes' mutation models differ; a stated sex that contradicts the
+  // Amelogenin is a warning (first few named).
+  const bool sexes_differ = SexesDiffer(mutation);
+  std::vector<Sex> ref_sex(references.sample_ct(), sex1);
+  {
+    std::vector<std::string> conflicts;
+    int from_amel = 0;
+    for (int i = 0; i < references.sample_ct(); ++i) {
+      const Sex amel = references.amel_sex(i);
+      if (sex1 != Sex::kUnknown && amel != Sex::kUnknown && amel != sex1) conflicts.push_back(references.sample_id(i));
+      if (sex1 == Sex::kUnknown && amel != Sex::kUnknown) {
+        ref_sex[i] = amel;
+        ++from_amel;
+      }
+    }
+    if (!conflicts.empty())
+      diag->Warn(absl::StrCat(conflicts.size(), " reference(s) are ", SexName(sex1), " by --sex1 but their Amelogenin ",
+                              "says otherwise (",
+                              absl::StrJoin(conflicts.begin(), conflicts.begin() + std::min<size_t>(conflicts.size(), 10),
+                                            " "),
+                              conflicts.size() > 10 ? " ..." : "", "); --sex1 is used"));
+    if (from_amel > 0 && sexes_differ && !req.relationships.empty())
+      diag->Info(absl::StrCat("the sexes of ", from_amel, " reference(s) taken from their Amelogenin"));
+  }
+  if (!sexes_differ) std::fill(ref_sex.begin(), ref_sex.end(), sex1);
+  for (const std::string& rel_name : req.relationships) {
+    KINSHIP_ASSIGN_OR_RETURN(Relationship rel, ParseRelationship(rel_name));
+    std::map<Sex, std::unique_ptr<PairwiseCalculator>> calcs;
+    std::vector<const PairwiseCalculator*> calc_of(references.sample_ct());
+    for (int i = 0; i < references.sample_ct(); ++i) {
+      auto& calc = calcs[ref_sex[i]];
+      if (!calc) {
+        popts.sex1 = ref_sex[i];
+        auto c = PairwiseCalculator::Create(*table, rel, popts);
+        if (!c.ok())
+          return absl::Status(c.status().code(), absl::StrCat("reference ", references.sample_id(i), " (sex ",
+                                                              SexName(ref_sex[i]), "): ", c.status().message()));
+        calc = std::make_unique<PairwiseCalculator>(std::move(*c));
+      }
+      calc_of[i] = calc.get();
+    }
+    AddPairwiseCandidates(calc_of, references, &tables);
+    for (const std::string& id : reference_ids) info.push_back({id, "", "", rel_name});
+  }
+  int family_ct = 0;
+  std::int64_t skipped = 0;  // families or missing persons skipped
+  if (have_families) {
+    std::vector<Pedigree> read_peds;
+    if (!req.pedigrees_path.empty()) {
+      stage(absl::StrCat("reading the pedigrees ", req.pedigrees_path));
+      KINSHIP_ASSIGN_OR_RETURN(read_peds, ReadPedigrees(req.pedigrees_path, /*require_missing=*/true, diag));
+    }
+    const std::vector<Pedigree>& peds = req.pedigrees_path.empty() ? req.families : read_peds;
+    const std::string source = req.pedigrees_path.empty() ? std::string("families") : req.pedigrees_path;
+    family_ct = static_cast<int>(peds.size());
+    KINSHIP_ASSIGN_OR_RETURN(auto models, BuildPedigreeModels(*table, mutation, theta, req.model.untyped_founders));
+    std::vector<PedigreeLocusModel> plain;
+    if (mutation.enabled()) {
+      KINSHIP_ASSIGN_OR_RETURN(plain, BuildPedigreeModels(*table, MutationSpec{}, theta));
+    }
+    const std::vector<PedigreeLocusModel>& check_models = mutation.enabled() ? plain : models;
+    for (const Pedigree& ped : peds) {
+      for (const Person& p : ped.persons())
+        if (!p.sample_id.empty() && !family_set.count(p.sample_id))
+          return absl::FailedPreconditionError(absl::StrCat(source, ": family ", ped.family(), ", member ", p.id,
+                                                            ": sample '", p.sample_id, "' is in no --profiles file"));
+      KINSHIP_ASSIGN_OR_RETURN(auto g, FamilyGenotypes(ped, all, source));
+      CheckSexesAgainstAmel(ped, all, diag);
+      // One family must not stop a screen: a family whose references are inconsistent, or
+      // whose exact computation is past the engine's limits, is skipped with a warning (in
+      // the report) and counted; the rest of the screen runs. Bugs (Internal) still stop it.
+      auto skip = [&](const absl::Status& st, const std::string& who) {
+        diag->Warn(absl::StrCat(who, " skipped: ", st.message()));
+        ++skipped;
+      };
+      absl::Status refs_ok;
+      for (int l = 0; l < locus_ct && refs_ok.ok(); ++l)
+        refs_ok = CheckFamilyReferences(ped, g[l], check_models[l], models[l], mutation.enabled(),
+                                        table->locus(l).name(), diag);
+      if (!refs_ok.ok()) {
+        if (refs_ok.code() == absl::StatusCode::kInternal) return refs_ok;
+        skip(refs_ok, absl::StrCat("family ", ped.family()));
+        continue;
+      }
+      for (int mp : ped.MissingPersons()) {
+        auto c = AddFamilyCandidate(ped, g, mp, models, mutation.enabled() ? &plain : nullptr, &tables);
+        if (!c.ok()) {
+          if (c.status().code() == absl::StatusCode::kInternal) return c.status();
+          skip(c.status(), absl::StrCat("family ", ped.family(), ", missing person ", ped.person(mp).id));
+          continue;
+        }
+        info.push_back({ped.family(), ped.family(), ped.person(mp).id, "missing-person"});
+      }
+    }
+  }
+  stage(absl::StrCat("building the score tables (", tables.candidate_ct(), " candidates)"));
+  KINSHIP_RETURN_IF_ERROR(tables.Finalize());
+  const VictimColumns columns(tables, victims);
+  const int candidate_ct = tables.candidate_ct(), victim_ct = victims.sample_ct();
+  const double prior = req.prior ? *req.prior : candidate_ct > 1 ? 1.0 / candidate_ct : 0.5;
+
+  // The screen.
+  ScreenOptions sopts;
+  sopts.top_k = req.by == RankBy::kVictim ? req.top_k : INT_MAX;
+  sopts.min_log10_lr = req.min_log10_lr;
+  sopts.kernel = req.kernel;
+  sopts.cancel = req.cancel;
+  std::mutex progress_mutex;
+  std::int64_t victims_done = 0;
+  if (req.progress)
+    sopts.progress = [&](std::int64_t block_victims) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      victims_done += block_victims;
+      req.progress(victims_done, victim_ct, candidate_ct);
+    };
+  stage(absl::StrCat("screening ", victim_ct, " victims against ", candidate_ct, " candidates"));
+  ScreenResult screened = Screen(tables, columns, sopts);
+  if (req.cancel && req.cancel->load()) return absl::CancelledError("the screen was cancelled; no report written");
+
+  // Rows of the report.
+  struct Ranked {
+    int victim, candidate, rank;
+    const ScreenHit* hit;
+  };
+  std::vector<Ranked> ranked;
+  if (req.by == RankBy::kVictim) {
+    for (int v = 0; v < victim_ct; ++v)
+      for (size_t r = 0; r < screened.hits[v].size(); ++r)
+        ranked.push_back({v, screened.hits[v][r].candidate, static_cast<int>(r + 1), &screened.hits[v][r]});
+  } else {
+    std::vector<std::vector<Ranked>> per(candidate_ct);
+    for (int v = 0; v < victim_ct; ++v)
+      for (const ScreenHit& h : screened.hits[v]) per[h.candidate].push_back({v, h.candidate, 0, &h});
+    for (auto& list : per) {
+      std::sort(list.begin(), list.end(), [](const Ranked& a, const Ranked& b) {
+        return a.hit->log10_lr != b.hit->log10_lr ? a.hit->log10_lr > b.hit->log10_lr : a.victim < b.victim;
+      });
+      if (static_cast<int>(list.size()) > req.top_k) list.resize(req.top_k);
+      for (size_t r = 0; r < list.size(); ++r) {
+        list[r].rank = static_cast<int>(r + 1);
+        ranked.push_back(list[r]);
+      }
+    }
+  }
+  MatchResult result;
+  result.by = req.by;
+  result.rows.reserve(ranked.size());
+  for (const Ranked& r : ranked) {
+    const CandidateInfo& c = info[r.candidate];
+    MatchRow row;
+    row.victim = victims.sample_id(r.victim);
+    row.rank = r.rank;
+    row.candidate = c.label;
+    row.family = c.family;
+    row.missing_id = c.missing_id;
+    row.hypothesis = c.hypothesis;
+    row.log10_lr = r.hit->log10_lr;
+    row.posterior = Posterior(r.hit->log10_lr, prior);
+    row.loci_compared = r.hit->loci_compared;
+    row.loci_inconsistent = r.hit->loci_inconsistent;
+    // A NaN must never become a row (nor vanish from the report by failing a comparison).
+    const std::string what = absl::StrCat("log10 LR of victim ", row.victim, " and candidate ", row.candidate);
+    KINSHIP_RETURN_IF_ERROR(CheckFinishedNumber(row.log10_lr, what));
+    KINSHIP_RETURN_IF_ERROR(CheckFinishedNumber(row.posterior, "posterior of the " + what));
+    for (int l = 0; l < locus_ct; ++l) {
+      const int row_idx = tables.row(r.candidate, l);
+      const GenotypeIdx g = columns.genotype(l, r.victim);
+      if (row_idx < 0) continue;
+      // An untyped victim contributes the candidate's one-sided value (0 = LR 1: omitted).
+      const double x = g == kUntyped ? tables.untyped_exact(l, row_idx) : tables.exact(l, row_idx, g);
+      if (g == kUntyped && x == 0) continue;
+      row.per_locus.push_back({table->locus(l).name(), x});
+    }
+    result.rows.push_back(std::move(row));
+  }
+
+  // Provenance.
+  Provenance& prov = result.provenance;
+  prov.version = KINSHIP_VERSION_STRING;
+  prov.command = req.command;
+  const MutationSpec& mut = mutation;
+  prov.parameters = {
+      {"theta", FormatDouble(theta)},
+      {"mutation_model", MutationModelName(req.model.mutation_model)},
+      {"mutation_rate_male", FormatDouble(mut.male.rate)},
+      {"mutation_rate_female", FormatDouble(mut.female.rate)},
+      {"mutation_rate2", FormatDouble(req.model.mutation_rate2)},
+      {"mutation_range", FormatDouble(req.model.mutation_range)},
+      {"mutation_transform", MutationTransformName(mut.male.transform)},
+      {"min_freq", FormatDouble(req.model.min_freq)},
+      {"normalize_freqs", req.model.normalize_freqs ? "yes" : "no"},
+      {"untyped_founders", UntypedFoundersName(req.model.untyped_founders)},
+      {"relationships", absl::StrJoin(req.relationships, ";")},
+      {"sex1", SexName(req.reference_sex)},
+      {"top", absl::StrCat(req.top_k)},
+      {"by", req.by == RankBy::kVictim ? "victim" : "candidate"},
+      {"min_log10_lr", FormatDouble(req.min_log10_lr)},
+      {"prior", FormatDouble(prior)},
+      {"prefilter_scale", FormatDouble(tables.scale())},
+      {"freeze_freqs", req.model.freeze_freqs ? "yes" : "no"},
+      {"allow_unnormalised", req.model.allow_unnormalised ? "yes" : "no"},
+  };
+  if (mutation.enabled())
+    for (const auto& [locus, r] : RatesInUse(*table, mutation)) prov.parameters.push_back({"mutation_rate." + locus, r});
+  for (const auto& [role, path] : inputs) {
+    const InputRecord* read = diag->FindInput(path);
+    if (!read)
+      return absl::InternalError(absl::StrCat(path, " (--", role, "): no checksum recorded while reading it"));
+    prov.inputs.push_back({role, path, read->sha256});
+  }
+  prov.table = std::move(table_report);
+  result.counts = {{"victims", victim_ct},
+                   {"references", static_cast<std::int64_t>(reference_ids.size())},
+                   {"families", family_ct},
+                   {"candidates", candidate_ct},
+                   {"candidates_skipped", skipped},
+                   {"pairs_screened", screened.pairs_screened},
+                   {"pairs_rescored", screened.pairs_rescored},
+                   {"rows", static_cast<std::int64_t>(result.rows.size())}};
+  result.notes = diag->notes();
+  result.kernel = screened.kernel;
+  result.victim_ct = victim_ct;
+  result.candidate_ct = candidate_ct;
+  result.pairs_screened = screened.pairs_screened;
+  result.pairs_rescored = screened.pairs_rescored;
+  result.candidates_skipped = skipped;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  return result;
+}
+
+}  // namespace kinship
