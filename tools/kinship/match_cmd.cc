@@ -211,7 +211,7 @@ int RunMatch(int argc, char** argv) {
                                                    kMaxScreenLoci)));
 
   // Candidates.
-  ScoreTables tables(*table);
+  ScoreTablesBuilder builder(*table);
   std::vector<CandidateInfo> info;
   PairwiseOptions popts;
   popts.theta = theta;
@@ -265,7 +265,7 @@ int RunMatch(int argc, char** argv) {
       }
       calc_of[i] = calc.get();
     }
-    AddPairwiseCandidates(calc_of, references, &tables);
+    AddPairwiseCandidates(calc_of, references, &builder);
     for (const std::string& id : reference_ids) info.push_back({id, "", "", rel_name});
   }
   int n_families = 0;
@@ -314,7 +314,7 @@ int RunMatch(int argc, char** argv) {
         continue;
       }
       for (int mp : ped.MissingPersons()) {
-        auto c = AddFamilyCandidate(ped, g, mp, *models, mutation.enabled() ? &plain : nullptr, &tables);
+        auto c = AddFamilyCandidate(ped, g, mp, *models, mutation.enabled() ? &plain : nullptr, &builder);
         if (!c.ok()) {
           if (c.status().code() == absl::StatusCode::kInternal) return fail(c.status());
           skip(c.status(), absl::StrCat("family ", ped.family(), ", missing person ", ped.person(mp).id));
@@ -324,8 +324,10 @@ int RunMatch(int argc, char** argv) {
       }
     }
   }
-  SetStage(absl::StrCat("building the score tables (", tables.candidate_ct(), " candidates)"));
-  if (auto st = tables.Finalize(); !st.ok()) return fail(st);
+  SetStage(absl::StrCat("building the score tables (", builder.candidate_ct(), " candidates)"));
+  auto built = std::move(builder).Build();
+  if (!built.ok()) return fail(built.status());
+  const ScoreTables tables = std::move(*built);
   const VictimColumns columns(tables, victims);
   const int nc = tables.candidate_ct(), nv = victims.sample_ct();
   if (!vm.count("prior")) prior = nc > 1 ? 1.0 / nc : 0.5;
@@ -511,11 +513,11 @@ int RunMatch(int argc, char** argv) {
                    r.hit->loci_compared, r.hit->loci_inconsistent);
       bool first = true;
       for (int l = 0; l < nl; ++l) {
-        const int row = tables.row(r.candidate, l);
+        const int row_idx = tables.row_idx(r.candidate, l);
         const GenotypeIdx g = columns.genotype(l, r.victim);
-        if (row < 0) continue;
+        if (row_idx < 0) continue;
         // An untyped victim contributes the candidate's one-sided value (0 = LR 1: omitted).
-        const double x = g == kUntyped ? tables.untyped_exact(l, row) : tables.exact(l, row, g);
+        const double x = g == kUntyped ? tables.untyped_exact(l, row_idx) : tables.exact(l, row_idx, g);
         if (g == kUntyped && x == 0) continue;
         std::fprintf(j, "%s%s: %s", first ? "" : ", ", JsonString(table->locus(l).name()).c_str(),
                      JsonNumber(x).c_str());
