@@ -14,6 +14,7 @@
 #include <tbb/global_control.h>
 
 #include "kinship/screen.h"
+#include "screen/kernels.h"
 
 namespace {
 
@@ -74,11 +75,12 @@ void Run(benchmark::State& state, const ScoreTables& tables, const VictimColumns
 
 void BM_Screen_PairwiseParentChild(benchmark::State& state) {
   static const ScoreTables* tables = [] {
-    auto* t = new ScoreTables(Table());
+    ScoreTablesBuilder builder(Table());
     auto calc = PairwiseCalculator::Create(Table(), *ParseRelationship("parent-child"), {});
-    AddPairwiseCandidates(*calc, Random(2000, 2), t);
-    if (!t->Finalize().ok()) std::abort();
-    return t;
+    AddPairwiseCandidates(*calc, Random(2000, 2), &builder);
+    auto built = std::move(builder).Build();
+    if (!built.ok()) std::abort();
+    return new ScoreTables(std::move(*built));
   }();
   static const VictimColumns* victims = new VictimColumns(*tables, Random(50000, 3));
   Run(state, *tables, *victims);
@@ -87,7 +89,7 @@ BENCHMARK(BM_Screen_PairwiseParentChild)->Args({0, 1})->Args({1, 1})->Args({1, 2
 
 void BM_Screen_FamilyTables(benchmark::State& state) {
   static const ScoreTables* tables = [] {
-    auto* t = new ScoreTables(Table());
+    ScoreTablesBuilder builder(Table());
     Pedigree ped("F");
     ped.Add({"FA", -1, -1, Sex::kMale});
     ped.Add({"MO", -1, -1, Sex::kFemale});
@@ -101,10 +103,11 @@ void BM_Screen_FamilyTables(benchmark::State& state) {
         AllelePair m = GenotypeAlleles(refs.genotype(l, 2 * f)), x = GenotypeAlleles(refs.genotype(l, 2 * f + 1));
         g[l] = {kUntyped, refs.genotype(l, 2 * f), GenotypeIndex(m.a, x.b), kUntyped};
       }
-      (void)*AddFamilyCandidate(ped, g, mp, models, nullptr, t);
+      (void)*AddFamilyCandidate(ped, g, mp, models, nullptr, &builder);
     }
-    if (!t->Finalize().ok()) std::abort();
-    return t;
+    auto built = std::move(builder).Build();
+    if (!built.ok()) std::abort();
+    return new ScoreTables(std::move(*built));
   }();
   static const VictimColumns* victims = new VictimColumns(*tables, Random(200000, 5));
   Run(state, *tables, *victims);
@@ -139,11 +142,12 @@ void BM_Screen_WideLoci(benchmark::State& state) {
     return p;
   };
   static const ScoreTables* tables = [&] {
-    auto* t = new ScoreTables(*wide);
+    ScoreTablesBuilder builder(*wide);
     auto calc = PairwiseCalculator::Create(*wide, *ParseRelationship("parent-child"), {});
-    AddPairwiseCandidates(*calc, random(2000, 2), t);
-    if (!t->Finalize().ok()) std::abort();
-    return t;
+    AddPairwiseCandidates(*calc, random(2000, 2), &builder);
+    auto built = std::move(builder).Build();
+    if (!built.ok()) std::abort();
+    return new ScoreTables(std::move(*built));
   }();
   static const VictimColumns* victims = new VictimColumns(*tables, random(50000, 3));
   Run(state, *tables, *victims);

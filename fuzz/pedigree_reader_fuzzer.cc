@@ -12,6 +12,7 @@
 
 #include "fuzz_input.h"
 #include "kinship/diagnostics.h"
+#include "kinship/io.h"
 #include "kinship/locus.h"
 #include "kinship/mutation.h"
 #include "kinship/pedigree.h"

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include "kinship/io.h"
 #include "kinship/pedigree.h"
 #include "test_util.h"
 

@@ -1,4 +1,4 @@
-// Tests of ReadPedigrees (kinship/pedigree.h): the CSV format
+// Tests of ReadPedigrees (kinship/io.h): the CSV format
 // family,id,father,mother,sex[,sample_id][,missing], rows in any order, several
 // families, line endings and BOM, and every documented error with its code and a
 // message naming the file, the line, the family and the member.
@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include "kinship/io.h"
 #include "kinship/pedigree.h"
 #include "test_util.h"
 

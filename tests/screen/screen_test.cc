@@ -13,6 +13,7 @@
 #include <tbb/task_arena.h>
 
 #include "kinship/io.h"
+#include "screen/kernels.h"
 
 using namespace kinship;
 
@@ -87,9 +88,11 @@ std::unique_ptr<Setup> MakeSetup(const std::string& rel, bool mutation, double t
   auto calc = PairwiseCalculator::Create(s->table, *ParseRelationship(rel), opts);
   REQUIRE(calc.ok());
   s->calc = std::make_unique<PairwiseCalculator>(std::move(*calc));
-  s->tables = std::make_unique<ScoreTables>(s->table);
-  AddPairwiseCandidates(*s->calc, s->refs, s->tables.get());
-  REQUIRE(s->tables->Finalize().ok());
+  ScoreTablesBuilder builder(s->table);
+  AddPairwiseCandidates(*s->calc, s->refs, &builder);
+  auto tables = std::move(builder).Build();
+  REQUIRE(tables.ok());
+  s->tables = std::make_unique<ScoreTables>(std::move(*tables));
   s->columns = std::make_unique<VictimColumns>(*s->tables, s->victims);
   return s;
 }
@@ -273,10 +276,12 @@ TEST_CASE("Family candidates: screen scores equal the pedigree engine", "[screen
     AllelePair x = GenotypeAlleles(refs.genotype(l, 1));
     g[l] = {kUntyped, refs.genotype(l, 0), GenotypeIndex(m.a, x.b), kUntyped};
   }
-  ScoreTables tables(table);
-  auto c = AddFamilyCandidate(ped, g, mp, models, &plain, &tables);
+  ScoreTablesBuilder builder(table);
+  auto c = AddFamilyCandidate(ped, g, mp, models, &plain, &builder);
   REQUIRE(c.ok());
-  REQUIRE(tables.Finalize().ok());
+  auto built = std::move(builder).Build();
+  REQUIRE(built.ok());
+  const ScoreTables& tables = *built;
   ProfileSet victims = RandomProfiles(table, 130, 9, 0.1);
   VictimColumns cols(tables, victims);
   ScreenOptions opts;
@@ -299,7 +304,9 @@ TEST_CASE("Family candidates: screen scores equal the pedigree engine", "[screen
 TEST_CASE("Byte codes: identity on narrow loci, the 254 most frequent genotypes on wide ones",
           "[screen]") {
   AlleleFreqTable table = TestTable();
-  ScoreTables t(table);
+  auto built = ScoreTablesBuilder(table).Build();
+  REQUIRE(built.ok());
+  const ScoreTables& t = *built;
   for (int l = 0; l < table.locus_ct(); ++l) {
     const Locus& locus = table.locus(l);
     const int gc = locus.genotype_ct();
@@ -353,9 +360,11 @@ TEST_CASE("Extreme per-locus LRs take the exact wide path and are still found", 
   }
   auto calc = PairwiseCalculator::Create(table, *ParseRelationship("full-siblings"), {});
   REQUIRE(calc.ok());
-  ScoreTables tables(table);
-  AddPairwiseCandidates(*calc, refs, &tables);
-  REQUIRE(tables.Finalize().ok());
+  ScoreTablesBuilder builder(table);
+  AddPairwiseCandidates(*calc, refs, &builder);
+  auto built = std::move(builder).Build();
+  REQUIRE(built.ok());
+  const ScoreTables& tables = *built;
   VictimColumns cols(tables, victims);
   REQUIRE(std::fabs(tables.candidate_offset(0) * tables.scale()) + 128.0 * table.locus_ct() > 16000);
   for (ScreenKernel k : {ScreenKernel::kScalar, ScreenKernel::kAvx512}) {
@@ -466,19 +475,21 @@ AlleleFreqTable SmallTable() {
 
 TEST_CASE("A +inf row entry is quantized to +127 and its pair is always reported", "[screen]") {
   AlleleFreqTable table = SmallTable();
-  ScoreTables tables(table);
+  ScoreTablesBuilder builder(table);
   const std::vector<std::uint8_t> no_flags(10, 0);
   // Candidate 3: +inf for victim genotype 3 at locus A, 0 elsewhere. Candidates 0-2: 50 at
   // every genotype of both loci (they fill the top-1 slot first with a high finite score).
   std::vector<double> inf_row(10, 0.0);
   inf_row[3] = HUGE_VAL;
-  const int r_inf = tables.AddRow(0, inf_row, no_flags);
-  const int r_zero = tables.AddRow(1, std::vector<double>(10, 0.0), no_flags);
-  const int r_hi_a = tables.AddRow(0, std::vector<double>(10, 50.0), no_flags);
-  const int r_hi_b = tables.AddRow(1, std::vector<double>(10, 50.0), no_flags);
-  for (int c = 0; c < 4; ++c) tables.AddCandidate(c == 3 ? std::vector<int>{r_inf, r_zero} : std::vector<int>{r_hi_a, r_hi_b});
-  REQUIRE(tables.Finalize().ok());
-  REQUIRE(tables.qrow(0, r_inf)[3] == 127);
+  const int r_inf = builder.AddRow(0, inf_row, no_flags);
+  const int r_zero = builder.AddRow(1, std::vector<double>(10, 0.0), no_flags);
+  const int r_hi_a = builder.AddRow(0, std::vector<double>(10, 50.0), no_flags);
+  const int r_hi_b = builder.AddRow(1, std::vector<double>(10, 50.0), no_flags);
+  for (int c = 0; c < 4; ++c) builder.AddCandidate(c == 3 ? std::vector<int>{r_inf, r_zero} : std::vector<int>{r_hi_a, r_hi_b});
+  auto built = std::move(builder).Build();
+  REQUIRE(built.ok());
+  const ScoreTables& tables = *built;
+  REQUIRE(tables.prefilter_row(0, r_inf)[3] == 127);
   REQUIRE(tables.candidate_has_inf(3));
   REQUIRE(!tables.candidate_has_inf(0));
   ProfileSet victims;
@@ -512,25 +523,26 @@ TEST_CASE("A NaN row entry is an Internal error, never a silent drop", "[screen]
   AlleleFreqTable table = SmallTable();
   const std::vector<std::uint8_t> no_flags(10, 0);
   {
-    ScoreTables tables(table);
+    ScoreTablesBuilder builder(table);
     std::vector<double> row(10, 0.0);
     row[4] = std::nan("");
-    tables.AddCandidate({tables.AddRow(0, row, no_flags), -1});
-    const absl::Status st = tables.Finalize();
+    builder.AddCandidate({builder.AddRow(0, row, no_flags), -1});
+    const absl::Status st = std::move(builder).Build().status();
     REQUIRE(st.code() == absl::StatusCode::kInternal);
     REQUIRE(std::string(st.message()).find("NaN") != std::string::npos);
   }
   {
-    ScoreTables tables(table);  // NaN as the untyped-victim entry
-    tables.AddCandidate({tables.AddRow(1, std::vector<double>(10, 0.0), no_flags, std::nan("")), -1});
-    REQUIRE(tables.Finalize().code() == absl::StatusCode::kInternal);
+    ScoreTablesBuilder builder(table);  // NaN as the untyped-victim entry
+    builder.AddCandidate({builder.AddRow(1, std::vector<double>(10, 0.0), no_flags, std::nan("")), -1});
+    REQUIRE(std::move(builder).Build().status().code() == absl::StatusCode::kInternal);
   }
   {
-    ScoreTables tables(table);  // -inf is fine (an exclusion)
+    ScoreTablesBuilder builder(table);  // -inf is fine (an exclusion)
     std::vector<double> row(10, 0.0);
     row[4] = -HUGE_VAL;
-    tables.AddCandidate({tables.AddRow(0, row, no_flags), -1});
-    REQUIRE(tables.Finalize().ok());
-    REQUIRE(tables.qrow(0, 0)[4] == -128);
+    builder.AddCandidate({builder.AddRow(0, row, no_flags), -1});
+    auto tables = std::move(builder).Build();
+    REQUIRE(tables.ok());
+    REQUIRE(tables->prefilter_row(0, 0)[4] == -128);
   }
 }

@@ -139,10 +139,12 @@ TEST_CASE("Missing-person plain cases through the screen's family rows, one-side
       REQUIRE(i >= 0);
       for (int l = 0; l < nl; ++l) g[l][i] = profiles.genotype(l, profiles.FindSample(sample));
     }
-    ScoreTables tables(*table);
-    auto cand = AddFamilyCandidate(fam, g, mp, *models, nullptr, &tables);
+    ScoreTablesBuilder builder(*table);
+    auto cand = AddFamilyCandidate(fam, g, mp, *models, nullptr, &builder);
     REQUIRE(cand.ok());
-    REQUIRE(tables.Finalize().ok());
+    auto built = std::move(builder).Build();
+    REQUIRE(built.ok());
+    const ScoreTables& tables = *built;
     ProfileSet victim = profiles.Subset({profiles.FindSample(typed["V"])});
     VictimColumns cols(tables, victim);
     const ScreenHit h = ExactPair(tables, cols, *cand, 0);
@@ -152,15 +154,17 @@ TEST_CASE("Missing-person plain cases through the screen's family rows, one-side
       REQUIRE(l >= 0);
       INFO("locus " << locus_name);
       const GenotypeIdx gv = victim.genotype(l, 0);
-      const int row = tables.row(*cand, l);
-      const double got = row < 0 ? 0.0 : gv == kUntyped ? tables.untyped_exact(l, row) : tables.exact(l, row, gv);
+      const int row_idx = tables.row_idx(*cand, l);
+      const double got = row_idx < 0 ? 0.0
+                         : gv == kUntyped ? tables.untyped_exact(l, row_idx)
+                                          : tables.exact(l, row_idx, gv);
       CheckLog10(got, want);
       bool any_ref = false;
       for (GenotypeIdx x : g[l]) any_ref |= x != kUntyped;
       if (!any_ref && gv != kUntyped) {
         ++onesided_loci;
-        REQUIRE(row >= 0);  // equal / stepwise: informative
-        REQUIRE(tables.candidate_untyped(l, row));
+        REQUIRE(row_idx >= 0);  // equal / stepwise: informative
+        REQUIRE(tables.candidate_untyped(l, row_idx));
       }
     }
     // Lower bound of the prefilter holds.

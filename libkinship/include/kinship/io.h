@@ -13,19 +13,26 @@
 //   auto records = kinship::ReadProfileRecords("profiles.csv", &diag);
 //   kinship::ProfileBuildOptions opts;
 //   auto profiles = kinship::BuildProfileSet(*records, opts, &*table, &diag);
+//   auto families = kinship::ReadPedigrees("families.csv", /*require_missing=*/true, &diag);
+//
+// Readers produce the model's types: AlleleFreqTable (kinship/locus.h), GenotypeRecord
+// (kinship/genotype_record.h), LocusRates (kinship/mutation.h), Pedigree
+// (kinship/pedigree.h). One source file per format under libkinship/src/io/.
 #ifndef KINSHIP_IO_H_
 #define KINSHIP_IO_H_
 
 #include <functional>
 #include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include "kinship/genotype_record.h"
 #include "kinship/locus.h"
+#include "kinship/mutation.h"
+#include "kinship/pedigree.h"
 
 namespace kinship {
 
@@ -63,19 +70,6 @@ absl::Status ReadSampleSizes(const std::string& path,
                              const std::string& freq_file_name,
                              AlleleFreqTable* table, Diagnostics* diag);
 
-// One genotype as written in a profile file, before it is bound to a frequency table.
-// Empty allele strings mean "not typed".
-struct GenotypeRecord {
-  std::string sample_id;
-  std::string locus;    // as written
-  std::string allele1;  // as written (trimmed)
-  std::string allele2;
-  std::shared_ptr<const std::string> file;  // the file's path, shared by its records
-  int line = 0;
-  // "path:line", for messages.
-  std::string where() const { return (file ? *file : std::string("?")) + ":" + std::to_string(line); }
-};
-
 // Reads profiles in either layout (detected from the header):
 //  * long CSV `sample_id,locus,allele1,allele2` (a homozygote repeats its allele;
 //    `allele1` and `allele2` both empty or both `NA` = untyped; a locus with no row is
@@ -97,15 +91,24 @@ absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag,
 absl::Status ReadProfileRecordsInChunks(const std::string& path, Diagnostics* diag, size_t chunk_rows,
                                         const std::function<absl::Status(std::vector<GenotypeRecord>*)>& sink);
 
-// Per-locus mutation rates: CSV with a `locus` column and either a `rate` column
-// (both sexes) or `rate_male` and `rate_female` columns (`paternal_rate` and
-// `maternal_rate` are accepted as synonyms). Rates must be numbers in [0, 1).
-struct LocusRates {
-  double male;
-  double female;
-};
+// Per-locus mutation rates (kinship/mutation.h's LocusRates): CSV with a `locus` column and
+// either a `rate` column (both sexes) or `rate_male` and `rate_female` columns
+// (`paternal_rate` and `maternal_rate` are accepted as synonyms). Rates must be numbers in
+// [0, 1). Locus names are made canonical; each renaming is noted.
 absl::StatusOr<std::map<std::string, LocusRates>> ReadMutationRates(
     const std::string& path, Diagnostics* diag);
+
+// Reads pedigrees: CSV `family,id,father,mother,sex[,sample_id][,missing]` (PED-style:
+// father/mother `0` = unknown; sex 1 male, 2 female, 0 unknown; `sample_id` links a
+// member to a profile, empty = untyped; `missing` is 1 for a missing person). Rows of a
+// family may come in any order. Errors (InvalidArgument / FailedPrecondition, naming
+// file, line, family and member): unknown parent ids, one parent given without the
+// other, a person who is their own ancestor, a father of sex 2 or a mother of sex 1,
+// a duplicate member, a sample linked twice in a file.
+// When `require_missing` is true, a family with no missing person is an error.
+absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path,
+                                                    bool require_missing,
+                                                    Diagnostics* diag);
 
 }  // namespace kinship
 

@@ -45,7 +45,6 @@
 #include <Eigen/Core>
 
 #include "absl/status/statusor.h"
-#include "kinship/io.h"
 #include "kinship/locus.h"
 
 namespace kinship {
@@ -61,6 +60,13 @@ enum class MutationTransform { kNone, kPM, kMH, kBA, kPR };
 // "none", "PM", "MH", "BA", "PR" (case-insensitive).
 absl::StatusOr<MutationTransform> ParseMutationTransform(const std::string& name);
 const char* MutationTransformName(MutationTransform transform);
+
+// Per-locus mutation rates, per sex of the parent (ReadMutationRates in kinship/io.h reads
+// them from a file).
+struct LocusRates {
+  double male;
+  double female;
+};
 
 struct MutationParams {
   MutationModel model = MutationModel::kNone;

@@ -1,11 +1,11 @@
 // File: kinship/pedigree.h
 //
-// Pedigrees (families of reference persons and their missing persons) and their
-// reader. A Pedigree is a set of persons with parents; it may hold several
-// disconnected families (one hypothesis can join a family and an unrelated victim).
+// Pedigrees (families of reference persons and their missing persons). A Pedigree is a
+// set of persons with parents; it may hold several disconnected families (one hypothesis
+// can join a family and an unrelated victim). ReadPedigrees (kinship/io.h) reads them.
 //
 //   kinship::Diagnostics diag;
-//   auto families = kinship::ReadPedigrees("families.csv", &diag);
+//   auto families = kinship::ReadPedigrees("families.csv", /*require_missing=*/true, &diag);
 //   for (const kinship::Pedigree& ped : *families) {
 //     int mp = ped.Find("MP");            // index of a member, -1 if absent
 //     bool founder = ped.person(mp).father < 0;
@@ -41,7 +41,6 @@ class Pedigree {
   const std::string& family() const { return family_; }
   int size() const { return static_cast<int>(persons_.size()); }
   const Person& person(int i) const { return persons_[i]; }
-  Person& mutable_person(int i) { return persons_[i]; }
   const std::vector<Person>& persons() const { return persons_; }
   // Index of the person with this id, or -1.
   int Find(const std::string& id) const;
@@ -59,18 +58,6 @@ class Pedigree {
   std::vector<Person> persons_;
   std::unordered_map<std::string, int> index_;
 };
-
-// Reads pedigrees: CSV `family,id,father,mother,sex[,sample_id][,missing]` (PED-style:
-// father/mother `0` = unknown; sex 1 male, 2 female, 0 unknown; `sample_id` links a
-// member to a profile, empty = untyped; `missing` is 1 for a missing person). Rows of a
-// family may come in any order. Errors (InvalidArgument / FailedPrecondition, naming
-// file, line, family and member): unknown parent ids, one parent given without the
-// other, a person who is their own ancestor, a father of sex 2 or a mother of sex 1,
-// a duplicate member, a sample linked twice in a file.
-// When `require_missing` is true, a family with no missing person is an error.
-absl::StatusOr<std::vector<Pedigree>> ReadPedigrees(const std::string& path,
-                                                    bool require_missing,
-                                                    Diagnostics* diag);
 
 }  // namespace kinship
 

@@ -22,7 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
-#include "kinship/io.h"
+#include "kinship/genotype_record.h"
 #include "kinship/locus.h"
 
 namespace kinship {

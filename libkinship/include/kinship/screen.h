@@ -21,18 +21,19 @@
 // `candidate_untyped`, so the locus is not counted as compared), and every row carries the
 // reference's one-sided LR for an untyped victim (the entry of byte code kUntypedCode,
 // quantized like the others). Family candidates get their table at a locus with no typed
-// reference when OneSidedLociInformative holds there. A NaN entry is a bug: Finalize
+// reference when OneSidedLociInformative holds there. A NaN entry is a bug: Build
 // returns Internal.
 // The prefilter runs with AVX-512 VBMI byte permutes where the CPU has them and a portable
 // scalar loop otherwise; both give identical sums. Work is split over blocks of victims with
 // oneTBB; each victim's candidates are scanned in candidate order by one task, so results
 // do not depend on the thread count.
 //
-//   kinship::ScoreTables tables(table);                 // loci of the frequency table
-//   kinship::AddPairwiseCandidates(calc, references, &tables);
-//   if (absl::Status st = tables.Finalize(); !st.ok()) ...
-//   kinship::VictimColumns victims(tables, victim_profiles);
-//   kinship::ScreenResult r = kinship::Screen(tables, victims, options);
+//   kinship::ScoreTablesBuilder builder(table);          // loci of the frequency table
+//   kinship::AddPairwiseCandidates(calc, references, &builder);
+//   absl::StatusOr<kinship::ScoreTables> tables = std::move(builder).Build();
+//   if (!tables.ok()) ...
+//   kinship::VictimColumns victims(*tables, victim_profiles);
+//   kinship::ScreenResult r = kinship::Screen(*tables, victims, options);
 #ifndef KINSHIP_SCREEN_H_
 #define KINSHIP_SCREEN_H_
 
@@ -63,10 +64,11 @@ inline constexpr std::uint8_t kUntypedCode = 255;
 inline constexpr std::uint8_t kOtherCode = 254;
 inline constexpr int kMaxNarrowGenotypes = 255;
 
+// The score tables of a screen: per locus, the rows of exact log10 LRs and their int8
+// prefilter rows; per candidate, one row index per locus. Immutable: built by
+// ScoreTablesBuilder. Row indices (`row_idx`) are per locus, as AddRow returned them.
 class ScoreTables {
  public:
-  explicit ScoreTables(const AlleleFreqTable& table);
-
   int locus_ct() const { return static_cast<int>(loci_.size()); }
   int candidate_ct() const { return static_cast<int>(candidate_offset_.size()); }
   int genotype_ct(int locus) const { return loci_[locus].genotype_ct; }
@@ -75,52 +77,45 @@ class ScoreTables {
   std::uint8_t code(int locus, GenotypeIdx g) const {
     return g == kUntyped ? kUntypedCode : loci_[locus].code_of[g];
   }
-
-  // Adds a row at `locus`: log10 LR and "inconsistent without mutation" per victim
-  // genotype (genotype_ct(locus) entries each), `untyped_log10_lr` for a victim untyped at
-  // the locus (the candidate's one-sided value; 0 = LR 1), and `candidate_untyped` for a
-  // row of a candidate untyped at the locus (its entries are one-sided: summed, but the
-  // locus is not counted as compared). Returns its row index. NaN entries are recorded and
-  // make Finalize fail.
-  int AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent,
-             double untyped_log10_lr = 0.0, bool candidate_untyped = false);
-  // Adds a candidate: one row index per locus, -1 where the candidate has no row (the
-  // locus then contributes 0 and is not compared). Returns its index.
-  int AddCandidate(const std::vector<int>& row_per_locus);
-
-  // Quantizes the rows for the prefilter with scale `scale` (int8 steps per log10 unit).
-  // Errors: Internal if a row holds a NaN (a bug upstream; no pair is silently dropped).
-  absl::Status Finalize(double scale = 16);
+  // The prefilter's scale (int8 steps per log10 unit).
   double scale() const { return scale_; }
 
-  // Exact row entry: log10 LR of the candidate's row at a locus for victim genotype g.
-  int row(int candidate, int locus) const { return candidate_rows_[static_cast<size_t>(candidate) * loci_.size() + locus]; }
-  double exact(int locus, int row, GenotypeIdx g) const {
-    const LocusRows& l = loci_[locus];
-    return l.exact[static_cast<size_t>(row) * l.genotype_ct + g];
+  // The index of the candidate's row at a locus, -1 where the candidate has no row (the
+  // locus then contributes 0 and is not compared).
+  int row_idx(int candidate, int locus) const {
+    return candidate_rows_[static_cast<size_t>(candidate) * loci_.size() + locus];
   }
-  bool inconsistent(int locus, int row, GenotypeIdx g) const {
+  // Exact row entry: log10 LR of row `row_idx` at a locus for victim genotype g.
+  double exact(int locus, int row_idx, GenotypeIdx g) const {
     const LocusRows& l = loci_[locus];
-    return l.inconsistent[static_cast<size_t>(row) * l.genotype_ct + g] != 0;
+    return l.exact[static_cast<size_t>(row_idx) * l.genotype_ct + g];
+  }
+  bool inconsistent(int locus, int row_idx, GenotypeIdx g) const {
+    const LocusRows& l = loci_[locus];
+    return l.inconsistent[static_cast<size_t>(row_idx) * l.genotype_ct + g] != 0;
   }
   // The row's log10 LR for a victim untyped at the locus, and whether the row is a
   // candidate-untyped (one-sided) row.
-  double untyped_exact(int locus, int row) const { return loci_[locus].untyped[row]; }
-  bool candidate_untyped(int locus, int row) const { return loci_[locus].candidate_untyped[row] != 0; }
+  double untyped_exact(int locus, int row_idx) const { return loci_[locus].untyped[row_idx]; }
+  bool candidate_untyped(int locus, int row_idx) const { return loci_[locus].candidate_untyped[row_idx] != 0; }
   // Whether some entry of the candidate's rows is +inf (its pairs bypass the prefilter).
   bool candidate_has_inf(int candidate) const { return candidate_inf_[candidate] != 0; }
-  // Prefilter row: 256 int8 entries indexed by the victim's byte code.
-  const std::int8_t* qrow(int locus, int row) const {
-    return loci_[locus].q.data() + static_cast<size_t>(row) * 256;
+  // Prefilter row of row `row_idx` at a locus: 256 int8 entries indexed by the victim's
+  // byte code.
+  const std::int8_t* prefilter_row(int locus, int row_idx) const {
+    return loci_[locus].q.data() + static_cast<size_t>(row_idx) * 256;
   }
   double offset(int locus) const { return loci_[locus].offset; }
   // Sum of the offsets over the candidate's typed loci.
   double candidate_offset(int candidate) const { return candidate_offset_[candidate]; }
 
  private:
+  friend class ScoreTablesBuilder;
+  ScoreTables() = default;
+
   struct LocusRows {
     int genotype_ct = 0;
-    int rows = 0;
+    int row_ct = 0;
     std::vector<double> exact;
     std::vector<std::uint8_t> inconsistent;
     std::vector<double> untyped;                 // per row: entry of an untyped victim
@@ -134,18 +129,55 @@ class ScoreTables {
   std::vector<double> candidate_offset_;
   std::vector<std::uint8_t> candidate_inf_;
   double scale_ = 0;
+};
+
+// Builds ScoreTables: rows and candidates are added, then Build quantizes the rows for the
+// prefilter and hands over the finished, immutable tables (the builder is consumed, so no
+// row can be added to tables already built). Not thread-safe.
+class ScoreTablesBuilder {
+ public:
+  // Tables over the loci of `table` (the victims' and candidates' loci, in its order).
+  explicit ScoreTablesBuilder(const AlleleFreqTable& table);
+  ScoreTablesBuilder(const ScoreTablesBuilder&) = delete;
+  ScoreTablesBuilder& operator=(const ScoreTablesBuilder&) = delete;
+  ScoreTablesBuilder(ScoreTablesBuilder&&) = default;
+  ScoreTablesBuilder& operator=(ScoreTablesBuilder&&) = default;
+
+  int locus_ct() const { return tables_.locus_ct(); }
+  int candidate_ct() const { return tables_.candidate_ct(); }
+  int genotype_ct(int locus) const { return tables_.genotype_ct(locus); }
+
+  // Adds a row at `locus`: log10 LR and "inconsistent without mutation" per victim
+  // genotype (genotype_ct(locus) entries each), `untyped_log10_lr` for a victim untyped at
+  // the locus (the candidate's one-sided value; 0 = LR 1), and `candidate_untyped` for a
+  // row of a candidate untyped at the locus (its entries are one-sided: summed, but the
+  // locus is not counted as compared). Returns its row index. NaN entries are recorded and
+  // make Build fail.
+  int AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent,
+             double untyped_log10_lr = 0.0, bool candidate_untyped = false);
+  // Adds a candidate: one row index per locus, -1 where the candidate has no row (the
+  // locus then contributes 0 and is not compared). Returns its index.
+  int AddCandidate(const std::vector<int>& row_idx_per_locus);
+
+  // Quantizes the rows for the prefilter with scale `scale` (int8 steps per log10 unit)
+  // and returns the finished tables.
+  // Errors: Internal if a row holds a NaN (a bug upstream; no pair is silently dropped).
+  absl::StatusOr<ScoreTables> Build(double scale = 16) &&;
+
+ private:
+  ScoreTables tables_;       // under construction: no prefilter rows or offsets yet
   absl::Status nan_status_;  // the first NaN AddRow saw
 };
 
 // Candidates = the samples of `references` (candidate i = sample i) under one pairwise
 // relationship, the reference as id1 (the older generation where it matters) and the
 // victim as id2. One row per distinct reference genotype per locus.
-void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables);
+void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTablesBuilder* builder);
 // The same with a calculator per reference (`calc_of[i]` for sample i: e.g. the relationship
 // for the reference's own sex, where the sexes' mutation rates differ); candidates in sample
 // order, rows shared between references of one calculator.
 void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of, const ProfileSet& references,
-                           ScoreTables* tables);
+                           ScoreTablesBuilder* builder);
 
 // A candidate for a family's missing person: the family tables at every locus.
 // `genotypes[l]` are the members' genotypes at locus l (the missing person untyped).
@@ -156,7 +188,7 @@ void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of
 absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
                                        int missing, const std::vector<PedigreeLocusModel>& models,
                                        const std::vector<PedigreeLocusModel>* inconsistent_models,
-                                       ScoreTables* tables);
+                                       ScoreTablesBuilder* builder);
 
 // Victims' genotypes as per-locus columns of codes, padded to a multiple of 64 with
 // untyped victims.
@@ -228,19 +260,6 @@ ScreenHit ExactPair(const ScoreTables& tables, const VictimColumns& victims, int
 // The prefilter's integer sum for one pair (the int8 entries over the candidate's typed
 // loci). For tests of the bound: sum / scale + candidate_offset >= exact log10 LR.
 int PrefilterSum(const ScoreTables& tables, const VictimColumns& victims, int candidate, int victim);
-
-namespace internal {
-// Kernel entry points, for one candidate and a block of victims [0, n), n a multiple of 64:
-// sum[v] = Σ_i rows[i][codes[i][v]] over the candidate's n_loci loci (rows[i]: the 256-byte
-// row of locus i; codes[i]: the block's code column), and bit v of masks[v / 64] set iff
-// sum[v] + offset >= threshold[v]. `sums`, when not null, receives the sums. All in int16
-// (|sum| <= 128 per locus).
-void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks, std::int16_t* sums);
-void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
-                     std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks, std::int16_t* sums);
-bool CpuHasAvx512Vbmi();
-}  // namespace internal
 
 }  // namespace kinship
 

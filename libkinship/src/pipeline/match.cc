@@ -128,7 +128,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
                                               " loci; the screen handles at most ", kMaxScreenLoci));
 
   // Candidates.
-  ScoreTables tables(*table);
+  ScoreTablesBuilder builder(*table);
   std::vector<CandidateInfo> info;
   PairwiseOptions popts;
   popts.theta = theta;
@@ -177,7 +177,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       }
       calc_of[i] = calc.get();
     }
-    AddPairwiseCandidates(calc_of, references, &tables);
+    AddPairwiseCandidates(calc_of, references, &builder);
     for (const std::string& id : reference_ids) info.push_back({id, "", "", rel_name});
   }
   int family_ct = 0;
@@ -221,7 +221,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
         continue;
       }
       for (int mp : ped.MissingPersons()) {
-        auto c = AddFamilyCandidate(ped, g, mp, models, mutation.enabled() ? &plain : nullptr, &tables);
+        auto c = AddFamilyCandidate(ped, g, mp, models, mutation.enabled() ? &plain : nullptr, &builder);
         if (!c.ok()) {
           if (c.status().code() == absl::StatusCode::kInternal) return c.status();
           skip(c.status(), absl::StrCat("family ", ped.family(), ", missing person ", ped.person(mp).id));
@@ -231,8 +231,8 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       }
     }
   }
-  stage(absl::StrCat("building the score tables (", tables.candidate_ct(), " candidates)"));
-  KINSHIP_RETURN_IF_ERROR(tables.Finalize());
+  stage(absl::StrCat("building the score tables (", builder.candidate_ct(), " candidates)"));
+  KINSHIP_ASSIGN_OR_RETURN(const ScoreTables tables, std::move(builder).Build());
   const VictimColumns columns(tables, victims);
   const int candidate_ct = tables.candidate_ct(), victim_ct = victims.sample_ct();
   const double prior = req.prior ? *req.prior : candidate_ct > 1 ? 1.0 / candidate_ct : 0.5;
@@ -301,7 +301,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
     KINSHIP_RETURN_IF_ERROR(CheckFinishedNumber(row.log10_lr, what));
     KINSHIP_RETURN_IF_ERROR(CheckFinishedNumber(row.posterior, "posterior of the " + what));
     for (int l = 0; l < locus_ct; ++l) {
-      const int row_idx = tables.row(r.candidate, l);
+      const int row_idx = tables.row_idx(r.candidate, l);
       const GenotypeIdx g = columns.genotype(l, r.victim);
       if (row_idx < 0) continue;
       // An untyped victim contributes the candidate's one-sided value (0 = LR 1: omitted).

@@ -8,19 +8,19 @@
 
 namespace kinship::internal {
 
-// See kinship/screen.h (internal::Prefilter*). A 256-byte row is held in four registers;
+// See screen/kernels.h (internal::Prefilter*). A 256-byte row is held in four registers;
 // two 128-byte table permutes (vpermi2b on the code's low 7 bits) and a blend on the code's
 // top bit give 64 lookups, sign-extended to int16 and accumulated. Four chunks of 64
 // victims share each row load; the pass test is two int16 compares per chunk.
-void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
+void PrefilterAvx512(const std::int8_t* const* rows, const std::uint8_t* const* codes, int locus_ct, int victim_ct,
                      std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks,
                      std::int16_t* sums) {
   const __m512i off = _mm512_set1_epi16(offset);
-  for (int base = 0; base < n; base += 256) {
-    const int chunks = (n - base) >= 256 ? 4 : (n - base) / 64;
+  for (int base = 0; base < victim_ct; base += 256) {
+    const int chunks = (victim_ct - base) >= 256 ? 4 : (victim_ct - base) / 64;
     __m512i acc_lo[4], acc_hi[4];
     for (int c = 0; c < 4; ++c) acc_lo[c] = acc_hi[c] = _mm512_setzero_si512();
-    for (int i = 0; i < n_loci; ++i) {
+    for (int i = 0; i < locus_ct; ++i) {
       const std::int8_t* r = rows[i];
       const __m512i t0 = _mm512_loadu_si512(r);
       const __m512i t1 = _mm512_loadu_si512(r + 64);

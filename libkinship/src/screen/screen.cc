@@ -14,14 +14,15 @@
 #include <tbb/parallel_for.h>
 
 #include "absl/strings/str_cat.h"
+#include "screen/kernels.h"
 
 namespace kinship {
 
-ScoreTables::ScoreTables(const AlleleFreqTable& table) {
-  loci_.resize(table.locus_ct());
+ScoreTablesBuilder::ScoreTablesBuilder(const AlleleFreqTable& table) {
+  tables_.loci_.resize(table.locus_ct());
   for (int l = 0; l < table.locus_ct(); ++l) {
     const Locus& locus = table.locus(l);
-    LocusRows& rows = loci_[l];
+    ScoreTables::LocusRows& rows = tables_.loci_[l];
     rows.genotype_ct = locus.genotype_ct();
     rows.code_of.assign(rows.genotype_ct, kOtherCode);
     if (rows.genotype_ct <= kMaxNarrowGenotypes) {
@@ -40,16 +41,18 @@ ScoreTables::ScoreTables(const AlleleFreqTable& table) {
   }
 }
 
-int ScoreTables::AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent,
-                        double untyped_log10_lr, bool candidate_untyped) {
-  LocusRows& l = loci_[locus];
+int ScoreTablesBuilder::AddRow(int locus, const std::vector<double>& log10_lr,
+                               const std::vector<std::uint8_t>& inconsistent, double untyped_log10_lr,
+                               bool candidate_untyped) {
+  assert(locus >= 0 && locus < locus_ct());
+  ScoreTables::LocusRows& l = tables_.loci_[locus];
   assert(static_cast<int>(log10_lr.size()) == l.genotype_ct);
   if (nan_status_.ok()) {
     for (int g = 0; g <= l.genotype_ct; ++g) {
       const bool untyped = g == l.genotype_ct;
       if (!std::isnan(untyped ? untyped_log10_lr : log10_lr[g])) continue;
       nan_status_ = absl::InternalError(absl::StrCat(
-          "score table row ", l.rows, " at locus ", locus, " has a NaN log10 LR for ",
+          "score table row ", l.row_ct, " at locus ", locus, " has a NaN log10 LR for ",
           untyped ? std::string("an untyped victim") : absl::StrCat("victim genotype ", g),
           " (a bug: no likelihood ratio is NaN)"));
       break;
@@ -59,13 +62,13 @@ int ScoreTables::AddRow(int locus, const std::vector<double>& log10_lr, const st
   l.inconsistent.insert(l.inconsistent.end(), inconsistent.begin(), inconsistent.end());
   l.untyped.push_back(untyped_log10_lr);
   l.candidate_untyped.push_back(candidate_untyped);
-  return l.rows++;
+  return l.row_ct++;
 }
 
-int ScoreTables::AddCandidate(const std::vector<int>& row_per_locus) {
-  assert(static_cast<int>(row_per_locus.size()) == locus_ct());
-  candidate_rows_.insert(candidate_rows_.end(), row_per_locus.begin(), row_per_locus.end());
-  candidate_offset_.push_back(0);  // set by Finalize
+int ScoreTablesBuilder::AddCandidate(const std::vector<int>& row_idx_per_locus) {
+  assert(static_cast<int>(row_idx_per_locus.size()) == locus_ct());
+  tables_.candidate_rows_.insert(tables_.candidate_rows_.end(), row_idx_per_locus.begin(), row_idx_per_locus.end());
+  tables_.candidate_offset_.push_back(0);  // set by Build
   return candidate_ct() - 1;
 }
 
@@ -78,27 +81,28 @@ int ScoreTables::AddCandidate(const std::vector<int>& row_per_locus) {
 // pass test absorbs with a margin of 1e-6/s). An entry of +inf (an LR of +inf) has no finite
 // bound: it becomes +127 (the largest entry), and its candidate bypasses the prefilter
 // (candidate_has_inf), so its pairs are always rescored. NaN entries were refused by AddRow.
-absl::Status ScoreTables::Finalize(double scale) {
+absl::StatusOr<ScoreTables> ScoreTablesBuilder::Build(double scale) && {
   if (!nan_status_.ok()) return nan_status_;
-  scale_ = scale;
-  std::vector<std::vector<std::uint8_t>> row_inf(loci_.size());
-  for (size_t li = 0; li < loci_.size(); ++li) {
-    LocusRows& l = loci_[li];
+  ScoreTables& t = tables_;
+  t.scale_ = scale;
+  std::vector<std::vector<std::uint8_t>> row_inf(t.loci_.size());
+  for (size_t li = 0; li < t.loci_.size(); ++li) {
+    ScoreTables::LocusRows& l = t.loci_[li];
     double hi = 0;
     for (double x : l.exact)
       if (std::isfinite(x)) hi = std::max(hi, x);
     for (double x : l.untyped)
       if (std::isfinite(x)) hi = std::max(hi, x);
     l.offset = hi - 126.5 / scale;
-    l.q.assign(static_cast<size_t>(l.rows) * 256, -128);
-    row_inf[li].assign(l.rows, 0);
+    l.q.assign(static_cast<size_t>(l.row_ct) * 256, -128);
+    row_inf[li].assign(l.row_ct, 0);
     auto quantize = [&](double x) -> std::int8_t {
       if (x == std::numeric_limits<double>::infinity()) return 127;  // see above
       if (!std::isfinite(x)) return -128;  // -inf: an exclusion
       const double v = std::ceil((x - l.offset) * scale);
       return static_cast<std::int8_t>(std::clamp(v, -128.0, 127.0));
     };
-    for (int r = 0; r < l.rows; ++r) {
+    for (int r = 0; r < l.row_ct; ++r) {
       std::int8_t* q = l.q.data() + static_cast<size_t>(r) * 256;
       for (int g = 0; g < l.genotype_ct; ++g) {
         // A code shared by several genotypes (kOtherCode) takes their largest entry.
@@ -113,25 +117,26 @@ absl::Status ScoreTables::Finalize(double scale) {
       row_inf[li][r] |= l.untyped[r] == std::numeric_limits<double>::infinity();
     }
   }
-  candidate_inf_.assign(candidate_ct(), 0);
-  for (int c = 0; c < candidate_ct(); ++c) {
-    candidate_offset_[c] = 0;
-    for (int l = 0; l < locus_ct(); ++l) {
-      if (row(c, l) < 0) continue;
-      candidate_offset_[c] += loci_[l].offset;
-      candidate_inf_[c] |= row_inf[l][row(c, l)];
+  t.candidate_inf_.assign(t.candidate_ct(), 0);
+  for (int c = 0; c < t.candidate_ct(); ++c) {
+    t.candidate_offset_[c] = 0;
+    for (int l = 0; l < t.locus_ct(); ++l) {
+      const int row_idx = t.row_idx(c, l);
+      if (row_idx < 0) continue;
+      t.candidate_offset_[c] += t.loci_[l].offset;
+      t.candidate_inf_[c] |= row_inf[l][row_idx];
     }
   }
-  return absl::OkStatus();
+  return std::move(tables_);
 }
 
-void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTables* tables) {
-  AddPairwiseCandidates(std::vector<const PairwiseCalculator*>(references.sample_ct(), &calc), references, tables);
+void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTablesBuilder* builder) {
+  AddPairwiseCandidates(std::vector<const PairwiseCalculator*>(references.sample_ct(), &calc), references, builder);
 }
 
 void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of, const ProfileSet& references,
-                           ScoreTables* tables) {
-  const int nl = tables->locus_ct();
+                           ScoreTablesBuilder* builder) {
+  const int locus_ct = builder->locus_ct();
   // Rows are shared by the references of one calculator with the same genotype at a locus.
   struct Rows {
     std::vector<std::map<GenotypeIdx, int>> row_of;
@@ -146,11 +151,11 @@ void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of
     const PairwiseCalculator& calc = *calc_of[s];
     Rows& cache = rows_of[&calc];
     if (cache.row_of.empty()) {
-      cache.row_of.resize(nl);
-      cache.untyped_row.assign(nl, -2);
+      cache.row_of.resize(locus_ct);
+      cache.untyped_row.assign(locus_ct, -2);
     }
-    std::vector<int> rows(nl, -1);
-    for (int l = 0; l < nl; ++l) {
+    std::vector<int> rows(locus_ct, -1);
+    for (int l = 0; l < locus_ct; ++l) {
       const GenotypeIdx r = references.genotype(l, s);
       if (r == kUntyped) {
         if (!calc.one_sided()) continue;
@@ -163,7 +168,7 @@ void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of
             v = std::log10(v);
           }
           flags.assign(values.size(), 0);  // one person alone is never inconsistent
-          untyped_row = all_one ? -1 : tables->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
+          untyped_row = all_one ? -1 : builder->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
         }
         rows[l] = untyped_row;
         continue;
@@ -174,26 +179,26 @@ void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of
         for (double& v : values) v = std::log10(v);
         // An untyped victim: the reference's one-sided LR (1 without one-sided loci).
         const double untyped = calc.one_sided() ? std::log10(calc.OneSidedLr(l, /*person=*/0, r)) : 0.0;
-        it = cache.row_of[l].emplace(r, tables->AddRow(l, values, flags, untyped)).first;
+        it = cache.row_of[l].emplace(r, builder->AddRow(l, values, flags, untyped)).first;
       }
       rows[l] = it->second;
     }
-    tables->AddCandidate(rows);
+    builder->AddCandidate(rows);
   }
 }
 
 absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
                                        int missing, const std::vector<PedigreeLocusModel>& models,
                                        const std::vector<PedigreeLocusModel>* inconsistent_models,
-                                       ScoreTables* tables) {
-  const int nl = tables->locus_ct();
-  std::vector<int> rows(nl, -1);
+                                       ScoreTablesBuilder* builder) {
+  const int locus_ct = builder->locus_ct();
+  std::vector<int> rows(locus_ct, -1);
   // Members with a genotype at some locus (the Familias mode reduces the pedigree by it).
   EngineLimits limits;
   limits.typed_anywhere.assign(ped.size(), 0);
-  for (int l = 0; l < nl; ++l)
+  for (int l = 0; l < locus_ct; ++l)
     for (int i = 0; i < ped.size(); ++i) limits.typed_anywhere[i] |= genotypes[l][i] != kUntyped;
-  for (int l = 0; l < nl; ++l) {
+  for (int l = 0; l < locus_ct; ++l) {
     bool any = false;
     for (GenotypeIdx g : genotypes[l]) any |= g != kUntyped;
     // No reference typed here: LR(g) = P(MP = g) / P(V = g), 1 unless the model makes
@@ -201,10 +206,10 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
     if (!any && !OneSidedLociInformative(models[l])) continue;
     auto table = FamilyTable(ped, genotypes[l], missing, models[l], limits);
     if (!table.ok()) return table.status();
-    const int gc = tables->genotype_ct(l);
-    std::vector<double> values(gc);
-    std::vector<std::uint8_t> flags(gc);
-    for (int g = 0; g < gc; ++g) {
+    const int genotype_ct = builder->genotype_ct(l);
+    std::vector<double> values(genotype_ct);
+    std::vector<std::uint8_t> flags(genotype_ct);
+    for (int g = 0; g < genotype_ct; ++g) {
       values[g] = std::log10((*table)[g]);
       if (std::isnan(values[g]))
         return absl::InternalError(absl::StrCat("family ", ped.family(), ", missing person ",
@@ -212,7 +217,7 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
     }
     if (!any) {
       // One person alone is never inconsistent; an untyped victim has LR 1 (0).
-      rows[l] = tables->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
+      rows[l] = builder->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
       continue;
     }
     if (inconsistent_models) {
@@ -222,10 +227,10 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
         // Scaled: a joint below the smallest double is not an impossibility.
         auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain);
         if (!joint.ok()) return joint.status();
-        for (int g = 0; g < gc; ++g) flags[g] = joint->mantissa[g] == 0;
+        for (int g = 0; g < genotype_ct; ++g) flags[g] = joint->mantissa[g] == 0;
       } else {
         std::vector<GenotypeIdx> h1 = genotypes[l];
-        for (int g = 0; g < gc; ++g) {
+        for (int g = 0; g < genotype_ct; ++g) {
           h1[missing] = static_cast<GenotypeIdx>(g);
           auto lik = PedigreeLog10Likelihood(ped, h1, plain);
           if (!lik.ok()) return lik.status();
@@ -233,20 +238,20 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
         }
       }
     } else {
-      for (int g = 0; g < gc; ++g) flags[g] = (*table)[g] == 0;
+      for (int g = 0; g < genotype_ct; ++g) flags[g] = (*table)[g] == 0;
     }
-    rows[l] = tables->AddRow(l, values, flags);
+    rows[l] = builder->AddRow(l, values, flags);
   }
-  return tables->AddCandidate(rows);
+  return builder->AddCandidate(rows);
 }
 
 VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victims) {
   victim_ct_ = victims.sample_ct();
   padded_ct_ = (victim_ct_ + 63) / 64 * 64;
-  const int nl = tables.locus_ct();
-  codes_.resize(nl);
-  genotypes_.resize(nl);
-  for (int l = 0; l < nl; ++l) {
+  const int locus_ct = tables.locus_ct();
+  codes_.resize(locus_ct);
+  genotypes_.resize(locus_ct);
+  for (int l = 0; l < locus_ct; ++l) {
     codes_[l].assign(padded_ct_, kUntypedCode);
     genotypes_[l].assign(padded_ct_, kUntyped);
     for (int v = 0; v < victim_ct_; ++v) {
@@ -259,13 +264,13 @@ VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victim
 
 namespace internal {
 
-void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int n_loci, int n,
+void PrefilterScalar(const std::int8_t* const* rows, const std::uint8_t* const* codes, int locus_ct, int victim_ct,
                      std::int16_t offset, const std::int16_t* threshold, std::uint64_t* masks,
                      std::int16_t* sums) {
   std::int16_t acc[64];
-  for (int base = 0; base < n; base += 64) {
+  for (int base = 0; base < victim_ct; base += 64) {
     for (int v = 0; v < 64; ++v) acc[v] = 0;
-    for (int i = 0; i < n_loci; ++i) {
+    for (int i = 0; i < locus_ct; ++i) {
       const std::int8_t* row = rows[i];
       const std::uint8_t* code = codes[i] + base;
       for (int v = 0; v < 64; ++v) acc[v] = static_cast<std::int16_t>(acc[v] + row[code[v]]);
@@ -310,17 +315,17 @@ const char* KernelName(ScreenKernel k) {
 ScreenHit ExactPair(const ScoreTables& tables, const VictimColumns& victims, int candidate, int victim) {
   ScreenHit h{candidate, 0.0, 0, 0};
   for (int l = 0; l < tables.locus_ct(); ++l) {
-    const int row = tables.row(candidate, l);
-    if (row < 0) continue;
+    const int row_idx = tables.row_idx(candidate, l);
+    if (row_idx < 0) continue;
     const GenotypeIdx g = victims.genotype(l, victim);
     if (g == kUntyped) {
-      h.log10_lr += tables.untyped_exact(l, row);  // the candidate's one-sided value (0: LR 1)
+      h.log10_lr += tables.untyped_exact(l, row_idx);  // the candidate's one-sided value (0: LR 1)
       continue;
     }
-    h.log10_lr += tables.exact(l, row, g);
-    if (tables.candidate_untyped(l, row)) continue;  // one-sided: summed, not compared
+    h.log10_lr += tables.exact(l, row_idx, g);
+    if (tables.candidate_untyped(l, row_idx)) continue;  // one-sided: summed, not compared
     ++h.loci_compared;
-    h.loci_inconsistent += tables.inconsistent(l, row, g);
+    h.loci_inconsistent += tables.inconsistent(l, row_idx, g);
   }
   return h;
 }
@@ -328,8 +333,8 @@ ScreenHit ExactPair(const ScoreTables& tables, const VictimColumns& victims, int
 int PrefilterSum(const ScoreTables& tables, const VictimColumns& victims, int candidate, int victim) {
   int sum = 0;
   for (int l = 0; l < tables.locus_ct(); ++l) {
-    const int row = tables.row(candidate, l);
-    if (row >= 0) sum += tables.qrow(l, row)[victims.codes(l)[victim]];
+    const int row_idx = tables.row_idx(candidate, l);
+    if (row_idx >= 0) sum += tables.prefilter_row(l, row_idx)[victims.codes(l)[victim]];
   }
   return sum;
 }
@@ -366,71 +371,73 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
   result.kernel = options.kernel == ScreenKernel::kAuto ? BestKernel() : options.kernel;
   if (result.kernel == ScreenKernel::kAvx512 && !internal::CpuHasAvx512Vbmi()) result.kernel = ScreenKernel::kScalar;
   auto kernel = result.kernel == ScreenKernel::kAvx512 ? internal::PrefilterAvx512 : internal::PrefilterScalar;
-  const int nv = victims.victim_ct(), nc = tables.candidate_ct(), nl = tables.locus_ct();
-  assert(nl <= kMaxScreenLoci);
-  result.hits.assign(nv, {});
-  const int block = std::max(64, options.victim_block / 64 * 64);
-  const int n_blocks = (victims.padded_ct() + block - 1) / block;
+  const int victim_ct = victims.victim_ct(), candidate_ct = tables.candidate_ct(), locus_ct = tables.locus_ct();
+  assert(locus_ct <= kMaxScreenLoci);
+  result.hits.assign(victim_ct, {});
+  const int block_victim_ct = std::max(64, options.victim_block / 64 * 64);
+  const int block_ct = (victims.padded_ct() + block_victim_ct - 1) / block_victim_ct;
   const double scale = tables.scale();
-  const size_t k = static_cast<size_t>(std::max(1, options.top_k));
-  std::vector<std::int64_t> rescored(n_blocks, 0);
+  const size_t top_k = static_cast<size_t>(std::max(1, options.top_k));
+  std::vector<std::int64_t> rescored_per_block(block_ct, 0);
 
-  tbb::parallel_for(tbb::blocked_range<int>(0, n_blocks, 1), [&](const tbb::blocked_range<int>& range) {
-    std::vector<const std::int8_t*> rows(nl);
-    std::vector<const std::uint8_t*> codes(nl);
-    std::vector<std::int16_t> threshold(block);  // floor(T_v s), T_v the victim's threshold
-    std::vector<std::uint64_t> masks(block / 64);
-    std::vector<double> floor_lr(block);
-    for (int b = range.begin(); b < range.end(); ++b) {
+  tbb::parallel_for(tbb::blocked_range<int>(0, block_ct, 1), [&](const tbb::blocked_range<int>& range) {
+    std::vector<const std::int8_t*> prefilter_rows(locus_ct);
+    std::vector<const std::uint8_t*> codes(locus_ct);
+    std::vector<std::int16_t> threshold(block_victim_ct);  // floor(T_v s), T_v the victim's threshold
+    std::vector<std::uint64_t> masks(block_victim_ct / 64);
+    std::vector<double> floor_lr(block_victim_ct);
+    for (int block_idx = range.begin(); block_idx < range.end(); ++block_idx) {
       if (options.cancel && options.cancel->load(std::memory_order_relaxed)) continue;
-      const int v0 = b * block;
-      const int n = std::min(block, victims.padded_ct() - v0);
-      const int n_real = std::max(0, std::min(n, nv - v0));
-      for (int i = 0; i < n; ++i) {
+      const int first_victim = block_idx * block_victim_ct;
+      // Victims of this block, padding included (a multiple of 64), and real ones.
+      const int padded_ct = std::min(block_victim_ct, victims.padded_ct() - first_victim);
+      const int real_ct = std::max(0, std::min(padded_ct, victim_ct - first_victim));
+      for (int i = 0; i < padded_ct; ++i) {
         floor_lr[i] = options.min_log10_lr;
         // Padding victims never pass.
-        threshold[i] = i < n_real ? FloorThreshold(options.min_log10_lr, scale) : INT16_MAX;
+        threshold[i] = i < real_ct ? FloorThreshold(options.min_log10_lr, scale) : INT16_MAX;
       }
-      std::int64_t block_rescored = 0;
-      for (int c = 0; c < nc; ++c) {
-        int n_loci = 0;
-        for (int l = 0; l < nl; ++l) {
-          const int row = tables.row(c, l);
-          if (row < 0) continue;
-          rows[n_loci] = tables.qrow(l, row);
-          codes[n_loci] = victims.codes(l) + v0;
-          ++n_loci;
+      std::int64_t block_rescored_ct = 0;
+      for (int c = 0; c < candidate_ct; ++c) {
+        int typed_locus_ct = 0;
+        for (int l = 0; l < locus_ct; ++l) {
+          const int row_idx = tables.row_idx(c, l);
+          if (row_idx < 0) continue;
+          prefilter_rows[typed_locus_ct] = tables.prefilter_row(l, row_idx);
+          codes[typed_locus_ct] = victims.codes(l) + first_victim;
+          ++typed_locus_ct;
         }
-        // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Finalize).
-        const double oc_wide = std::ceil(tables.candidate_offset(c) * scale + 1e-6);
+        // Pass test: Q + ceil(off_c s + 1e-6) >= floor(T_v s - 1e-6) (see Build). The
+        // candidate's offset in prefilter steps, as a double (it may be past int16).
+        const double offset_steps = std::ceil(tables.candidate_offset(c) * scale + 1e-6);
         if (tables.candidate_has_inf(c)) {
           // A +inf entry has no int8 bound: every real victim is rescored.
-          for (int w = 0; w < n / 64; ++w) masks[w] = 0;
-          for (int i = 0; i < n_real; ++i) masks[i / 64] |= std::uint64_t{1} << (i % 64);
-        } else if (std::fabs(oc_wide) + 128.0 * n_loci <= kHeadroom) {
-          kernel(rows.data(), codes.data(), n_loci, n, static_cast<std::int16_t>(oc_wide), threshold.data(),
-                 masks.data(), nullptr);
+          for (int w = 0; w < padded_ct / 64; ++w) masks[w] = 0;
+          for (int i = 0; i < real_ct; ++i) masks[i / 64] |= std::uint64_t{1} << (i % 64);
+        } else if (std::fabs(offset_steps) + 128.0 * typed_locus_ct <= kHeadroom) {
+          kernel(prefilter_rows.data(), codes.data(), typed_locus_ct, padded_ct, static_cast<std::int16_t>(offset_steps),
+                 threshold.data(), masks.data(), nullptr);
         } else {
           // Extreme per-locus LRs (offsets beyond the int16 headroom): the same test in
           // int64/double, scalar.
-          for (int w = 0; w < n / 64; ++w) masks[w] = 0;
-          for (int i = 0; i < n_real; ++i) {
+          for (int w = 0; w < padded_ct / 64; ++w) masks[w] = 0;
+          for (int i = 0; i < real_ct; ++i) {
             std::int64_t q = 0;
-            for (int j = 0; j < n_loci; ++j) q += rows[j][codes[j][i]];
-            if (static_cast<double>(q) + oc_wide >= FloorThresholdWide(floor_lr[i], scale))
+            for (int j = 0; j < typed_locus_ct; ++j) q += prefilter_rows[j][codes[j][i]];
+            if (static_cast<double>(q) + offset_steps >= FloorThresholdWide(floor_lr[i], scale))
               masks[i / 64] |= std::uint64_t{1} << (i % 64);
           }
         }
-        for (int w = 0; w < n / 64; ++w) {
+        for (int w = 0; w < padded_ct / 64; ++w) {
           for (std::uint64_t m = masks[w]; m; m &= m - 1) {
             const int i = w * 64 + __builtin_ctzll(m);
-            ++block_rescored;
-            const int v = v0 + i;
+            ++block_rescored_ct;
+            const int v = first_victim + i;
             ScreenHit h = ExactPair(tables, victims, c, v);
             if (h.loci_compared == 0) continue;           // nothing compared: no evidence either way
             if (!(h.log10_lr >= floor_lr[i])) continue;  // below the report threshold (or k-th)
             std::vector<ScreenHit>& hv = result.hits[v];
-            if (hv.size() == k) {
+            if (hv.size() == top_k) {
               // Full: h must beat the worst (ties go to the lower candidate, already in).
               if (!Better(h, hv.front())) continue;
               std::pop_heap(hv.begin(), hv.end(), Better);
@@ -438,21 +445,22 @@ ScreenResult Screen(const ScoreTables& tables, const VictimColumns& victims, con
             }
             hv.push_back(h);
             std::push_heap(hv.begin(), hv.end(), Better);  // front = worst kept
-            if (hv.size() == k) {
+            if (hv.size() == top_k) {
               floor_lr[i] = std::max(options.min_log10_lr, hv.front().log10_lr);
               threshold[i] = FloorThreshold(floor_lr[i], scale);
             }
           }
         }
       }
-      rescored[b] = block_rescored;
-      if (options.progress_victims) *options.progress_victims += n_real;
-      if (options.progress) options.progress(n_real);
-      for (int i = 0; i < n_real; ++i) std::sort_heap(result.hits[v0 + i].begin(), result.hits[v0 + i].end(), Better);
+      rescored_per_block[block_idx] = block_rescored_ct;
+      if (options.progress_victims) *options.progress_victims += real_ct;
+      if (options.progress) options.progress(real_ct);
+      for (int i = 0; i < real_ct; ++i)
+        std::sort_heap(result.hits[first_victim + i].begin(), result.hits[first_victim + i].end(), Better);
     }
   });
-  for (std::int64_t r : rescored) result.pairs_rescored += r;
-  result.pairs_screened = static_cast<std::int64_t>(nv) * nc;
+  for (std::int64_t r : rescored_per_block) result.pairs_rescored += r;
+  result.pairs_screened = static_cast<std::int64_t>(victim_ct) * candidate_ct;
   return result;
 }
 
