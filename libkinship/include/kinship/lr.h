@@ -29,7 +29,6 @@
 
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
-#include "kinship/match.h"
 #include "kinship/pedigree.h"
 #include "kinship/setup.h"
 

@@ -39,37 +39,11 @@
 
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
-#include "kinship/io.h"
 #include "kinship/pedigree.h"
 #include "kinship/screen.h"
 #include "kinship/setup.h"
 
 namespace kinship {
-
-// Profiles from a file (read in batches, never held whole as text; its checksum goes into the
-// provenance) or from records in memory.
-struct ProfileSource {
-  std::string path;                     // a profile file (ReadProfileRecords' layouts)
-  std::vector<GenotypeRecord> records;  // used when `path` is empty
-  static ProfileSource File(std::string path) { return {std::move(path), {}}; }
-  static ProfileSource Records(std::vector<GenotypeRecord> records) { return {"", std::move(records)}; }
-};
-
-// One input as the run read it: role ("freqs", "victims", ...), path and SHA-256.
-struct InputDigest {
-  std::string role, path, sha256;
-};
-
-// What a report carries to be reproduced: program version, the command (as the caller gave
-// it), parameters (name, value as written in the report), inputs with checksums, and what the
-// run did to the frequency table.
-struct Provenance {
-  std::string version;
-  std::string command;
-  std::vector<std::pair<std::string, std::string>> parameters;
-  std::vector<InputDigest> inputs;
-  TableReport table;
-};
 
 enum class RankBy { kVictim, kCandidate };
 

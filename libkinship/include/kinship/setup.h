@@ -4,7 +4,8 @@
 // frequency table (with sample sizes), build the mutation specification (with per-locus
 // rates), and, once the profiles are bound (imputing unseen alleles), finish the table and
 // say what the run changed in it. Also the checks a lab expects on families: references
-// consistent with their pedigree, sexes against Amelogenin.
+// consistent with their pedigree, sexes against Amelogenin. And the pieces both pipelines
+// share: where profiles come from (ProfileSource) and what a report carries (Provenance).
 //
 //   kinship::ModelOptions opts;
 //   opts.freqs_path = "freqs.csv";
@@ -28,6 +29,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include "kinship/genotype_record.h"
 #include "kinship/locus.h"
 #include "kinship/mutation.h"
 #include "kinship/pedigree.h"
@@ -128,6 +130,31 @@ absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<Genoty
 
 // Warns when a pedigree member's sex contradicts the Amelogenin of its sample.
 void CheckSexesAgainstAmel(const Pedigree& ped, const ProfileSet& profiles, Diagnostics* diag);
+
+// Profiles from a file (read in batches, never held whole as text; its checksum goes into the
+// provenance) or from records in memory.
+struct ProfileSource {
+  std::string path;                     // a profile file (ReadProfileRecords' layouts)
+  std::vector<GenotypeRecord> records;  // used when `path` is empty
+  static ProfileSource File(std::string path) { return {std::move(path), {}}; }
+  static ProfileSource Records(std::vector<GenotypeRecord> records) { return {"", std::move(records)}; }
+};
+
+// One input as the run read it: role ("freqs", "victims", ...), path and SHA-256.
+struct InputDigest {
+  std::string role, path, sha256;
+};
+
+// What a report carries to be reproduced: program version, the command (as the caller gave
+// it), parameters (name, value as written in the report), inputs with checksums, and what the
+// run did to the frequency table.
+struct Provenance {
+  std::string version;
+  std::string command;
+  std::vector<std::pair<std::string, std::string>> parameters;
+  std::vector<InputDigest> inputs;
+  TableReport table;
+};
 
 // Whether the sexes' mutation models differ anywhere (then a person's sex changes an LR).
 bool SexesDiffer(const MutationSpec& mutation);

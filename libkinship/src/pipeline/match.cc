@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "internal/status_macros.h"
+#include "kinship/io.h"
 #include "kinship/pairwise.h"
 #include "kinship/pedigree_lr.h"
 #include "kinship/report.h"
