@@ -884,7 +884,7 @@ TEST_CASE("Peeling: the family table equals the direct LR for every genotype",
   std::vector<PedigreeLocusModel> models = {Model(p4), Model(p4, Equal(0.005, 0.002)),
                                             Model(p3, {}, 0.02), Model(p3, Equal(0.005, 0.002), 0.02)};
   for (const PedigreeLocusModel& model : models) {
-    INFO("alleles " << model.allele_ct() << " theta " << model.theta << " mutation "
+    INFO("alleles " << model.allele_ct() << " theta " << model.theta() << " mutation "
                     << model.mutation());
     Cousins c = FirstCousins();
     int x = Child(&c.ped, "X", c.c1, c.c2, Sex::kMale);
@@ -893,7 +893,7 @@ TEST_CASE("Peeling: the family table equals the direct LR for every genotype",
     g[y] = G(A, B);
     g[c.s2] = G(B, C);
     std::vector<int> targets = {x, c.c1};
-    if (model.theta > 0 && model.mutation()) {
+    if (model.theta() > 0 && model.mutation()) {
       // The set-partition expansion costs Bell(untyped founder alleles) eliminations per
       // likelihood: type the grandparents to keep it fast (Bell(4) = 15).
       g[c.gf] = G(A, C);
@@ -944,7 +944,7 @@ TEST_CASE("Peeling: untyped leaves and unrelated untyped families change nothing
   }
 
   for (const PedigreeLocusModel& model : models) {
-    INFO("theta " << model.theta << " mutation " << model.mutation());
+    INFO("theta " << model.theta() << " mutation " << model.mutation());
     std::vector<GenotypeIdx> g = Untyped(base);
     g[s] = G(A, B);
     std::vector<GenotypeIdx> gb = Untyped(big);
@@ -1201,7 +1201,7 @@ TEST_CASE("Peeling: Mendelian-inconsistent references are FailedPrecondition",
   g[m] = G(A, A);
   g[s] = G(B, B);
   for (const PedigreeLocusModel& model : {Model(p), Model(p, {}, 0.02)}) {
-    INFO("theta " << model.theta);
+    INFO("theta " << model.theta());
     REQUIRE(Lik(ped, g, model) == 0.0);
     auto t = FamilyTable(ped, g, x, model);
     REQUIRE(t.status().code() == absl::StatusCode::kFailedPrecondition);
@@ -1294,8 +1294,9 @@ TEST_CASE("Rescaling: 60 typed unrelated founders at frequency 0.001", "[pedigre
 
 TEST_CASE("A NaN in a result is an Internal error, never a number", "[pedigree][peeling][scale]") {
   // A model with a NaN frequency (a caller's bug): every entry point refuses the result.
-  PedigreeLocusModel m = Model({0.5, 0.3, 0.2});
-  m.freqs[A] = NAN;
+  auto made = PedigreeLocusModel::Create({NAN, 0.3, 0.2}, {}, {}, 0);
+  REQUIRE(made.ok());
+  const PedigreeLocusModel& m = *made;
   Pedigree ped("F");
   const int fa = Founder(&ped, "F", Sex::kMale), mo = Founder(&ped, "M", Sex::kFemale);
   const int kid = Child(&ped, "K", fa, mo, Sex::kMale);

@@ -14,6 +14,7 @@
 #include <tbb/parallel_for.h>
 
 #include "absl/strings/str_cat.h"
+#include "stats/population.h"
 
 namespace kinship {
 
@@ -32,7 +33,7 @@ ScoreTables::ScoreTables(const AlleleFreqTable& table) {
     std::vector<std::pair<double, int>> by_freq;
     for (int g = 0; g < rows.genotype_ct; ++g) {
       AllelePair ab = GenotypeAlleles(static_cast<GenotypeIdx>(g));
-      const double f = (ab.a == ab.b ? 1 : 2) * locus.freq(ab.a) * locus.freq(ab.b);
+      const double f = internal::HardyWeinberg(locus.freqs(), ab);
       by_freq.push_back({-f, g});
     }
     std::sort(by_freq.begin(), by_freq.end());
@@ -218,7 +219,7 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
     if (inconsistent_models) {
       // Inconsistent without mutation: P(references, MP = g) = 0 under the plain model.
       const PedigreeLocusModel& plain = (*inconsistent_models)[l];
-      if (plain.theta == 0) {
+      if (plain.theta() == 0) {
         // Scaled: a joint below the smallest double is not an impossibility.
         auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain);
         if (!joint.ok()) return joint.status();

@@ -9,8 +9,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "internal/status_macros.h"
+#include "stats/population.h"
 
 namespace kinship {
+
+using internal::BaldingNicholsDenominator;
+using internal::BaldingNicholsDraw;
+using internal::BaldingNicholsWeight;
+using internal::HardyWeinberg;
 
 absl::StatusOr<Relationship> ParseRelationship(const std::string& text) {
   Relationship r;
@@ -169,14 +175,12 @@ absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const
 
 bool OneSidedLociInformative(const PedigreeLocusModel& model) {
   if (!model.mutation()) return false;
-  if (model.theta > 0) return true;
+  if (model.theta() > 0) return true;
   const int n = model.allele_ct();
-  for (const MutationMatrix* m : {&model.male, &model.female}) {
-    for (int j = 0; j < n; ++j) {
-      double pm = 0;  // (p M)_j
-      for (int i = 0; i < n; ++i) pm += model.freqs[i] * (*m)(i, j);
-      if (std::fabs(pm - model.freqs[j]) > 1e-10 * model.freqs[j]) return true;
-    }
+  for (int side = 0; side < 2; ++side) {
+    const std::vector<double>& pm = model.p_m(side);  // p M of fathers, then of mothers
+    for (int j = 0; j < n; ++j)
+      if (std::fabs(pm[j] - model.freqs()[j]) > 1e-10 * model.freqs()[j]) return true;
   }
   return false;
 }
@@ -225,16 +229,14 @@ absl::Status PairwiseCalculator::SetUpOneSided(const AlleleFreqTable& table, con
       const PedigreeLocusModel& model = onesided_models_[l];
       if (!OneSidedLociInformative(model)) continue;
       onesided_active_[person][l] = 1;
-      if (model.theta > 0) continue;  // on demand
+      if (model.theta() > 0) continue;  // on demand
       const int gc = GenotypeCount(model.allele_ct());
       std::vector<GenotypeIdx> g(onesided_ped_.size(), kUntyped);
       KINSHIP_ASSIGN_OR_RETURN(std::vector<double> joint, JointWithTarget(onesided_ped_, g, onesided_who_[person], model));
       std::vector<double>& lr = onesided_lr_[person][l];
       lr.assign(gc, 0.0);
       for (int y = 0; y < gc; ++y) {
-        const AllelePair ab = GenotypeAlleles(static_cast<GenotypeIdx>(y));
-        const double hw = ab.a == ab.b ? model.freqs[ab.a] * model.freqs[ab.a] : 2 * model.freqs[ab.a] * model.freqs[ab.b];
-        lr[y] = joint[y] / hw;
+        lr[y] = joint[y] / HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(y));
       }
     }
   }
@@ -245,7 +247,7 @@ absl::Status PairwiseCalculator::SetUpOneSided(const AlleleFreqTable& table, con
 double PairwiseCalculator::OneSidedLr(int locus, int person, GenotypeIdx g) const {
   if (!one_sided_ || !onesided_active_[person][locus]) return 1.0;
   const PedigreeLocusModel& model = onesided_models_[locus];
-  if (model.theta == 0) return onesided_lr_[person][locus][g];
+  if (model.theta() == 0) return onesided_lr_[person][locus][g];
   std::vector<GenotypeIdx> genotypes(onesided_ped_.size(), kUntyped);
   genotypes[onesided_who_[person]] = g;
   auto h1 = PedigreeLikelihood(onesided_ped_, genotypes, model);
@@ -273,16 +275,12 @@ void PairwiseCalculator::EngineRow(int locus, GenotypeIdx g1, std::vector<double
   lr->assign(gc, 0.0);
   std::vector<GenotypeIdx> g(engine_ped_.size(), kUntyped);
   g[engine_a_] = g1;
-  if (model.theta == 0) {
+  if (model.theta() == 0) {
     auto joint = JointWithTarget(engine_ped_, g, engine_b_, model);
     // These fixed small pedigrees are far inside the engine's limits.
     assert(joint.ok());
-    auto hw = [&](GenotypeIdx x) {
-      const AllelePair ab = GenotypeAlleles(x);
-      return ab.a == ab.b ? model.freqs[ab.a] * model.freqs[ab.a] : 2 * model.freqs[ab.a] * model.freqs[ab.b];
-    };
-    const double h2_a = hw(g1);
-    for (int x = 0; x < gc; ++x) (*lr)[x] = (*joint)[x] / (h2_a * hw(static_cast<GenotypeIdx>(x)));
+    const double h2_a = HardyWeinberg(model.freqs(), g1);
+    for (int x = 0; x < gc; ++x) (*lr)[x] = (*joint)[x] / (h2_a * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(x)));
     return;
   }
   for (int x = 0; x < gc; ++x) {
@@ -296,7 +294,7 @@ void PairwiseCalculator::EngineRow(int locus, GenotypeIdx g1, std::vector<double
 
 double PairwiseCalculator::EngineLr(int locus, GenotypeIdx g1, GenotypeIdx g2) const {
   const PedigreeLocusModel& model = engine_models_[locus];
-  if (model.theta == 0) {
+  if (model.theta() == 0) {
     std::vector<double> row;
     EngineRow(locus, g1, &row);
     return row[g2];
@@ -340,10 +338,10 @@ double PairwiseCalculator::IbdLr(const LocusData& d, AllelePair a, AllelePair b,
   const double th = theta_;
   const double* p = d.freqs.data();
   const int c = b.a, e = b.b;
-  auto next2 = [&](int x) { return (Count(a, x) * th + (1 - th) * p[x]) / (1 + th); };
+  auto next2 = [&](int x) { return BaldingNicholsDraw(Count(a, x), 2, p[x], th); };  // the 3rd draw
   const double f1 = next2(c);
   const int cnt_e = Count(a, e) + (c == e);
-  const double f2 = (cnt_e * th + (1 - th) * p[e]) / (1 + 2 * th);
+  const double f2 = BaldingNicholsDraw(cnt_e, 3, p[e], th);  // the 4th draw
   const double p0 = (c == e ? 1.0 : 2.0) * f1 * f2;
   double p1 = 0.5 * Count(a, c) * next2(e);
   if (c != e) p1 += 0.5 * Count(a, e) * f1;
@@ -373,9 +371,12 @@ double PairwiseCalculator::ParentChildMutationLr(const LocusData& d, AllelePair 
     return ((1 - th) * d.p_m_other[y] + th * (d.m_other(a.a, y) + d.m_other(a.b, y))) / (1 + th);
   };
   const double num = c == e ? t1(c) * t2(c) : t1(c) * t2(e) + t1(e) * t2(c);
-  auto next2 = [&](int x) { return (Count(a, x) * th + (1 - th) * p[x]) / (1 + th); };
+  auto next2 = [&](int x) { return BaldingNicholsDraw(Count(a, x), 2, p[x], th); };
   const int cnt_e = Count(a, e) + (c == e);
-  const double p0 = (c == e ? 1.0 : 2.0) * next2(c) * (cnt_e * th + (1 - th) * p[e]) / (1 + 2 * th);
+  // IbdLr's P0, with the 4th draw's numerator and denominator applied one after the other
+  // (this order of the operations fixes the last bit of the results).
+  const double p0 = (c == e ? 1.0 : 2.0) * next2(c) * BaldingNicholsWeight(cnt_e, p[e], th) /
+                    BaldingNicholsDenominator(3, th);
   *inconsistent = Count(a, c) == 0 && Count(a, e) == 0;
   return num / p0;
 }
