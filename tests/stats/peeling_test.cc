@@ -229,6 +229,59 @@ Cousins DoubleFirstCousins() {
 // (a) Trio with both parents typed, missing child.
 // ===================================================================================
 
+TEST_CASE("PedigreeLocusModel::Create: derived quantities and refusals", "[pedigree][peeling][model]") {
+  // pA = 0.2, pB = 0.8; fathers' matrix M = [[0.9, 0.1], [0.3, 0.7]], mothers' the identity.
+  //   p M = (0.2*0.9 + 0.8*0.3, 0.2*0.1 + 0.8*0.7) = (0.42, 0.58);
+  //   Q[x][y] = Σ_a p_a M[a][x] M[a][y]: Q[A][A] = 0.2*0.81 + 0.8*0.09 = 0.234,
+  //   Q[A][B] = Q[B][A] = 0.2*0.09 + 0.8*0.21 = 0.186, Q[B][B] = 0.2*0.01 + 0.8*0.49 = 0.394;
+  //   with the identity: p M = p and Q = diag(p).
+  MutationMatrix male(2, 2), female(2, 2);
+  male(0, 0) = 0.9, male(0, 1) = 0.1, male(1, 0) = 0.3, male(1, 1) = 0.7;
+  female(0, 0) = 1, female(0, 1) = 0, female(1, 0) = 0, female(1, 1) = 1;
+  auto m = PedigreeLocusModel::Create({0.2, 0.8}, male, female, 0.01, UntypedFounders::kFamilias);
+  REQUIRE(m.ok());
+  CHECK(m->allele_ct() == 2);
+  CHECK(m->mutation());
+  CHECK(m->theta() == 0.01);
+  CHECK(m->untyped_founders() == UntypedFounders::kFamilias);
+  Close(m->freq_sum(), 1.0);
+  Close(m->p_m(0)[A], 0.42);
+  Close(m->p_m(0)[B], 0.58);
+  Close(m->pair_moment(0)(A, A), 0.234);
+  Close(m->pair_moment(0)(A, B), 0.186);
+  Close(m->pair_moment(0)(B, A), 0.186);
+  Close(m->pair_moment(0)(B, B), 0.394);
+  CHECK(m->p_m(1) == std::vector<double>{0.2, 0.8});
+  CHECK(m->pair_moment(1)(A, A) == 0.2);
+  CHECK(m->pair_moment(1)(A, B) == 0);
+  CHECK(m->pair_moment(1)(B, B) == 0.8);
+  // Without mutation: the same as the identity.
+  auto plain = PedigreeLocusModel::Create({0.2, 0.8}, {}, {}, 0);
+  REQUIRE(plain.ok());
+  CHECK(!plain->mutation());
+  CHECK(plain->untyped_founders() == UntypedFounders::kExact);
+  for (int side = 0; side < 2; ++side) {
+    CHECK(plain->p_m(side) == std::vector<double>{0.2, 0.8});
+    CHECK(plain->pair_moment(side)(A, A) == 0.2);
+    CHECK(plain->pair_moment(side)(B, A) == 0);
+  }
+  // BuildPedigreeModels gives the same model as Create.
+  MutationSpec equal = Equal(0.01, 0.002);
+  const PedigreeLocusModel built = Model({0.2, 0.8}, equal, 0.01);
+  auto made = PedigreeLocusModel::Create({0.2, 0.8}, built.male(), built.female(), 0.01);
+  REQUIRE(made.ok());
+  CHECK(made->p_m(0) == built.p_m(0));
+  CHECK(made->p_m(1) == built.p_m(1));
+  CHECK(made->pair_moment(1)(A, B) == built.pair_moment(1)(A, B));
+  // Refusals.
+  CHECK(PedigreeLocusModel::Create({0.2, 0.8}, {}, {}, 1).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(PedigreeLocusModel::Create({0.2, 0.8}, {}, {}, -0.1).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(PedigreeLocusModel::Create({0.2, 0.8}, male, {}, 0).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(PedigreeLocusModel::Create({0.2, 0.3, 0.5}, male, female, 0).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("Peeling: trio with typed parents, missing child", "[pedigree][peeling]") {
   const std::vector<double> p = {0.1, 0.2, 0.3, 0.25, 0.15};  // A..E, sums to 1
   const PedigreeLocusModel model = Model(p);
