@@ -12,6 +12,7 @@
 //   LR(g) = P(refs, MP = g) / (P(refs) P(V = g)),
 // which at theta = 0 is P(MP = g | refs) / HW(g).
 #include <cmath>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -280,6 +281,40 @@ TEST_CASE("PedigreeLocusModel::Create: derived quantities and refusals", "[pedig
   CHECK(PedigreeLocusModel::Create({0.2, 0.8}, male, {}, 0).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(PedigreeLocusModel::Create({0.2, 0.3, 0.5}, male, female, 0).status().code() ==
         absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("PedigreeLocusModel::Create: p M and Q are the allele-order sums, bit for bit",
+          "[pedigree][peeling][model]") {
+  // The engine's numbers depend on the last bits of p M and Q: both must be the plain sums
+  // over the alleles a in order (0 + t_0 + t_1 + ...), as the engine has always computed
+  // them, whatever library computes them.
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int n : {1, 2, 5, 13, 30, 64}) {
+    std::vector<double> p(n);
+    double sum = 0;
+    for (double& x : p) sum += x = u(rng) < 0.1 ? 0 : u(rng);
+    for (double& x : p) x /= sum;
+    MutationMatrix m(n, n);
+    for (int a = 0; a < n; ++a) {
+      double row = 0;
+      for (int x = 0; x < n; ++x) row += m(a, x) = u(rng) < 0.2 ? 0 : u(rng);
+      for (int x = 0; x < n; ++x) m(a, x) /= row;
+    }
+    auto model = PedigreeLocusModel::Create(p, m, m, 0);
+    REQUIRE(model.ok());
+    for (int x = 0; x < n; ++x) {
+      double pm = 0;
+      for (int a = 0; a < n; ++a) pm += p[a] * m(a, x);
+      INFO("n " << n << " x " << x);
+      CHECK(model->p_m(0)[x] == pm);
+      for (int y = 0; y < n; ++y) {
+        double q = 0;
+        for (int a = 0; a < n; ++a) q += p[a] * m(a, x) * m(a, y);
+        CHECK(model->pair_moment(1)(x, y) == q);
+      }
+    }
+  }
 }
 
 TEST_CASE("Peeling: trio with typed parents, missing child", "[pedigree][peeling]") {

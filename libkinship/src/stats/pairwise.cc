@@ -92,9 +92,8 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
                                BuildMutationMatrix(locus, options.mutation.ParamsFor(locus.name(), sex1)));
       KINSHIP_ASSIGN_OR_RETURN(d.m_other,
                                BuildMutationMatrix(locus, options.mutation.ParamsFor(locus.name(), sex_other)));
-      d.p_m_other.assign(d.allele_ct, 0.0);
-      for (int x = 0; x < d.allele_ct; ++x)
-        for (int y = 0; y < d.allele_ct; ++y) d.p_m_other[y] += d.freqs[x] * d.m_other(x, y);
+      const Eigen::RowVectorXd p_m = Eigen::Map<const Eigen::RowVectorXd>(d.freqs.data(), d.allele_ct) * d.m_other;
+      d.p_m_other.assign(p_m.data(), p_m.data() + d.allele_ct);
     }
   }
   if (calc.mutation_) KINSHIP_RETURN_IF_ERROR(calc.SetUpOneSided(table, options, sex1));

@@ -100,19 +100,20 @@ absl::StatusOr<PedigreeLocusModel> PedigreeLocusModel::Create(std::vector<double
   m.untyped_founders_ = untyped_founders;
   m.freq_sum_ = 0;
   for (double f : m.freqs_) m.freq_sum_ += f;
-  // p M and Q = Mᵀ diag(p) M, summed over a in allele order (the order fixes the last bit).
+  const Eigen::Map<const Eigen::RowVectorXd> p(m.freqs_.data(), n);
   for (int side = 0; side < 2; ++side) {
-    const MutationMatrix* mm = !m.mutation() ? nullptr : side == 0 ? &m.male_ : &m.female_;
-    auto at = [&](int a, int x) { return mm ? (*mm)(a, x) : (a == x ? 1.0 : 0.0); };
-    m.p_m_[side].assign(n, 0.0);
-    m.pair_moment_[side] = MutationMatrix::Zero(n, n);
-    for (int a = 0; a < n; ++a)
-      for (int x = 0; x < n; ++x) {
-        const double pa = m.freqs_[a] * at(a, x);
-        if (pa == 0) continue;
-        m.p_m_[side][x] += pa;
-        for (int y = 0; y < n; ++y) m.pair_moment_[side](x, y) += pa * at(a, y);
-      }
+    if (!m.mutation()) {  // M = I: p M = p and Q = diag(p)
+      m.p_m_[side] = m.freqs_;
+      m.pair_moment_[side] = p.asDiagonal();
+      continue;
+    }
+    const MutationMatrix& mm = side == 0 ? m.male_ : m.female_;
+    // p M, and Q = Mᵀ diag(p) M coefficient by coefficient (lazyProduct): each entry a sum
+    // over the alleles a in order, as the loops these replaced; Eigen's blocked product
+    // regroups the sums and would move the last bits (docs/architecture.md, Eigen).
+    const Eigen::RowVectorXd pm = p * mm;
+    m.p_m_[side].assign(pm.data(), pm.data() + n);
+    m.pair_moment_[side] = (mm.transpose() * p.asDiagonal()).lazyProduct(mm);
   }
   return m;
 }
