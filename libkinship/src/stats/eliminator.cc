@@ -24,8 +24,6 @@ std::int64_t Rescale(std::vector<double>* t) {
   return e;
 }
 
-// The transmission factor T(a, b, c) = (M[x_a][x_c] + M[x_b][x_c]) / 2 (M = identity when
-// null), a fast path for distinct a < b < c (the usual parent-before-child order).
 void Eliminator::AddTransmission(int a, int b, int c, std::span<const int> da, std::span<const int> db,
                                  std::span<const int> dc, const MutationMatrix* m) {
   if (!(a < b && b < c)) {
@@ -39,27 +37,23 @@ void Eliminator::AddTransmission(int a, int b, int c, std::span<const int> da, s
   Factor f;
   f.vars = {a, b, c};
   SetStrides(&f);
-  const int na = static_cast<int>(da.size()), nb = static_cast<int>(db.size()), nc = static_cast<int>(dc.size());
+  const int a_ct = static_cast<int>(da.size()), b_ct = static_cast<int>(db.size()), c_ct = static_cast<int>(dc.size());
   // Half-rows: h_a[ia][ic] = M[x_a][x_c] / 2.
-  std::vector<double> ha(static_cast<size_t>(na) * nc), hb(static_cast<size_t>(nb) * nc);
-  for (int i = 0; i < na; ++i)
-    for (int k = 0; k < nc; ++k) ha[i * nc + k] = 0.5 * (m ? (*m)(da[i], dc[k]) : (da[i] == dc[k]));
-  for (int j = 0; j < nb; ++j)
-    for (int k = 0; k < nc; ++k) hb[j * nc + k] = 0.5 * (m ? (*m)(db[j], dc[k]) : (db[j] == dc[k]));
+  std::vector<double> ha(static_cast<size_t>(a_ct) * c_ct), hb(static_cast<size_t>(b_ct) * c_ct);
+  for (int i = 0; i < a_ct; ++i)
+    for (int k = 0; k < c_ct; ++k) ha[i * c_ct + k] = 0.5 * (m ? (*m)(da[i], dc[k]) : (da[i] == dc[k]));
+  for (int j = 0; j < b_ct; ++j)
+    for (int k = 0; k < c_ct; ++k) hb[j * c_ct + k] = 0.5 * (m ? (*m)(db[j], dc[k]) : (db[j] == dc[k]));
   double* out = f.table.data();
-  for (int i = 0; i < na; ++i)
-    for (int j = 0; j < nb; ++j) {
-      const double* ra = &ha[i * nc];
-      const double* rb = &hb[j * nc];
-      for (int k = 0; k < nc; ++k) *out++ = ra[k] + rb[k];
+  for (int i = 0; i < a_ct; ++i)
+    for (int j = 0; j < b_ct; ++j) {
+      const double* ra = &ha[i * c_ct];
+      const double* rb = &hb[j * c_ct];
+      for (int k = 0; k < c_ct; ++k) *out++ = ra[k] + rb[k];
     }
   factors_.push_back(std::move(f));
 }
 
-// Eliminates every variable not in `keep`; then multiplies what is left into one
-// factor over `keep` (sorted), returned as a table (row-major, last var fastest).
-// The elimination order is planned first, symbolically (Plan), so that a problem past
-// the limits is refused before any of its factors is allocated.
 absl::StatusOr<ScaledTable> Eliminator::Run(const std::vector<int>& keep) {
   const bool small = dom_.size() <= 64;
   KINSHIP_ASSIGN_OR_RETURN(const std::vector<int> order, small ? PlanSmall(keep) : Plan(keep));
@@ -105,10 +99,10 @@ absl::StatusOr<ScaledTable> Eliminator::Run(const std::vector<int>& keep) {
     if (keep.size() == 2) {  // the usual case (a target's two alleles): plain loops
       std::int64_t s0 = 0, s1 = 0;
       for (size_t k = 0; k < f.vars.size(); ++k) (f.vars[k] == keep[0] ? s0 : s1) = f.strides[k];
-      const int n0 = dom_[keep[0]], n1 = dom_[keep[1]];
+      const int keep0_ct = dom_[keep[0]], keep1_ct = dom_[keep[1]];
       double* out = result.table.data();
-      for (int i = 0; i < n0; ++i)
-        for (int j = 0; j < n1; ++j) *out++ *= f.table[i * s0 + j * s1];
+      for (int i = 0; i < keep0_ct; ++i)
+        for (int j = 0; j < keep1_ct; ++j) *out++ *= f.table[i * s0 + j * s1];
       continue;
     }
     // Stride in f of each kept variable (0 when f does not depend on it).
@@ -143,8 +137,6 @@ void Eliminator::SetStrides(Factor* f) const {
   f->table.assign(s, 0.0);
 }
 
-// Entries of a product over `vars`: the product of their domain sizes, saturating at
-// 2^62 (so that it cannot overflow however many variables a loop joins).
 std::int64_t Eliminator::Entries(const std::vector<int>& vars) const {
   constexpr std::int64_t kCap = std::int64_t{1} << 62;
   std::int64_t size = 1;
@@ -152,29 +144,18 @@ std::int64_t Eliminator::Entries(const std::vector<int>& vars) const {
   return size;
 }
 
-// The elimination order, chosen symbolically (over the factors' variable sets, no
-// tables): greedily the variable whose product (the union of the scopes of its factors)
-// has the fewest entries, ties to the lower variable id. Refuses with ResourceExhausted
-// when a product would exceed the limit, before anything is allocated.
-//
-// Near-linear for pedigrees of bounded width: each variable keeps its neighbourhood (the
-// union of its factors' scopes, itself included, sorted), and a heap holds the product
-// sizes; eliminating v turns the factors with v into one over N(v) \ {v}, so only the
-// neighbours' neighbourhoods change: N(u) <- (N(u) ∪ N(v)) \ {v}. Stale heap entries are
-// skipped when popped. The choice is the same as a rescan of every factor at every step
-// (which made a 1,000-generation line cubic: over 300 s).
 absl::StatusOr<std::vector<int>> Eliminator::Plan(const std::vector<int>& keep) const {
-  const int nv = static_cast<int>(dom_.size());
-  std::vector<char> kept(nv, 0);
+  const int var_ct = static_cast<int>(dom_.size());
+  std::vector<char> kept(var_ct, 0);
   for (int v : keep) kept[v] = 1;
-  std::vector<std::vector<int>> nbr(nv);
+  std::vector<std::vector<int>> nbr(var_ct);
   for (const Factor& f : factors_)
     for (int u : f.vars)
       if (!kept[u]) nbr[u].insert(nbr[u].end(), f.vars.begin(), f.vars.end());
   using Entry = std::pair<std::int64_t, int>;  // (product entries, variable): lowest first
   std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> heap;
-  std::vector<std::int64_t> size(nv, -1);  // current product entries; -1 = not a candidate
-  for (int v = 0; v < nv; ++v) {
+  std::vector<std::int64_t> size(var_ct, -1);  // current product entries; -1 = not a candidate
+  for (int v = 0; v < var_ct; ++v) {
     if (nbr[v].empty()) continue;  // in no factor, or kept
     std::sort(nbr[v].begin(), nbr[v].end());
     nbr[v].erase(std::unique(nbr[v].begin(), nbr[v].end()), nbr[v].end());
@@ -210,11 +191,8 @@ absl::StatusOr<std::vector<int>> Eliminator::Plan(const std::vector<int>& keep) 
   return order;
 }
 
-// Plan for at most 64 variables (most families): the same choice, with each
-// neighbourhood a bit mask and a scan for the smallest product instead of a heap, so
-// that planning allocates nothing per variable.
 absl::StatusOr<std::vector<int>> Eliminator::PlanSmall(const std::vector<int>& keep) const {
-  const int nv = static_cast<int>(dom_.size());
+  const int var_ct = static_cast<int>(dom_.size());
   std::uint64_t kept = 0;
   for (int v : keep) kept |= std::uint64_t{1} << v;
   std::array<std::uint64_t, 64> nbr{};
@@ -233,11 +211,11 @@ absl::StatusOr<std::vector<int>> Eliminator::PlanSmall(const std::vector<int>& k
     return size;
   };
   std::array<std::int64_t, 64> size;
-  for (int v = 0; v < nv; ++v) size[v] = (kept >> v & 1) || nbr[v] == 0 ? -1 : entries(nbr[v]);
+  for (int v = 0; v < var_ct; ++v) size[v] = (kept >> v & 1) || nbr[v] == 0 ? -1 : entries(nbr[v]);
   std::vector<int> order;
   while (true) {
     int best = -1;
-    for (int v = 0; v < nv; ++v)
+    for (int v = 0; v < var_ct; ++v)
       if (size[v] >= 0 && (best < 0 || size[v] < size[best])) best = v;
     if (best < 0) return order;
     if (size[best] > max_factor_entries_) return TooLarge(size[best]);
@@ -260,8 +238,6 @@ absl::Status Eliminator::TooLarge(std::int64_t entries) const {
       "than the limit of ", max_factor_entries_, " (a pedigree with many untyped members in loops)"));
 }
 
-// Sums v out of the product of its factors `with_idx` (live, in creation order), which
-// are replaced by the result, appended to factors_.
 void Eliminator::Eliminate(int v, const std::vector<int>& with_idx) {
   std::vector<const Factor*> with;
   for (int f : with_idx) with.push_back(&factors_[f]);
@@ -291,10 +267,10 @@ void Eliminator::Eliminate(int v, const std::vector<int>& with_idx) {
   }
   std::vector<int> pos(r, 0);
   std::vector<std::int64_t> base(m, 0);
-  const int dv = dom_[v];
+  const int v_value_ct = dom_[v];
   for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(out.table.size()); ++idx) {
     double sum = 0;
-    for (int x = 0; x < dv; ++x) {
+    for (int x = 0; x < v_value_ct; ++x) {
       double prod = 1;
       for (size_t j = 0; j < m; ++j) prod *= tab[j][base[j] + x * st_v[j]];
       sum += prod;

@@ -101,8 +101,8 @@ class Eliminator {
     for (size_t i = 0; i < vars.size(); ++i)
       where[i] = static_cast<int>(std::lower_bound(f.vars.begin(), f.vars.end(), vars[i]) - f.vars.begin());
     std::vector<int> pos(f.vars.size(), 0), vals(vars.size());
-    const std::int64_t n = f.table.size();
-    for (std::int64_t idx = 0; idx < n; ++idx) {
+    const std::int64_t entry_ct = f.table.size();
+    for (std::int64_t idx = 0; idx < entry_ct; ++idx) {
       for (size_t i = 0; i < vars.size(); ++i) vals[i] = pos[where[i]];
       f.table[idx] = value(vals);
       for (int k = static_cast<int>(pos.size()) - 1; k >= 0; --k) {

@@ -175,10 +175,10 @@ absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const
 bool OneSidedLociInformative(const PedigreeLocusModel& model) {
   if (!model.mutation()) return false;
   if (model.theta() > 0) return true;
-  const int n = model.allele_ct();
+  const int allele_ct = model.allele_ct();
   for (int side = 0; side < 2; ++side) {
     const std::vector<double>& pm = model.p_m(side);  // p M of fathers, then of mothers
-    for (int j = 0; j < n; ++j)
+    for (int j = 0; j < allele_ct; ++j)
       if (std::fabs(pm[j] - model.freqs()[j]) > 1e-10 * model.freqs()[j]) return true;
   }
   return false;
@@ -220,21 +220,21 @@ absl::Status PairwiseCalculator::SetUpOneSided(const AlleleFreqTable& table, con
   onesided_who_[0] = onesided_ped_.Find("A");
   onesided_who_[1] = onesided_ped_.Find("B");
   for (int person = 0; person < 2; ++person) {
-    const size_t nl = onesided_models_.size();
-    onesided_active_[person].assign(nl, 0);
-    onesided_lr_[person].assign(nl, {});
+    const size_t locus_ct = onesided_models_.size();
+    onesided_active_[person].assign(locus_ct, 0);
+    onesided_lr_[person].assign(locus_ct, {});
     if (onesided_ped_.person(onesided_who_[person]).father < 0) continue;  // a founder: LR 1
-    for (size_t l = 0; l < nl; ++l) {
+    for (size_t l = 0; l < locus_ct; ++l) {
       const PedigreeLocusModel& model = onesided_models_[l];
       if (!OneSidedLociInformative(model)) continue;
       onesided_active_[person][l] = 1;
       if (model.theta() > 0) continue;  // on demand
-      const int gc = GenotypeCount(model.allele_ct());
+      const int genotype_ct = GenotypeCount(model.allele_ct());
       std::vector<GenotypeIdx> g(onesided_ped_.size(), kUntyped);
       KINSHIP_ASSIGN_OR_RETURN(std::vector<double> joint, JointWithTarget(onesided_ped_, g, onesided_who_[person], model));
       std::vector<double>& lr = onesided_lr_[person][l];
-      lr.assign(gc, 0.0);
-      for (int y = 0; y < gc; ++y) {
+      lr.assign(genotype_ct, 0.0);
+      for (int y = 0; y < genotype_ct; ++y) {
         lr[y] = joint[y] / HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(y));
       }
     }
@@ -258,10 +258,10 @@ double PairwiseCalculator::OneSidedLr(int locus, int person, GenotypeIdx g) cons
 }
 
 void PairwiseCalculator::OneSidedRow(int locus, int person, std::vector<double>* lr) const {
-  const int gc = GenotypeCount(static_cast<int>(
+  const int genotype_ct = GenotypeCount(static_cast<int>(
       use_engine_ ? engine_models_[locus].allele_ct() : loci_[locus].allele_ct));
-  lr->resize(gc);
-  for (int y = 0; y < gc; ++y) (*lr)[y] = OneSidedLr(locus, person, static_cast<GenotypeIdx>(y));
+  lr->resize(genotype_ct);
+  for (int y = 0; y < genotype_ct; ++y) (*lr)[y] = OneSidedLr(locus, person, static_cast<GenotypeIdx>(y));
 }
 
 // H1 / H2 for id1 = g1 and every genotype g of id2. theta = 0: one elimination gives
@@ -270,8 +270,8 @@ void PairwiseCalculator::OneSidedRow(int locus, int person, std::vector<double>*
 // unrelated pair's alleles are drawn jointly).
 void PairwiseCalculator::EngineRow(int locus, GenotypeIdx g1, std::vector<double>* lr) const {
   const PedigreeLocusModel& model = engine_models_[locus];
-  const int gc = GenotypeCount(model.allele_ct());
-  lr->assign(gc, 0.0);
+  const int genotype_ct = GenotypeCount(model.allele_ct());
+  lr->assign(genotype_ct, 0.0);
   std::vector<GenotypeIdx> g(engine_ped_.size(), kUntyped);
   g[engine_a_] = g1;
   if (model.theta() == 0) {
@@ -279,10 +279,11 @@ void PairwiseCalculator::EngineRow(int locus, GenotypeIdx g1, std::vector<double
     // These fixed small pedigrees are far inside the engine's limits.
     assert(joint.ok());
     const double h2_a = HardyWeinberg(model.freqs(), g1);
-    for (int x = 0; x < gc; ++x) (*lr)[x] = (*joint)[x] / (h2_a * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(x)));
+    for (int x = 0; x < genotype_ct; ++x)
+      (*lr)[x] = (*joint)[x] / (h2_a * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(x)));
     return;
   }
-  for (int x = 0; x < gc; ++x) {
+  for (int x = 0; x < genotype_ct; ++x) {
     g[engine_b_] = static_cast<GenotypeIdx>(x);
     auto h1 = PedigreeLikelihood(engine_ped_, g, model);
     auto h2 = PedigreeLikelihood(engine_unrelated_, {g1, static_cast<GenotypeIdx>(x)}, model);
@@ -314,10 +315,10 @@ void PairwiseCalculator::LocusRow(int locus, GenotypeIdx g1, std::vector<double>
     inconsistent->assign(lr->size(), 0);  // k0 > 0: every pair of genotypes is possible
     return;
   }
-  const int gc = GenotypeCount(static_cast<int>(loci_[locus].freqs.size()));
-  lr->resize(gc);
-  inconsistent->resize(gc);
-  for (int g = 0; g < gc; ++g) {
+  const int genotype_ct = GenotypeCount(static_cast<int>(loci_[locus].freqs.size()));
+  lr->resize(genotype_ct);
+  inconsistent->resize(genotype_ct);
+  for (int g = 0; g < genotype_ct; ++g) {
     bool inc;
     (*lr)[g] = LocusLr(locus, g1, static_cast<GenotypeIdx>(g), &inc);
     (*inconsistent)[g] = inc;
@@ -394,9 +395,9 @@ double PairwiseCalculator::LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2,
 PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
                                        std::vector<double>* per_locus_log10_lr) const {
   PairResult r;
-  const int n = s1.locus_ct();
-  if (per_locus_log10_lr) per_locus_log10_lr->assign(n, 0.0);
-  for (int l = 0; l < n; ++l) {
+  const int locus_ct = s1.locus_ct();
+  if (per_locus_log10_lr) per_locus_log10_lr->assign(locus_ct, 0.0);
+  for (int l = 0; l < locus_ct; ++l) {
     const GenotypeIdx g1 = s1.genotype(l, i1), g2 = s2.genotype(l, i2);
     if (g1 == kUntyped || g2 == kUntyped) {
       // One-sided locus (see pairwise.h): in the total and per-locus values, not compared.

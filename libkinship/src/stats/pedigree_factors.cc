@@ -45,7 +45,7 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
     }
     return;
   }
-  const int n = static_cast<int>(freqs.size());
+  const int allele_ct = static_cast<int>(freqs.size());
   std::vector<int> dims(k);
   for (int j = 0; j < k; ++j) dims[j] = static_cast<int>(p.domain[child_vars[j]].size());
   // G_S as tables over S's children (mixed radix, lowest child index fastest).
@@ -60,7 +60,7 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
     std::vector<int> pos(members.size(), 0);
     for (size_t idx = 0; idx < size; ++idx) {
       double sum = 0;
-      for (int a = 0; a < n; ++a) {
+      for (int a = 0; a < allele_ct; ++a) {
         double term = freqs[a];
         for (size_t m = 0; m < members.size() && term != 0; ++m) {
           const int j = members[m];
@@ -95,19 +95,19 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
 }  // namespace
 
 Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct) {
-  const int n = ped.size();
-  std::vector<char> needed(n, 0);
-  for (int i = 0; i < n; ++i) needed[i] = g[i] != kUntyped || i == target;
+  const int member_ct = ped.size();
+  std::vector<char> needed(member_ct, 0);
+  for (int i = 0; i < member_ct; ++i) needed[i] = g[i] != kUntyped || i == target;
   // needed(i) |= some child needed. Parents come before their children, so one pass from
   // the last member up reaches the fixpoint (a forward pass needed one per generation).
-  for (int i = n - 1; i >= 0; --i) {
+  for (int i = member_ct - 1; i >= 0; --i) {
     if (!needed[i]) continue;
     for (int par : {ped.person(i).father, ped.person(i).mother})
       if (par >= 0) needed[par] = 1;
   }
   Problem p;
-  p.local.assign(n, -1);
-  for (int i = 0; i < n; ++i)
+  p.local.assign(member_ct, -1);
+  for (int i = 0; i < member_ct; ++i)
     if (needed[i]) {
       p.local[i] = static_cast<int>(p.persons.size());
       p.persons.push_back(i);
@@ -136,33 +136,33 @@ absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::ve
                                               const std::vector<const std::vector<double>*>& unary_in,
                                               int target_local, const EngineLimits& limits,
                                               bool collapse_founders) {
-  const int nv = static_cast<int>(p.domain.size());
-  const int np = static_cast<int>(p.persons.size());
-  std::vector<int> dom(nv);
-  for (int v = 0; v < nv; ++v) dom[v] = static_cast<int>(p.domain[v].size());
+  const int var_ct = static_cast<int>(p.domain.size());
+  const int kept_ct = static_cast<int>(p.persons.size());
+  std::vector<int> dom(var_ct);
+  for (int v = 0; v < var_ct; ++v) dom[v] = static_cast<int>(p.domain[v].size());
   Eliminator e(dom, limits.max_factor_entries);
   // Untyped founders summed out in closed form (theta = 0 only: their alleles are then
   // independent draws from p and appear only in their transmissions).
-  std::vector<char> collapsed(np, 0);
+  std::vector<char> collapsed(kept_ct, 0);
   std::vector<const std::vector<double>*> unary = unary_in;
   // Familias mode: for each member (original index) without data at any locus, its
   // number of children in the pedigree Familias reduces once for the whole case (members
   // with data at some locus, the target, and their ancestors); -1 for the others.
   std::vector<int> familias_children;
   if (collapse_founders && model.untyped_founders() == UntypedFounders::kFamilias && model.mutation()) {
-    const int n = ped.size();
+    const int member_ct = ped.size();
     const std::vector<char>& anywhere = limits.typed_anywhere;
-    std::vector<char> data(n), kept(n);
-    for (int i = 0; i < n; ++i)
+    std::vector<char> data(member_ct), kept(member_ct);
+    for (int i = 0; i < member_ct; ++i)
       data[i] = kept[i] = g[i] != kUntyped || (!anywhere.empty() && anywhere[i]) ||
                           (target_local >= 0 && i == p.persons[target_local]);
-    for (int i = n - 1; i >= 0; --i)  // ancestors of kept members (parents come first)
+    for (int i = member_ct - 1; i >= 0; --i)  // ancestors of kept members (parents come first)
       if (kept[i] && ped.person(i).father >= 0)
         for (int par : {ped.person(i).father, ped.person(i).mother}) kept[par] = 1;
-    familias_children.assign(n, -1);
-    for (int i = 0; i < n; ++i)
+    familias_children.assign(member_ct, -1);
+    for (int i = 0; i < member_ct; ++i)
       if (!data[i]) familias_children[i] = 0;
-    for (int i = 0; i < n; ++i)
+    for (int i = 0; i < member_ct; ++i)
       if (kept[i] && ped.person(i).father >= 0)
         for (int par : {ped.person(i).father, ped.person(i).mother})
           if (familias_children[par] >= 0) ++familias_children[par];
@@ -170,14 +170,14 @@ absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::ve
   if (collapse_founders) {
     // Each kept member's child variables (2c for a father, 2c + 1 for a mother), in the
     // order of the children: one pass instead of a scan of all members per founder.
-    std::vector<std::vector<int>> child_vars_of(np);
-    for (int c = 0; c < np; ++c) {
+    std::vector<std::vector<int>> child_vars_of(kept_ct);
+    for (int c = 0; c < kept_ct; ++c) {
       const Person& pc = ped.person(p.persons[c]);
       if (pc.father < 0) continue;
       child_vars_of[p.local[pc.father]].push_back(2 * c);
       child_vars_of[p.local[pc.mother]].push_back(2 * c + 1);
     }
-    for (int k = 0; k < np; ++k) {
+    for (int k = 0; k < kept_ct; ++k) {
       const int i = p.persons[k];
       if (ped.person(i).father >= 0 || g[i] != kUntyped || k == target_local) continue;
       const std::vector<int>& child_vars = child_vars_of[k];
@@ -200,7 +200,7 @@ absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::ve
       AddCollapsedFounder(&e, child_vars, matrices, p, model);
     }
   }
-  for (int v = 0; v < nv; ++v)
+  for (int v = 0; v < var_ct; ++v)
     if (unary[v]) {
       const std::vector<double>& w = *unary[v];
       const std::span<const int> d = p.domain[v];

@@ -39,14 +39,15 @@ struct Problem {
 // descendants sums to 1). Domains over `allele_ct` alleles.
 Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct);
 
-// One elimination with founder alleles tied by `rep` (rep[v] = representative variable)
-// and founder weights `founder_weight[v]` (applied to representatives of untyped founder
-// alleles and, theta = 0, to typed founder alleles).
-// `unary[v]`: the weights of variable v's alleles, or null. `target_local` (kept index or
-// -1): its two variables are kept, the result a table over them (paternal allele first);
-// else the result is one entry, the likelihood. `collapse_founders` (theta = 0 only):
-// untyped founders summed out in closed form, and Familias' pruning applied (see
-// UntypedFounders). ResourceExhausted (naming the family) past `limits`.
+// One elimination over the allele variables of the pruned problem `p`. `rep[v]`: the
+// variable that stands for v as a parent's allele in transmissions (v itself, or the first
+// founder allele of its block in PartitionTheta). `unary_in[v]`: the weights of variable
+// v's alleles, or null (p on founder alleles at theta = 0; w on each block's first allele
+// in PartitionTheta). `target_local` (kept index or -1): its two variables are kept and the
+// result is the table over them (paternal allele first); else one entry, the likelihood.
+// `collapse_founders` (theta = 0 only): untyped founders with at most four children are
+// summed out in closed form, and Familias' pruning is applied (see UntypedFounders).
+// ResourceExhausted (naming the family) past `limits`.
 absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                               const Problem& p, const PedigreeLocusModel& model,
                                               const std::vector<int>& rep,

@@ -43,17 +43,17 @@ using internal::Prune;
 // (paternal, maternal) alleles.
 absl::StatusOr<ScaledTable> Compute(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
                                     const PedigreeLocusModel& model, const EngineLimits& limits) {
-  const int n = model.allele_ct();
+  const int allele_ct = model.allele_ct();
   if (!limits.typed_anywhere.empty() && static_cast<int>(limits.typed_anywhere.size()) != ped.size())
     return absl::InvalidArgumentError(absl::StrCat("typed_anywhere has ", limits.typed_anywhere.size(),
                                                    " entries; one per pedigree member (", ped.size(),
                                                    ") expected"));
-  Problem p = Prune(ped, g, target, n);
-  const int nv = static_cast<int>(p.domain.size());
+  Problem p = Prune(ped, g, target, allele_ct);
+  const int var_ct = static_cast<int>(p.domain.size());
   const int target_local = target >= 0 ? p.local[target] : -1;
-  std::vector<int> rep(nv);
+  std::vector<int> rep(var_ct);
   std::iota(rep.begin(), rep.end(), 0);
-  std::vector<const std::vector<double>*> unary(nv, nullptr);
+  std::vector<const std::vector<double>*> unary(var_ct, nullptr);
   const double th = model.theta();
   if (th == 0) {
     for (int k = 0; k < static_cast<int>(p.persons.size()); ++k)
@@ -85,13 +85,13 @@ absl::StatusOr<PedigreeLocusModel> PedigreeLocusModel::Create(std::vector<double
                                                              UntypedFounders untyped_founders) {
   if (!(theta >= 0 && theta < 1))
     return absl::InvalidArgumentError(absl::StrCat("theta ", theta, " is outside [0, 1)"));
-  const int n = static_cast<int>(freqs.size());
+  const int allele_ct = static_cast<int>(freqs.size());
   if ((male.size() == 0) != (female.size() == 0))
     return absl::InvalidArgumentError("mutation matrices: both or neither expected");
   for (const MutationMatrix* mm : {&male, &female})
-    if (mm->size() > 0 && (mm->rows() != n || mm->cols() != n))
+    if (mm->size() > 0 && (mm->rows() != allele_ct || mm->cols() != allele_ct))
       return absl::InvalidArgumentError(absl::StrCat("a ", mm->rows(), " x ", mm->cols(), " mutation matrix for ",
-                                                     n, " alleles"));
+                                                     allele_ct, " alleles"));
   PedigreeLocusModel m;
   m.freqs_ = std::move(freqs);
   m.male_ = std::move(male);
@@ -100,7 +100,7 @@ absl::StatusOr<PedigreeLocusModel> PedigreeLocusModel::Create(std::vector<double
   m.untyped_founders_ = untyped_founders;
   m.freq_sum_ = 0;
   for (double f : m.freqs_) m.freq_sum_ += f;
-  const Eigen::Map<const Eigen::RowVectorXd> p(m.freqs_.data(), n);
+  const Eigen::Map<const Eigen::RowVectorXd> p(m.freqs_.data(), allele_ct);
   for (int side = 0; side < 2; ++side) {
     if (!m.mutation()) {  // M = I: p M = p and Q = diag(p)
       m.p_m_[side] = m.freqs_;
@@ -112,7 +112,7 @@ absl::StatusOr<PedigreeLocusModel> PedigreeLocusModel::Create(std::vector<double
     // over the alleles a in order, as the loops these replaced; Eigen's blocked product
     // regroups the sums and would move the last bits (docs/architecture.md, Eigen).
     const Eigen::RowVectorXd pm = p * mm;
-    m.p_m_[side].assign(pm.data(), pm.data() + n);
+    m.p_m_[side].assign(pm.data(), pm.data() + allele_ct);
     m.pair_moment_[side] = (mm.transpose() * p.asDiagonal()).lazyProduct(mm);
   }
   return m;
@@ -225,9 +225,9 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
                                               int target, const PedigreeLocusModel& model,
                                               const EngineLimits& limits) {
   KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
-  const int gc = GenotypeCount(model.allele_ct());
+  const int genotype_ct = GenotypeCount(model.allele_ct());
   ScaledTable out;
-  out.mantissa.resize(gc);
+  out.mantissa.resize(genotype_ct);
   if (model.theta() == 0) {
     KINSHIP_ASSIGN_OR_RETURN(ScaledTable joint, JointWithTargetScaled(ped, genotypes, target, model, limits));
     // P(references) by its own elimination (the missing person pruned), not as the sum
@@ -235,21 +235,22 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
     // H2 of the LR is the references' likelihood as computed without the target.
     KINSHIP_ASSIGN_OR_RETURN(ScaledTable refs, Likelihood(ped, genotypes, model, limits));
     if (refs.mantissa[0] == 0) return Inconsistent(ped);
-    for (int g = 0; g < gc; ++g)
-      out.mantissa[g] = joint.mantissa[g] / (refs.mantissa[0] * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(g)));
+    for (int g = 0; g < genotype_ct; ++g)
+      out.mantissa[g] =
+          joint.mantissa[g] / (refs.mantissa[0] * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(g)));
     out.log2_scale = joint.log2_scale - refs.log2_scale;
     return out;
   }
   // theta > 0: one ratio per genotype, each with its own scale; brought to a common one.
-  std::vector<ScaledTable> each(gc);
+  std::vector<ScaledTable> each(genotype_ct);
   std::int64_t top = std::numeric_limits<std::int64_t>::min();
-  for (int g = 0; g < gc; ++g) {
+  for (int g = 0; g < genotype_ct; ++g) {
     KINSHIP_ASSIGN_OR_RETURN(each[g], ScaledLocusLr(ped, genotypes, target, static_cast<GenotypeIdx>(g), model,
                                                     limits));
     if (each[g].mantissa[0] != 0) top = std::max(top, each[g].log2_scale);
   }
   if (top == std::numeric_limits<std::int64_t>::min()) top = 0;
-  for (int g = 0; g < gc; ++g) out.mantissa[g] = Ldexp(each[g].mantissa[0], each[g].log2_scale - top);
+  for (int g = 0; g < genotype_ct; ++g) out.mantissa[g] = Ldexp(each[g].mantissa[0], each[g].log2_scale - top);
   out.log2_scale = top;
   return out;
 }
@@ -274,14 +275,14 @@ absl::StatusOr<ScaledTable> JointWithTargetScaled(const Pedigree& ped, const std
   KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
   if (model.theta() != 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
   KINSHIP_ASSIGN_OR_RETURN(ScaledTable ordered, Compute(ped, genotypes, target, model, limits));
-  const int n = model.allele_ct();
+  const int allele_ct = model.allele_ct();
   const std::vector<double>& o = ordered.mantissa;
   ScaledTable out;
   out.log2_scale = ordered.log2_scale;
-  out.mantissa.resize(GenotypeCount(n));
-  for (int b = 0; b < n; ++b)
+  out.mantissa.resize(GenotypeCount(allele_ct));
+  for (int b = 0; b < allele_ct; ++b)
     for (int a = 0; a <= b; ++a)
-      out.mantissa[GenotypeIndex(a, b)] = a == b ? o[a * n + a] : o[a * n + b] + o[b * n + a];
+      out.mantissa[GenotypeIndex(a, b)] = a == b ? o[a * allele_ct + a] : o[a * allele_ct + b] + o[b * allele_ct + a];
   KINSHIP_RETURN_IF_ERROR(CheckNoNan(out.mantissa, "joint likelihood with the target"));
   return out;
 }

@@ -35,9 +35,9 @@ absl::Status ForEachPartition(int k, Fn fn) {
 absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                              const Problem& p, const PedigreeLocusModel& model,
                                              const EngineLimits& limits) {
-  const int np = static_cast<int>(p.persons.size());
+  const int kept_ct = static_cast<int>(p.persons.size());
   std::vector<int> nonfounders;
-  for (int k = 0; k < np; ++k)
+  for (int k = 0; k < kept_ct; ++k)
     if (ped.person(p.persons[k]).father >= 0) nonfounders.push_back(k);
   const int meioses = 2 * static_cast<int>(nonfounders.size());
   if (meioses > limits.max_meioses_theta)
@@ -46,16 +46,16 @@ absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vec
         limits.max_meioses_theta));
   const double th = model.theta();
   const std::vector<double>& freq = model.freqs();
-  std::vector<int> slot(2 * np);  // variable -> founder allele slot (a founder variable id)
+  std::vector<int> slot(2 * kept_ct);  // variable -> founder allele slot (a founder variable id)
   std::vector<int> typed;         // kept indices of typed persons
-  for (int k = 0; k < np; ++k)
+  for (int k = 0; k < kept_ct; ++k)
     if (g[p.persons[k]] != kUntyped) typed.push_back(k);
-  std::vector<int> value(2 * np, -1);
+  std::vector<int> value(2 * kept_ct, -1);
   std::vector<int> counts(freq.size(), 0);
   ScaledSum total;
-  const std::uint64_t n_vectors = std::uint64_t{1} << meioses;
-  for (std::uint64_t v = 0; v < n_vectors; ++v) {
-    for (int k = 0; k < np; ++k) slot[2 * k] = 2 * k, slot[2 * k + 1] = 2 * k + 1;
+  const std::uint64_t vector_ct = std::uint64_t{1} << meioses;
+  for (std::uint64_t v = 0; v < vector_ct; ++v) {
+    for (int k = 0; k < kept_ct; ++k) slot[2 * k] = 2 * k, slot[2 * k + 1] = 2 * k + 1;
     for (size_t j = 0; j < nonfounders.size(); ++j) {
       const int k = nonfounders[j];
       const Person& per = ped.person(p.persons[k]);
@@ -73,7 +73,7 @@ absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vec
         double prob = 1;
         std::int64_t prob_exp = 0;
         int drawn = 0;
-        for (int s = 0; s < 2 * np; ++s) {
+        for (int s = 0; s < 2 * kept_ct; ++s) {
           const int x = value[s];
           if (x < 0) continue;
           prob *= BaldingNicholsDraw(counts[x], drawn, freq[x], th);
@@ -113,10 +113,10 @@ absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vec
 absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                            const Problem& p, const PedigreeLocusModel& model,
                                            const EngineLimits& limits) {
-  const int n = model.allele_ct();
-  const int nv = static_cast<int>(p.domain.size());
+  const int allele_ct = model.allele_ct();
+  const int var_ct = static_cast<int>(p.domain.size());
   const double th = model.theta();
-  std::vector<int> counts(n, 0);
+  std::vector<int> counts(allele_ct, 0);
   int t_ct = 0;
   ScaledSum const_factor;  // one term, renormalised after each factor
   const_factor.Add(1, 0);
@@ -150,15 +150,15 @@ absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vecto
         "handles at most ", limits.max_untyped_founder_alleles_theta / 2));
   double denominator = 1;  // Π_j (1 + (|T| + j - 1) θ), at most Bell-limited k terms
   for (int j = 0; j < k; ++j) denominator *= BaldingNicholsDenominator(t_ct + j, th);
-  std::vector<double> w(n);
-  for (int x = 0; x < n; ++x) w[x] = BaldingNicholsWeight(counts[x], model.freqs()[x], th);
+  std::vector<double> w(allele_ct);
+  for (int x = 0; x < allele_ct; ++x) w[x] = BaldingNicholsWeight(counts[x], model.freqs()[x], th);
   ScaledSum total;
   KINSHIP_RETURN_IF_ERROR(ForEachPartition(k, [&](const std::vector<int>& block) -> absl::Status {
     const int blocks = k == 0 ? 0 : *std::max_element(block.begin(), block.end()) + 1;
     std::vector<int> first(blocks, -1), size(blocks, 0);
-    std::vector<int> r(nv);
+    std::vector<int> r(var_ct);
     std::iota(r.begin(), r.end(), 0);
-    std::vector<const std::vector<double>*> un(nv, nullptr);
+    std::vector<const std::vector<double>*> un(var_ct, nullptr);
     for (int j = 0; j < k; ++j) {
       int b = block[j];
       if (first[b] < 0) first[b] = untyped_slots[j];
