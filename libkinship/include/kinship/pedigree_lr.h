@@ -16,7 +16,7 @@
 // with P(V = g) the victim's own probability (Hardy-Weinberg when theta = 0). The family
 // table is the vector of LR(g) over every genotype g, computed in one pass per locus.
 //
-//   kinship::PedigreeLocusModel model = ...;  // from BuildPedigreeModels
+//   kinship::PedigreeLocusModel model = ...;  // BuildPedigreeModels or PedigreeLocusModel::Create
 //   auto table = kinship::FamilyTable(ped, genotypes, mp, model);
 //   double lr = (*table)[kinship::GenotypeIndex(a, b)];
 #ifndef KINSHIP_PEDIGREE_LR_H_
