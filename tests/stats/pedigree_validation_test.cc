@@ -139,7 +139,7 @@ TEST_CASE("Every validation case matches the R pedsuite through the pedigree eng
         refs[v] = kUntyped;
         INFO("family table, locus " << name);
         const GenotypeIdx gv = g1[h1.Find("V")];
-        if ((*models)[l].theta == 0) {
+        if ((*models)[l].theta() == 0) {
           auto ftable = FamilyTable(h2, refs, mp, (*models)[l]);
           REQUIRE(ftable.ok());
           CHECK((*ftable)[gv] == Approx(*l1 / *l2).epsilon(1e-12));

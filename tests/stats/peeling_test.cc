@@ -12,6 +12,7 @@
 //   LR(g) = P(refs, MP = g) / (P(refs) P(V = g)),
 // which at theta = 0 is P(MP = g | refs) / HW(g).
 #include <cmath>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -228,6 +229,93 @@ Cousins DoubleFirstCousins() {
 // ===================================================================================
 // (a) Trio with both parents typed, missing child.
 // ===================================================================================
+
+TEST_CASE("PedigreeLocusModel::Create: derived quantities and refusals", "[pedigree][peeling][model]") {
+  // pA = 0.2, pB = 0.8; fathers' matrix M = [[0.9, 0.1], [0.3, 0.7]], mothers' the identity.
+  //   p M = (0.2*0.9 + 0.8*0.3, 0.2*0.1 + 0.8*0.7) = (0.42, 0.58);
+  //   Q[x][y] = Σ_a p_a M[a][x] M[a][y]: Q[A][A] = 0.2*0.81 + 0.8*0.09 = 0.234,
+  //   Q[A][B] = Q[B][A] = 0.2*0.09 + 0.8*0.21 = 0.186, Q[B][B] = 0.2*0.01 + 0.8*0.49 = 0.394;
+  //   with the identity: p M = p and Q = diag(p).
+  MutationMatrix male(2, 2), female(2, 2);
+  male(0, 0) = 0.9, male(0, 1) = 0.1, male(1, 0) = 0.3, male(1, 1) = 0.7;
+  female(0, 0) = 1, female(0, 1) = 0, female(1, 0) = 0, female(1, 1) = 1;
+  auto m = PedigreeLocusModel::Create({0.2, 0.8}, male, female, 0.01, UntypedFounders::kFamilias);
+  REQUIRE(m.ok());
+  CHECK(m->allele_ct() == 2);
+  CHECK(m->mutation());
+  CHECK(m->theta() == 0.01);
+  CHECK(m->untyped_founders() == UntypedFounders::kFamilias);
+  Close(m->freq_sum(), 1.0);
+  Close(m->p_m(0)[A], 0.42);
+  Close(m->p_m(0)[B], 0.58);
+  Close(m->pair_moment(0)(A, A), 0.234);
+  Close(m->pair_moment(0)(A, B), 0.186);
+  Close(m->pair_moment(0)(B, A), 0.186);
+  Close(m->pair_moment(0)(B, B), 0.394);
+  CHECK(m->p_m(1) == std::vector<double>{0.2, 0.8});
+  CHECK(m->pair_moment(1)(A, A) == 0.2);
+  CHECK(m->pair_moment(1)(A, B) == 0);
+  CHECK(m->pair_moment(1)(B, B) == 0.8);
+  // Without mutation: the same as the identity.
+  auto plain = PedigreeLocusModel::Create({0.2, 0.8}, {}, {}, 0);
+  REQUIRE(plain.ok());
+  CHECK(!plain->mutation());
+  CHECK(plain->untyped_founders() == UntypedFounders::kExact);
+  for (int side = 0; side < 2; ++side) {
+    CHECK(plain->p_m(side) == std::vector<double>{0.2, 0.8});
+    CHECK(plain->pair_moment(side)(A, A) == 0.2);
+    CHECK(plain->pair_moment(side)(B, A) == 0);
+  }
+  // BuildPedigreeModels gives the same model as Create.
+  MutationSpec equal = Equal(0.01, 0.002);
+  const PedigreeLocusModel built = Model({0.2, 0.8}, equal, 0.01);
+  auto made = PedigreeLocusModel::Create({0.2, 0.8}, built.male(), built.female(), 0.01);
+  REQUIRE(made.ok());
+  CHECK(made->p_m(0) == built.p_m(0));
+  CHECK(made->p_m(1) == built.p_m(1));
+  CHECK(made->pair_moment(1)(A, B) == built.pair_moment(1)(A, B));
+  // Refusals.
+  CHECK(PedigreeLocusModel::Create({0.2, 0.8}, {}, {}, 1).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(PedigreeLocusModel::Create({0.2, 0.8}, {}, {}, -0.1).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+  CHECK(PedigreeLocusModel::Create({0.2, 0.8}, male, {}, 0).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(PedigreeLocusModel::Create({0.2, 0.3, 0.5}, male, female, 0).status().code() ==
+        absl::StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("PedigreeLocusModel::Create: p M and Q are the allele-order sums, bit for bit",
+          "[pedigree][peeling][model]") {
+  // The engine's numbers depend on the last bits of p M and Q: both must be the plain sums
+  // over the alleles a in order (0 + t_0 + t_1 + ...), as the engine has always computed
+  // them, whatever library computes them.
+  std::mt19937_64 rng(8);
+  std::uniform_real_distribution<double> u(0, 1);
+  for (int n : {1, 2, 5, 13, 30, 64}) {
+    std::vector<double> p(n);
+    double sum = 0;
+    for (double& x : p) sum += x = u(rng) < 0.1 ? 0 : u(rng);
+    for (double& x : p) x /= sum;
+    MutationMatrix m(n, n);
+    for (int a = 0; a < n; ++a) {
+      double row = 0;
+      for (int x = 0; x < n; ++x) row += m(a, x) = u(rng) < 0.2 ? 0 : u(rng);
+      for (int x = 0; x < n; ++x) m(a, x) /= row;
+    }
+    auto model = PedigreeLocusModel::Create(p, m, m, 0);
+    REQUIRE(model.ok());
+    for (int x = 0; x < n; ++x) {
+      double pm = 0;
+      for (int a = 0; a < n; ++a) pm += p[a] * m(a, x);
+      INFO("n " << n << " x " << x);
+      CHECK(model->p_m(0)[x] == pm);
+      for (int y = 0; y < n; ++y) {
+        double q = 0;
+        for (int a = 0; a < n; ++a) q += p[a] * m(a, x) * m(a, y);
+        CHECK(model->pair_moment(1)(x, y) == q);
+      }
+    }
+  }
+}
 
 TEST_CASE("Peeling: trio with typed parents, missing child", "[pedigree][peeling]") {
   const std::vector<double> p = {0.1, 0.2, 0.3, 0.25, 0.15};  // A..E, sums to 1
@@ -884,7 +972,7 @@ TEST_CASE("Peeling: the family table equals the direct LR for every genotype",
   std::vector<PedigreeLocusModel> models = {Model(p4), Model(p4, Equal(0.005, 0.002)),
                                             Model(p3, {}, 0.02), Model(p3, Equal(0.005, 0.002), 0.02)};
   for (const PedigreeLocusModel& model : models) {
-    INFO("alleles " << model.allele_ct() << " theta " << model.theta << " mutation "
+    INFO("alleles " << model.allele_ct() << " theta " << model.theta() << " mutation "
                     << model.mutation());
     Cousins c = FirstCousins();
     int x = Child(&c.ped, "X", c.c1, c.c2, Sex::kMale);
@@ -893,7 +981,7 @@ TEST_CASE("Peeling: the family table equals the direct LR for every genotype",
     g[y] = G(A, B);
     g[c.s2] = G(B, C);
     std::vector<int> targets = {x, c.c1};
-    if (model.theta > 0 && model.mutation()) {
+    if (model.theta() > 0 && model.mutation()) {
       // The set-partition expansion costs Bell(untyped founder alleles) eliminations per
       // likelihood: type the grandparents to keep it fast (Bell(4) = 15).
       g[c.gf] = G(A, C);
@@ -944,7 +1032,7 @@ TEST_CASE("Peeling: untyped leaves and unrelated untyped families change nothing
   }
 
   for (const PedigreeLocusModel& model : models) {
-    INFO("theta " << model.theta << " mutation " << model.mutation());
+    INFO("theta " << model.theta() << " mutation " << model.mutation());
     std::vector<GenotypeIdx> g = Untyped(base);
     g[s] = G(A, B);
     std::vector<GenotypeIdx> gb = Untyped(big);
@@ -1201,7 +1289,7 @@ TEST_CASE("Peeling: Mendelian-inconsistent references are FailedPrecondition",
   g[m] = G(A, A);
   g[s] = G(B, B);
   for (const PedigreeLocusModel& model : {Model(p), Model(p, {}, 0.02)}) {
-    INFO("theta " << model.theta);
+    INFO("theta " << model.theta());
     REQUIRE(Lik(ped, g, model) == 0.0);
     auto t = FamilyTable(ped, g, x, model);
     REQUIRE(t.status().code() == absl::StatusCode::kFailedPrecondition);
@@ -1294,8 +1382,9 @@ TEST_CASE("Rescaling: 60 typed unrelated founders at frequency 0.001", "[pedigre
 
 TEST_CASE("A NaN in a result is an Internal error, never a number", "[pedigree][peeling][scale]") {
   // A model with a NaN frequency (a caller's bug): every entry point refuses the result.
-  PedigreeLocusModel m = Model({0.5, 0.3, 0.2});
-  m.freqs[A] = NAN;
+  auto made = PedigreeLocusModel::Create({NAN, 0.3, 0.2}, {}, {}, 0);
+  REQUIRE(made.ok());
+  const PedigreeLocusModel& m = *made;
   Pedigree ped("F");
   const int fa = Founder(&ped, "F", Sex::kMale), mo = Founder(&ped, "M", Sex::kFemale);
   const int kid = Child(&ped, "K", fa, mo, Sex::kMale);

@@ -16,7 +16,7 @@
 // with P(V = g) the victim's own probability (Hardy-Weinberg when theta = 0). The family
 // table is the vector of LR(g) over every genotype g, computed in one pass per locus.
 //
-//   kinship::PedigreeLocusModel model = ...;  // from BuildPedigreeModels
+//   kinship::PedigreeLocusModel model = ...;  // BuildPedigreeModels or PedigreeLocusModel::Create
 //   auto table = kinship::FamilyTable(ped, genotypes, mp, model);
 //   double lr = (*table)[kinship::GenotypeIndex(a, b)];
 #ifndef KINSHIP_PEDIGREE_LR_H_
@@ -61,21 +61,48 @@ struct ScaledTable {
   double Linear(size_t i) const;
 };
 
-// What the engine needs at one locus.
-struct PedigreeLocusModel {
-  std::vector<double> freqs;
-  MutationMatrix male;    // fathers' transmissions (empty = no mutation)
-  MutationMatrix female;  // mothers' transmissions (empty = no mutation)
-  double theta = 0;
-  // Filled by BuildPedigreeModels (optional elsewhere): for fathers [0] and mothers [1],
-  // p M (the allele an untyped founder transmits) and Q[x][y] = Σ_a p_a M[a][x] M[a][y]
-  // (two transmissions of one founder allele), M the identity without mutation; and Σ p.
-  std::vector<double> p_m[2];
-  MutationMatrix pair_moment[2];
-  double freq_sum = 0;
-  UntypedFounders untyped_founders = UntypedFounders::kExact;
-  int allele_ct() const { return static_cast<int>(freqs.size()); }
-  bool mutation() const { return male.size() > 0; }
+// What the engine needs at one locus: the allele frequencies p, the fathers' and mothers'
+// mutation matrices (both empty = no mutation), theta and the untyped-founder mode, with
+// the quantities the engine derives from them once: for fathers (side 0) and mothers
+// (side 1), p M (the allele an untyped founder transmits) and
+// Q[x][y] = Σ_a p_a M[a][x] M[a][y] (two transmissions of one founder allele), M the
+// identity without mutation; and Σ p. Immutable, so the derived quantities cannot go
+// stale: build it with Create (or BuildPedigreeModels for a whole table). Copyable;
+// thread-safe to read.
+class PedigreeLocusModel {
+ public:
+  // The model of one locus. `male` and `female` are both empty (no mutation) or both
+  // allele_ct x allele_ct. The frequencies are not checked (a NaN among them makes the
+  // engine's results an Internal error). Errors: InvalidArgument when theta is outside
+  // [0, 1) or a matrix has the wrong shape.
+  static absl::StatusOr<PedigreeLocusModel> Create(
+      std::vector<double> freqs, MutationMatrix male, MutationMatrix female, double theta,
+      UntypedFounders untyped_founders = UntypedFounders::kExact);
+
+  const std::vector<double>& freqs() const { return freqs_; }
+  const MutationMatrix& male() const { return male_; }      // fathers' transmissions
+  const MutationMatrix& female() const { return female_; }  // mothers' transmissions
+  double theta() const { return theta_; }
+  UntypedFounders untyped_founders() const { return untyped_founders_; }
+  int allele_ct() const { return static_cast<int>(freqs_.size()); }
+  bool mutation() const { return male_.size() > 0; }
+
+  // Derived: p M and Q for fathers (side 0) and mothers (side 1), and Σ p (see above).
+  const std::vector<double>& p_m(int side) const { return p_m_[side]; }
+  const MutationMatrix& pair_moment(int side) const { return pair_moment_[side]; }
+  double freq_sum() const { return freq_sum_; }
+
+ private:
+  PedigreeLocusModel() = default;
+
+  std::vector<double> freqs_;
+  MutationMatrix male_;
+  MutationMatrix female_;
+  double theta_ = 0;
+  UntypedFounders untyped_founders_ = UntypedFounders::kExact;
+  std::vector<double> p_m_[2];
+  MutationMatrix pair_moment_[2];
+  double freq_sum_ = 0;
 };
 
 // One model per locus of `table`.

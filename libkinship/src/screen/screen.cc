@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "screen/kernels.h"
+#include "stats/population.h"
 
 namespace kinship {
 
@@ -33,7 +34,7 @@ ScoreTablesBuilder::ScoreTablesBuilder(const AlleleFreqTable& table) {
     std::vector<std::pair<double, int>> by_freq;
     for (int g = 0; g < rows.genotype_ct; ++g) {
       AllelePair ab = GenotypeAlleles(static_cast<GenotypeIdx>(g));
-      const double f = (ab.a == ab.b ? 1 : 2) * locus.freq(ab.a) * locus.freq(ab.b);
+      const double f = internal::HardyWeinberg(locus.freqs(), ab);
       by_freq.push_back({-f, g});
     }
     std::sort(by_freq.begin(), by_freq.end());
@@ -223,7 +224,7 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
     if (inconsistent_models) {
       // Inconsistent without mutation: P(references, MP = g) = 0 under the plain model.
       const PedigreeLocusModel& plain = (*inconsistent_models)[l];
-      if (plain.theta == 0) {
+      if (plain.theta() == 0) {
         // Scaled: a joint below the smallest double is not an impossibility.
         auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain);
         if (!joint.ok()) return joint.status();

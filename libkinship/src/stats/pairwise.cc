@@ -9,8 +9,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "internal/status_macros.h"
+#include "stats/population.h"
 
 namespace kinship {
+
+using internal::BaldingNicholsDenominator;
+using internal::BaldingNicholsDraw;
+using internal::BaldingNicholsWeight;
+using internal::HardyWeinberg;
 
 absl::StatusOr<Relationship> ParseRelationship(const std::string& text) {
   Relationship r;
@@ -86,9 +92,8 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
                                BuildMutationMatrix(locus, options.mutation.ParamsFor(locus.name(), sex1)));
       KINSHIP_ASSIGN_OR_RETURN(d.m_other,
                                BuildMutationMatrix(locus, options.mutation.ParamsFor(locus.name(), sex_other)));
-      d.p_m_other.assign(d.allele_ct, 0.0);
-      for (int x = 0; x < d.allele_ct; ++x)
-        for (int y = 0; y < d.allele_ct; ++y) d.p_m_other[y] += d.freqs[x] * d.m_other(x, y);
+      const Eigen::RowVectorXd p_m = Eigen::Map<const Eigen::RowVectorXd>(d.freqs.data(), d.allele_ct) * d.m_other;
+      d.p_m_other.assign(p_m.data(), p_m.data() + d.allele_ct);
     }
   }
   if (calc.mutation_) KINSHIP_RETURN_IF_ERROR(calc.SetUpOneSided(table, options, sex1));
@@ -169,14 +174,12 @@ absl::Status PairwiseCalculator::SetUpEngine(const AlleleFreqTable& table, const
 
 bool OneSidedLociInformative(const PedigreeLocusModel& model) {
   if (!model.mutation()) return false;
-  if (model.theta > 0) return true;
-  const int n = model.allele_ct();
-  for (const MutationMatrix* m : {&model.male, &model.female}) {
-    for (int j = 0; j < n; ++j) {
-      double pm = 0;  // (p M)_j
-      for (int i = 0; i < n; ++i) pm += model.freqs[i] * (*m)(i, j);
-      if (std::fabs(pm - model.freqs[j]) > 1e-10 * model.freqs[j]) return true;
-    }
+  if (model.theta() > 0) return true;
+  const int allele_ct = model.allele_ct();
+  for (int side = 0; side < 2; ++side) {
+    const std::vector<double>& pm = model.p_m(side);  // p M of fathers, then of mothers
+    for (int j = 0; j < allele_ct; ++j)
+      if (std::fabs(pm[j] - model.freqs()[j]) > 1e-10 * model.freqs()[j]) return true;
   }
   return false;
 }
@@ -217,24 +220,22 @@ absl::Status PairwiseCalculator::SetUpOneSided(const AlleleFreqTable& table, con
   onesided_who_[0] = onesided_ped_.Find("A");
   onesided_who_[1] = onesided_ped_.Find("B");
   for (int person = 0; person < 2; ++person) {
-    const size_t nl = onesided_models_.size();
-    onesided_active_[person].assign(nl, 0);
-    onesided_lr_[person].assign(nl, {});
+    const size_t locus_ct = onesided_models_.size();
+    onesided_active_[person].assign(locus_ct, 0);
+    onesided_lr_[person].assign(locus_ct, {});
     if (onesided_ped_.person(onesided_who_[person]).father < 0) continue;  // a founder: LR 1
-    for (size_t l = 0; l < nl; ++l) {
+    for (size_t l = 0; l < locus_ct; ++l) {
       const PedigreeLocusModel& model = onesided_models_[l];
       if (!OneSidedLociInformative(model)) continue;
       onesided_active_[person][l] = 1;
-      if (model.theta > 0) continue;  // on demand
-      const int gc = GenotypeCount(model.allele_ct());
+      if (model.theta() > 0) continue;  // on demand
+      const int genotype_ct = GenotypeCount(model.allele_ct());
       std::vector<GenotypeIdx> g(onesided_ped_.size(), kUntyped);
       KINSHIP_ASSIGN_OR_RETURN(std::vector<double> joint, JointWithTarget(onesided_ped_, g, onesided_who_[person], model));
       std::vector<double>& lr = onesided_lr_[person][l];
-      lr.assign(gc, 0.0);
-      for (int y = 0; y < gc; ++y) {
-        const AllelePair ab = GenotypeAlleles(static_cast<GenotypeIdx>(y));
-        const double hw = ab.a == ab.b ? model.freqs[ab.a] * model.freqs[ab.a] : 2 * model.freqs[ab.a] * model.freqs[ab.b];
-        lr[y] = joint[y] / hw;
+      lr.assign(genotype_ct, 0.0);
+      for (int y = 0; y < genotype_ct; ++y) {
+        lr[y] = joint[y] / HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(y));
       }
     }
   }
@@ -245,7 +246,7 @@ absl::Status PairwiseCalculator::SetUpOneSided(const AlleleFreqTable& table, con
 double PairwiseCalculator::OneSidedLr(int locus, int person, GenotypeIdx g) const {
   if (!one_sided_ || !onesided_active_[person][locus]) return 1.0;
   const PedigreeLocusModel& model = onesided_models_[locus];
-  if (model.theta == 0) return onesided_lr_[person][locus][g];
+  if (model.theta() == 0) return onesided_lr_[person][locus][g];
   std::vector<GenotypeIdx> genotypes(onesided_ped_.size(), kUntyped);
   genotypes[onesided_who_[person]] = g;
   auto h1 = PedigreeLikelihood(onesided_ped_, genotypes, model);
@@ -257,10 +258,10 @@ double PairwiseCalculator::OneSidedLr(int locus, int person, GenotypeIdx g) cons
 }
 
 void PairwiseCalculator::OneSidedRow(int locus, int person, std::vector<double>* lr) const {
-  const int gc = GenotypeCount(static_cast<int>(
+  const int genotype_ct = GenotypeCount(static_cast<int>(
       use_engine_ ? engine_models_[locus].allele_ct() : loci_[locus].allele_ct));
-  lr->resize(gc);
-  for (int y = 0; y < gc; ++y) (*lr)[y] = OneSidedLr(locus, person, static_cast<GenotypeIdx>(y));
+  lr->resize(genotype_ct);
+  for (int y = 0; y < genotype_ct; ++y) (*lr)[y] = OneSidedLr(locus, person, static_cast<GenotypeIdx>(y));
 }
 
 // H1 / H2 for id1 = g1 and every genotype g of id2. theta = 0: one elimination gives
@@ -269,23 +270,20 @@ void PairwiseCalculator::OneSidedRow(int locus, int person, std::vector<double>*
 // unrelated pair's alleles are drawn jointly).
 void PairwiseCalculator::EngineRow(int locus, GenotypeIdx g1, std::vector<double>* lr) const {
   const PedigreeLocusModel& model = engine_models_[locus];
-  const int gc = GenotypeCount(model.allele_ct());
-  lr->assign(gc, 0.0);
+  const int genotype_ct = GenotypeCount(model.allele_ct());
+  lr->assign(genotype_ct, 0.0);
   std::vector<GenotypeIdx> g(engine_ped_.size(), kUntyped);
   g[engine_a_] = g1;
-  if (model.theta == 0) {
+  if (model.theta() == 0) {
     auto joint = JointWithTarget(engine_ped_, g, engine_b_, model);
     // These fixed small pedigrees are far inside the engine's limits.
     assert(joint.ok());
-    auto hw = [&](GenotypeIdx x) {
-      const AllelePair ab = GenotypeAlleles(x);
-      return ab.a == ab.b ? model.freqs[ab.a] * model.freqs[ab.a] : 2 * model.freqs[ab.a] * model.freqs[ab.b];
-    };
-    const double h2_a = hw(g1);
-    for (int x = 0; x < gc; ++x) (*lr)[x] = (*joint)[x] / (h2_a * hw(static_cast<GenotypeIdx>(x)));
+    const double h2_a = HardyWeinberg(model.freqs(), g1);
+    for (int x = 0; x < genotype_ct; ++x)
+      (*lr)[x] = (*joint)[x] / (h2_a * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(x)));
     return;
   }
-  for (int x = 0; x < gc; ++x) {
+  for (int x = 0; x < genotype_ct; ++x) {
     g[engine_b_] = static_cast<GenotypeIdx>(x);
     auto h1 = PedigreeLikelihood(engine_ped_, g, model);
     auto h2 = PedigreeLikelihood(engine_unrelated_, {g1, static_cast<GenotypeIdx>(x)}, model);
@@ -296,7 +294,7 @@ void PairwiseCalculator::EngineRow(int locus, GenotypeIdx g1, std::vector<double
 
 double PairwiseCalculator::EngineLr(int locus, GenotypeIdx g1, GenotypeIdx g2) const {
   const PedigreeLocusModel& model = engine_models_[locus];
-  if (model.theta == 0) {
+  if (model.theta() == 0) {
     std::vector<double> row;
     EngineRow(locus, g1, &row);
     return row[g2];
@@ -317,10 +315,10 @@ void PairwiseCalculator::LocusRow(int locus, GenotypeIdx g1, std::vector<double>
     inconsistent->assign(lr->size(), 0);  // k0 > 0: every pair of genotypes is possible
     return;
   }
-  const int gc = GenotypeCount(static_cast<int>(loci_[locus].freqs.size()));
-  lr->resize(gc);
-  inconsistent->resize(gc);
-  for (int g = 0; g < gc; ++g) {
+  const int genotype_ct = GenotypeCount(static_cast<int>(loci_[locus].freqs.size()));
+  lr->resize(genotype_ct);
+  inconsistent->resize(genotype_ct);
+  for (int g = 0; g < genotype_ct; ++g) {
     bool inc;
     (*lr)[g] = LocusLr(locus, g1, static_cast<GenotypeIdx>(g), &inc);
     (*inconsistent)[g] = inc;
@@ -340,10 +338,10 @@ double PairwiseCalculator::IbdLr(const LocusData& d, AllelePair a, AllelePair b,
   const double th = theta_;
   const double* p = d.freqs.data();
   const int c = b.a, e = b.b;
-  auto next2 = [&](int x) { return (Count(a, x) * th + (1 - th) * p[x]) / (1 + th); };
+  auto next2 = [&](int x) { return BaldingNicholsDraw(Count(a, x), 2, p[x], th); };  // the 3rd draw
   const double f1 = next2(c);
   const int cnt_e = Count(a, e) + (c == e);
-  const double f2 = (cnt_e * th + (1 - th) * p[e]) / (1 + 2 * th);
+  const double f2 = BaldingNicholsDraw(cnt_e, 3, p[e], th);  // the 4th draw
   const double p0 = (c == e ? 1.0 : 2.0) * f1 * f2;
   double p1 = 0.5 * Count(a, c) * next2(e);
   if (c != e) p1 += 0.5 * Count(a, e) * f1;
@@ -373,9 +371,12 @@ double PairwiseCalculator::ParentChildMutationLr(const LocusData& d, AllelePair 
     return ((1 - th) * d.p_m_other[y] + th * (d.m_other(a.a, y) + d.m_other(a.b, y))) / (1 + th);
   };
   const double num = c == e ? t1(c) * t2(c) : t1(c) * t2(e) + t1(e) * t2(c);
-  auto next2 = [&](int x) { return (Count(a, x) * th + (1 - th) * p[x]) / (1 + th); };
+  auto next2 = [&](int x) { return BaldingNicholsDraw(Count(a, x), 2, p[x], th); };
   const int cnt_e = Count(a, e) + (c == e);
-  const double p0 = (c == e ? 1.0 : 2.0) * next2(c) * (cnt_e * th + (1 - th) * p[e]) / (1 + 2 * th);
+  // IbdLr's P0, with the 4th draw's numerator and denominator applied one after the other
+  // (this order of the operations fixes the last bit of the results).
+  const double p0 = (c == e ? 1.0 : 2.0) * next2(c) * BaldingNicholsWeight(cnt_e, p[e], th) /
+                    BaldingNicholsDenominator(3, th);
   *inconsistent = Count(a, c) == 0 && Count(a, e) == 0;
   return num / p0;
 }
@@ -394,9 +395,9 @@ double PairwiseCalculator::LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2,
 PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
                                        std::vector<double>* per_locus_log10_lr) const {
   PairResult r;
-  const int n = s1.locus_ct();
-  if (per_locus_log10_lr) per_locus_log10_lr->assign(n, 0.0);
-  for (int l = 0; l < n; ++l) {
+  const int locus_ct = s1.locus_ct();
+  if (per_locus_log10_lr) per_locus_log10_lr->assign(locus_ct, 0.0);
+  for (int l = 0; l < locus_ct; ++l) {
     const GenotypeIdx g1 = s1.genotype(l, i1), g2 = s2.genotype(l, i2);
     if (g1 == kUntyped || g2 == kUntyped) {
       // One-sided locus (see pairwise.h): in the total and per-locus values, not compared.
