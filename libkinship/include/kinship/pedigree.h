@@ -20,7 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
-#include "kinship/mutation.h"
+#include "kinship/locus.h"
 
 namespace kinship {
 
