@@ -136,10 +136,6 @@ double BruteForceLr(const Relationship& r, int a1, int a2, int b1, int b2,
          j0;
 }
 
-const char* const kNamedRelationships[] = {"parent-child", "full-siblings", "half-siblings",
-                                           "grandparent",  "avuncular",     "first-cousins",
-                                           "unrelated"};
-
 }  // namespace
 
 // =================================================================================
