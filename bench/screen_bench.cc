@@ -91,10 +91,18 @@ void BM_Screen_FamilyTables(benchmark::State& state) {
   static const ScoreTables* tables = [] {
     ScoreTablesBuilder builder(Table());
     Pedigree ped("F");
-    ped.Add({"FA", -1, -1, Sex::kMale});
-    ped.Add({"MO", -1, -1, Sex::kFemale});
-    ped.Add({"S1", 0, 1, Sex::kFemale});
-    const int mp = ped.Add({"MP", 0, 1, Sex::kMale});
+    auto person = [](const char* id, int f, int m, Sex s) {
+      Person p;
+      p.id = id;
+      p.father = f;
+      p.mother = m;
+      p.sex = s;
+      return p;
+    };
+    ped.Add(person("FA", -1, -1, Sex::kMale));
+    ped.Add(person("MO", -1, -1, Sex::kFemale));
+    ped.Add(person("S1", 0, 1, Sex::kFemale));
+    const int mp = ped.Add(person("MP", 0, 1, Sex::kMale));
     auto models = *BuildPedigreeModels(Table(), {}, 0);
     ProfileSet refs = Random(2 * 500, 4);
     for (int f = 0; f < 500; ++f) {

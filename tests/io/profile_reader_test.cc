@@ -70,9 +70,6 @@ std::string AllNotes(const Diagnostics& diag) {
   return s;
 }
 
-// The line number part of a "path:line" place.
-std::string LineOf(const std::string& where) { return where.substr(where.rfind(':') + 1); }
-
 // Equal records, the `where` compared on line numbers (the files differ in name).
 void RequireSameRecords(const std::vector<GenotypeRecord>& a,
                         const std::vector<GenotypeRecord>& b) {

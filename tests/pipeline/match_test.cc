@@ -134,7 +134,7 @@ TEST_CASE("Match: every screened pair equals ComputeLrs for that pair, bit for b
   LrRequest lr;
   lr.model = req.model;
   lr.profiles = {ProfileSource::Records(s.victims), ProfileSource::Records(s.references)};
-  for (const MatchRow& row : screened->rows) lr.pairs.push_back({row.candidate, row.victim, row.hypothesis});
+  for (const MatchRow& row : screened->rows) lr.pairs.push_back(PairQuery::Of(row.candidate, row.victim, row.hypothesis));
   Diagnostics diag2;
   auto computed = ComputeLrs(lr, &diag2);
   REQUIRE(computed.ok());

@@ -259,11 +259,18 @@ TEST_CASE("Family candidates: screen scores equal the pedigree engine", "[screen
   AlleleFreqTable table = TestTable();
   // Mother and sister typed; the missing person is the sister's full brother.
   Pedigree ped("F1");
-  Person fa{"FA", -1, -1, Sex::kMale}, mo{"MO", -1, -1, Sex::kFemale};
-  ped.Add(fa);
-  ped.Add(mo);
-  ped.Add({"S1", 0, 1, Sex::kFemale});
-  const int mp = ped.Add({"MP", 0, 1, Sex::kMale});
+  auto person = [](const char* id, int f, int m, Sex s) {
+    Person p;
+    p.id = id;
+    p.father = f;
+    p.mother = m;
+    p.sex = s;
+    return p;
+  };
+  ped.Add(person("FA", -1, -1, Sex::kMale));
+  ped.Add(person("MO", -1, -1, Sex::kFemale));
+  ped.Add(person("S1", 0, 1, Sex::kFemale));
+  const int mp = ped.Add(person("MP", 0, 1, Sex::kMale));
   ProfileSet refs = RandomProfiles(table, 2, 3, 0.0);
   MutationSpec mut;
   mut.male = mut.female = {MutationModel::kEqual, 0.002, 0, 0.5};

@@ -136,10 +136,6 @@ double BruteForceLr(const Relationship& r, int a1, int a2, int b1, int b2,
          j0;
 }
 
-const char* const kNamedRelationships[] = {"parent-child", "full-siblings", "half-siblings",
-                                           "grandparent",  "avuncular",     "first-cousins",
-                                           "unrelated"};
-
 }  // namespace
 
 // =================================================================================
@@ -806,11 +802,19 @@ TEST_CASE("Compute skips untyped loci and sums per-locus log10 LRs", "[stats][pa
   table.AddLocus(MakeLocus("L2", {{"10", 0.35}, {"11", 0.15}, {"12", 0.25}, {"13", 0.25}}));
   table.AddLocus(MakeLocus("L3", {{"10", 0.25}, {"11", 0.25}, {"12", 0.25}, {"13", 0.25}}));
   table.AddLocus(MakeLocus("L4", {{"10", 0.4}, {"11", 0.3}, {"12", 0.2}, {"13", 0.1}}));
+  auto rec = [](const char* sample, const char* locus, const char* a1, const char* a2) {
+    GenotypeRecord r;
+    r.sample_id = sample;
+    r.locus = locus;
+    r.allele1 = a1;
+    r.allele2 = a2;
+    return r;
+  };
   const std::vector<GenotypeRecord> records = {
-      {"F", "L1", "10", "11"}, {"C", "L1", "12", "10"},
-      {"F", "L2", "12", "12"}, {"C", "L2", "12", "13"},
-      {"F", "L3", "10", "13"}, {"C", "L3", "", ""},
-      {"C", "L4", "11", "11"}};
+      rec("F", "L1", "10", "11"), rec("C", "L1", "12", "10"),
+      rec("F", "L2", "12", "12"), rec("C", "L2", "12", "13"),
+      rec("F", "L3", "10", "13"), rec("C", "L3", "", ""),
+      rec("C", "L4", "11", "11")};
   Diagnostics diag;
   auto set = BuildProfileSet(records, ProfileBuildOptions{}, &table, &diag);
   REQUIRE(set.ok());

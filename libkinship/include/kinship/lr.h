@@ -11,7 +11,7 @@
 //   kinship::LrRequest req;
 //   req.model.freqs_path = "freqs.csv";
 //   req.profiles = {kinship::ProfileSource::File("profiles.csv")};
-//   req.pairs = {{"father", "child", "parent-child"}};   // or req.pairs_path = "pairs.csv"
+//   req.pairs = {kinship::PairQuery::Of("father", "child", "parent-child")};  // or pairs_path
 //   kinship::Diagnostics diag;
 //   auto result = kinship::ComputeLrs(req, &diag);      // absl::StatusOr<LrResult>
 //   double log10_lr = result->rows[0].log10_lr;
@@ -25,6 +25,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -42,6 +43,16 @@ struct PairQuery {
   std::string alternative;
   std::string sex1, sex2;
   std::string where;  // "path:line" for messages (empty for pairs built in memory)
+
+  // A pair built in memory (no sexes given, no file position).
+  static PairQuery Of(std::string id1, std::string id2, std::string relationship, std::string alternative = "") {
+    PairQuery q;
+    q.id1 = std::move(id1);
+    q.id2 = std::move(id2);
+    q.relationship = std::move(relationship);
+    q.alternative = std::move(alternative);
+    return q;
+  }
 };
 
 // One case: a family, its missing person, and the candidate's sample.
