@@ -103,7 +103,7 @@ class ScoreTables {
   // Prefilter row of row `row_idx` at a locus: 256 int8 entries indexed by the victim's
   // byte code.
   const std::int8_t* prefilter_row(int locus, int row_idx) const {
-    return loci_[locus].q.data() + static_cast<size_t>(row_idx) * 256;
+    return loci_[locus].q.data() + loci_[locus].q_begin + static_cast<size_t>(row_idx) * 256;
   }
   double offset(int locus) const { return loci_[locus].offset; }
   // Sum of the offsets over the candidate's typed loci.
@@ -120,7 +120,11 @@ class ScoreTables {
     std::vector<std::uint8_t> inconsistent;
     std::vector<double> untyped;                 // per row: entry of an untyped victim
     std::vector<std::uint8_t> candidate_untyped;  // per row
+    // Prefilter rows, from q_begin: the first index whose address is a multiple of 64, so that
+    // every 256-byte row lies on whole cache lines (the kernel reads a row as four 64-byte
+    // loads). A copy of the tables keeps the same indices: still correct, perhaps unaligned.
     std::vector<std::int8_t> q;
+    size_t q_begin = 0;
     std::vector<std::uint8_t> code_of;  // genotype -> byte code
     double offset = 0;
   };

@@ -95,7 +95,8 @@ absl::StatusOr<ScoreTables> ScoreTablesBuilder::Build(double scale) && {
     for (double x : l.untyped)
       if (std::isfinite(x)) hi = std::max(hi, x);
     l.offset = hi - 126.5 / scale;
-    l.q.assign(static_cast<size_t>(l.row_ct) * 256, -128);
+    l.q.assign(static_cast<size_t>(l.row_ct) * 256 + 63, -128);
+    l.q_begin = (64 - reinterpret_cast<std::uintptr_t>(l.q.data()) % 64) % 64;
     row_inf[li].assign(l.row_ct, 0);
     auto quantize = [&](double x) -> std::int8_t {
       if (x == std::numeric_limits<double>::infinity()) return 127;  // see above
@@ -104,7 +105,7 @@ absl::StatusOr<ScoreTables> ScoreTablesBuilder::Build(double scale) && {
       return static_cast<std::int8_t>(std::clamp(v, -128.0, 127.0));
     };
     for (int r = 0; r < l.row_ct; ++r) {
-      std::int8_t* q = l.q.data() + static_cast<size_t>(r) * 256;
+      std::int8_t* q = l.q.data() + l.q_begin + static_cast<size_t>(r) * 256;
       for (int g = 0; g < l.genotype_ct; ++g) {
         // A code shared by several genotypes (kOtherCode) takes their largest entry.
         const double x = l.exact[static_cast<size_t>(r) * l.genotype_ct + g];
