@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "kinship/lr.h"
 #include "kinship/match.h"
 #include "kinship/report.h"
+#include "kinship/simulate.h"
 #include "test_util.h"
 
 namespace kinship {
@@ -236,6 +238,73 @@ TEST_CASE("ComputeLrs: pairs in memory, unknown samples named", "[pipeline]") {
   Diagnostics diag;
   auto r = ComputeLrs(req, &diag);
   testing::CheckError(r.status(), absl::StatusCode::kFailedPrecondition, "pairs:2", "'nobody' is in no profile file");
+}
+
+}  // namespace
+}  // namespace kinship
+
+namespace kinship {
+namespace {
+
+// Simulated families (kinship/simulate.h) written as the files kinship match reads.
+struct SimFiles {
+  testing::TempDir dir;
+  std::string pedigrees, references, victims;
+};
+std::unique_ptr<SimFiles> SimulatedFiles(int family_ct) {
+  Diagnostics diag;
+  auto table = ReadAlleleFreqs(kData + "/freqs.csv", &diag);
+  REQUIRE(table.ok());
+  SimulateOptions opts;
+  opts.family_ct = family_ct;
+  opts.unrelated_ct = 40;
+  opts.seed = 11;
+  opts.dropout = 0.2;
+  auto sim = Simulate(*table, opts);
+  REQUIRE(sim.ok());
+  auto files = std::make_unique<SimFiles>();
+  auto write = [&](const std::string& name, auto writer) {
+    const std::string path = files->dir.Path(name);
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    writer(f);
+    std::fclose(f);
+    return path;
+  };
+  files->pedigrees = write("pedigrees.csv", [&](std::FILE* f) { WriteSimulatedPedigreesCsv(*sim, f); });
+  files->references = write("references.csv", [&](std::FILE* f) { WriteSimulatedProfilesCsv(sim->references, *table, f); });
+  files->victims = write("victims.csv", [&](std::FILE* f) { WriteSimulatedProfilesCsv(sim->victims, *table, f); });
+  return files;
+}
+
+TEST_CASE("Match: families' tables built in parallel give the same report for 1 and 2 threads", "[pipeline]") {
+  // 300 families: two chunks of the parallel table building (256 + 44).
+  const auto files = SimulatedFiles(300);
+  std::string reports[2];
+  for (int threads : {1, 2}) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    MatchRequest req;
+    req.model.freqs_path = kData + "/freqs.csv";
+    req.model.mutation_model = MutationModel::kStepwise;
+    req.model.mutation_rate = 0.002;
+    req.model.mutation_range = 0.1;
+    req.victims = {ProfileSource::File(files->victims)};
+    req.pedigrees_path = files->pedigrees;
+    req.family_profiles = {ProfileSource::File(files->references)};
+    req.top_k = 3;
+    std::vector<std::int64_t> done;
+    req.family_progress = [&](std::int64_t families_done, std::int64_t family_ct) {
+      CHECK(family_ct == 300);
+      done.push_back(families_done);
+    };
+    Diagnostics diag;
+    auto r = Match(req, &diag);
+    REQUIRE(r.ok());
+    CHECK(done == std::vector<std::int64_t>{256, 300});
+    CHECK(r->candidate_ct == 300);
+    r->seconds = 0;
+    reports[threads - 1] = Written(WriteMatchTsv, *r) + Written(WriteMatchJson, *r);
+  }
+  CHECK(reports[0] == reports[1]);
 }
 
 }  // namespace

@@ -106,10 +106,14 @@ int RunMatch(int argc, char** argv) {
   std::vector<std::string> args = {"kinship"};
   args.insert(args.end(), argv, argv + argc);
   req.command = absl::StrJoin(args, " ");
-  req.stage = [](const std::string& s) { SetStage(s); };
-  // A progress line on a terminal (or with --progress), at most twice a second.
-  const auto t_screen_start = std::chrono::steady_clock::now();
+  // A progress line on a terminal (or with --progress): the families' tables after each chunk,
+  // then the screen at most twice a second (its rate counted from the start of the screen).
+  auto t_screen_start = std::chrono::steady_clock::now();
   auto last_print = t_screen_start;
+  req.stage = [&](const std::string& s) {
+    SetStage(s);
+    if (s.rfind("screening", 0) == 0) t_screen_start = last_print = std::chrono::steady_clock::now();
+  };
   bool printed = false;
   if (progress || isatty(STDERR_FILENO))
     req.progress = [&](std::int64_t done, std::int64_t victim_ct, std::int64_t candidate_ct) {
@@ -123,6 +127,18 @@ int RunMatch(int argc, char** argv) {
       std::fprintf(stderr, "\rkinship match: %5.1f%%  %.3g pairs  %.3g pairs/s  ETA %.0f s   ", 100 * frac, pairs,
                    pairs / std::max(secs, 1e-9), frac > 0 ? secs * (1 - frac) / frac : 0.0);
       std::fflush(stderr);
+    };
+
+  const auto t_tables_start = std::chrono::steady_clock::now();
+  if (progress || isatty(STDERR_FILENO))
+    req.family_progress = [&](std::int64_t done, std::int64_t family_ct) {
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_tables_start).count();
+      const double rate = done / std::max(secs, 1e-9);
+      std::fprintf(stderr, "\rkinship match: family tables %lld/%lld  %.3g families/s  ETA %.0f s   ",
+                   static_cast<long long>(done), static_cast<long long>(family_ct), rate,
+                   rate > 0 ? (family_ct - done) / rate : 0.0);
+      std::fflush(stderr);
+      printed = true;
     };
 
   auto result = Match(req, &diag);

@@ -75,8 +75,11 @@ struct MatchRequest {
   // Called during the screen with the victims screened so far, the victims and the
   // candidates; from worker threads, one call at a time. Keep it cheap.
   std::function<void(std::int64_t victims_done, std::int64_t victim_ct, std::int64_t candidate_ct)> progress;
-  // When set to true during the run, the screen stops at its next block and Match returns
-  // Cancelled.
+  // Called while the families' tables are built (in parallel, in chunks of 256 families),
+  // after each chunk, from the calling thread: families done and in all.
+  std::function<void(std::int64_t families_done, std::int64_t family_ct)> family_progress;
+  // When set to true during the run, the table building or the screen stops at its next
+  // chunk or block, and Match returns Cancelled.
   const std::atomic<bool>* cancel = nullptr;
 };
 

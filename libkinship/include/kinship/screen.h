@@ -194,6 +194,25 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
                                        const std::vector<PedigreeLocusModel>* inconsistent_models,
                                        ScoreTablesBuilder* builder);
 
+// AddFamilyCandidate in two steps, so that many families' tables can be computed in
+// parallel (ComputeFamilyRows reads its arguments only: thread-safe) and added in a fixed
+// order (AddFamilyRows): the same tables for any thread count.
+struct FamilyRows {
+  struct Row {
+    int locus = 0;
+    std::vector<double> log10_lr;            // per victim genotype
+    std::vector<std::uint8_t> inconsistent;  // per victim genotype
+    bool candidate_untyped = false;          // no typed member at the locus (one-sided)
+  };
+  std::vector<Row> rows;  // in locus order; loci without a row are absent
+};
+absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
+                                             const std::vector<std::vector<GenotypeIdx>>& genotypes, int missing,
+                                             const std::vector<PedigreeLocusModel>& models,
+                                             const std::vector<PedigreeLocusModel>* inconsistent_models);
+// Adds the rows and the candidate; returns the candidate's index.
+int AddFamilyRows(const FamilyRows& family, ScoreTablesBuilder* builder);
+
 // Victims' genotypes as per-locus columns of codes, padded to a multiple of 64 with
 // untyped victims.
 class VictimColumns {

@@ -11,6 +11,9 @@
 #include <mutex>
 #include <set>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "internal/status_macros.h"
@@ -198,13 +201,47 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       KINSHIP_ASSIGN_OR_RETURN(plain, BuildPedigreeModels(*table, MutationSpec{}, theta));
     }
     const std::vector<PedigreeLocusModel>& check_models = mutation.enabled() ? plain : models;
-    for (const Pedigree& ped : peds) {
+    // Every member's sample must be a family profile: checked first, in file order (the first
+    // missing sample stops the run).
+    std::vector<std::vector<std::vector<GenotypeIdx>>> family_g(peds.size());
+    for (size_t f = 0; f < peds.size(); ++f) {
+      const Pedigree& ped = peds[f];
       for (const Person& p : ped.persons())
         if (!p.sample_id.empty() && !family_set.count(p.sample_id))
           return absl::FailedPreconditionError(absl::StrCat(source, ": family ", ped.family(), ", member ", p.id,
                                                             ": sample '", p.sample_id, "' is in no --profiles file"));
-      KINSHIP_ASSIGN_OR_RETURN(auto g, FamilyGenotypes(ped, all, source));
-      CheckSexesAgainstAmel(ped, all, diag);
+      KINSHIP_ASSIGN_OR_RETURN(family_g[f], FamilyGenotypes(ped, all, source));
+    }
+    // The families' checks and tables, computed in parallel (oneTBB) in chunks of families,
+    // each family's notes kept apart; then merged in family order, so the tables, the
+    // candidates and the notes are the same for any thread count. The chunks bound the memory
+    // of the rows computed but not yet added.
+    struct FamilyWork {
+      Diagnostics diag;
+      absl::Status refs;
+      std::vector<absl::StatusOr<FamilyRows>> rows;  // per missing person
+    };
+    const std::int64_t family_total = static_cast<std::int64_t>(peds.size());
+    const size_t chunk = 256;
+    for (size_t first = 0; first < peds.size(); first += chunk) {
+      const size_t last = std::min(peds.size(), first + chunk);
+      std::vector<FamilyWork> work(last - first);
+      tbb::parallel_for(tbb::blocked_range<size_t>(first, last, 1), [&](const tbb::blocked_range<size_t>& range) {
+        for (size_t f = range.begin(); f < range.end(); ++f) {
+          if (req.cancel && req.cancel->load(std::memory_order_relaxed)) return;
+          const Pedigree& ped = peds[f];
+          const auto& g = family_g[f];
+          FamilyWork& w = work[f - first];
+          CheckSexesAgainstAmel(ped, all, &w.diag);
+          for (int l = 0; l < locus_ct && w.refs.ok(); ++l)
+            w.refs = CheckFamilyReferences(ped, g[l], check_models[l], models[l], mutation.enabled(),
+                                           table->locus(l).name(), &w.diag);
+          if (!w.refs.ok()) continue;
+          for (int mp : ped.MissingPersons())
+            w.rows.push_back(ComputeFamilyRows(ped, g, mp, models, mutation.enabled() ? &plain : nullptr));
+        }
+      });
+      if (req.cancel && req.cancel->load()) return absl::CancelledError("the screen was cancelled; no report written");
       // One family must not stop a screen: a family whose references are inconsistent, or
       // whose exact computation is past the engine's limits, is skipped with a warning (in
       // the report) and counted; the rest of the screen runs. Bugs (Internal) still stop it.
@@ -212,24 +249,33 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
         diag->Warn(absl::StrCat(who, " skipped: ", st.message()));
         ++skipped;
       };
-      absl::Status refs_ok;
-      for (int l = 0; l < locus_ct && refs_ok.ok(); ++l)
-        refs_ok = CheckFamilyReferences(ped, g[l], check_models[l], models[l], mutation.enabled(),
-                                        table->locus(l).name(), diag);
-      if (!refs_ok.ok()) {
-        if (refs_ok.code() == absl::StatusCode::kInternal) return refs_ok;
-        skip(refs_ok, absl::StrCat("family ", ped.family()));
-        continue;
-      }
-      for (int mp : ped.MissingPersons()) {
-        auto c = AddFamilyCandidate(ped, g, mp, models, mutation.enabled() ? &plain : nullptr, &builder);
-        if (!c.ok()) {
-          if (c.status().code() == absl::StatusCode::kInternal) return c.status();
-          skip(c.status(), absl::StrCat("family ", ped.family(), ", missing person ", ped.person(mp).id));
+      for (size_t f = first; f < last; ++f) {
+        const Pedigree& ped = peds[f];
+        FamilyWork& w = work[f - first];
+        for (const Note& n : w.diag.notes()) {
+          if (n.level == NoteLevel::kWarning)
+            diag->Warn(n.message);
+          else
+            diag->Info(n.message);
+        }
+        if (!w.refs.ok()) {
+          if (w.refs.code() == absl::StatusCode::kInternal) return w.refs;
+          skip(w.refs, absl::StrCat("family ", ped.family()));
           continue;
         }
-        info.push_back({ped.family(), ped.family(), ped.person(mp).id, "missing-person"});
+        const std::vector<int> missing = ped.MissingPersons();
+        for (size_t k = 0; k < missing.size(); ++k) {
+          const absl::StatusOr<FamilyRows>& rows = w.rows[k];
+          if (!rows.ok()) {
+            if (rows.status().code() == absl::StatusCode::kInternal) return rows.status();
+            skip(rows.status(), absl::StrCat("family ", ped.family(), ", missing person ", ped.person(missing[k]).id));
+            continue;
+          }
+          AddFamilyRows(*rows, &builder);
+          info.push_back({ped.family(), ped.family(), ped.person(missing[k]).id, "missing-person"});
+        }
       }
+      if (req.family_progress) req.family_progress(static_cast<std::int64_t>(last), family_total);
     }
   }
   stage(absl::StrCat("building the score tables (", builder.candidate_ct(), " candidates)"));

@@ -189,12 +189,12 @@ void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of
   }
 }
 
-absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
-                                       int missing, const std::vector<PedigreeLocusModel>& models,
-                                       const std::vector<PedigreeLocusModel>* inconsistent_models,
-                                       ScoreTablesBuilder* builder) {
-  const int locus_ct = builder->locus_ct();
-  std::vector<int> rows(locus_ct, -1);
+absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
+                                             const std::vector<std::vector<GenotypeIdx>>& genotypes, int missing,
+                                             const std::vector<PedigreeLocusModel>& models,
+                                             const std::vector<PedigreeLocusModel>* inconsistent_models) {
+  const int locus_ct = static_cast<int>(models.size());
+  FamilyRows out;
   // Members with a genotype at some locus (the Familias mode reduces the pedigree by it).
   EngineLimits limits;
   limits.typed_anywhere.assign(ped.size(), 0);
@@ -208,18 +208,21 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
     if (!any && !OneSidedLociInformative(models[l])) continue;
     auto table = FamilyTable(ped, genotypes[l], missing, models[l], limits);
     if (!table.ok()) return table.status();
-    const int genotype_ct = builder->genotype_ct(l);
-    std::vector<double> values(genotype_ct);
-    std::vector<std::uint8_t> flags(genotype_ct);
+    const int genotype_ct = static_cast<int>(table->size());
+    FamilyRows::Row row;
+    row.locus = l;
+    row.log10_lr.resize(genotype_ct);
+    row.inconsistent.assign(genotype_ct, 0);
     for (int g = 0; g < genotype_ct; ++g) {
-      values[g] = std::log10((*table)[g]);
-      if (std::isnan(values[g]))
+      row.log10_lr[g] = std::log10((*table)[g]);
+      if (std::isnan(row.log10_lr[g]))
         return absl::InternalError(absl::StrCat("family ", ped.family(), ", missing person ",
                                                 ped.person(missing).id, ": NaN LR at locus ", l, ", genotype ", g));
     }
     if (!any) {
       // One person alone is never inconsistent; an untyped victim has LR 1 (0).
-      rows[l] = builder->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
+      row.candidate_untyped = true;
+      out.rows.push_back(std::move(row));
       continue;
     }
     if (inconsistent_models) {
@@ -229,22 +232,40 @@ absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<st
         // Scaled: a joint below the smallest double is not an impossibility.
         auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain);
         if (!joint.ok()) return joint.status();
-        for (int g = 0; g < genotype_ct; ++g) flags[g] = joint->mantissa[g] == 0;
+        for (int g = 0; g < genotype_ct; ++g) row.inconsistent[g] = joint->mantissa[g] == 0;
       } else {
         std::vector<GenotypeIdx> h1 = genotypes[l];
         for (int g = 0; g < genotype_ct; ++g) {
           h1[missing] = static_cast<GenotypeIdx>(g);
           auto lik = PedigreeLog10Likelihood(ped, h1, plain);
           if (!lik.ok()) return lik.status();
-          flags[g] = *lik == -INFINITY;
+          row.inconsistent[g] = *lik == -INFINITY;
         }
       }
     } else {
-      for (int g = 0; g < genotype_ct; ++g) flags[g] = (*table)[g] == 0;
+      for (int g = 0; g < genotype_ct; ++g) row.inconsistent[g] = (*table)[g] == 0;
     }
-    rows[l] = builder->AddRow(l, values, flags);
+    out.rows.push_back(std::move(row));
   }
-  return builder->AddCandidate(rows);
+  return out;
+}
+
+int AddFamilyRows(const FamilyRows& family, ScoreTablesBuilder* builder) {
+  std::vector<int> row_idx(builder->locus_ct(), -1);
+  for (const FamilyRows::Row& row : family.rows)
+    row_idx[row.locus] = row.candidate_untyped
+                             ? builder->AddRow(row.locus, row.log10_lr, row.inconsistent, 0.0, /*candidate_untyped=*/true)
+                             : builder->AddRow(row.locus, row.log10_lr, row.inconsistent);
+  return builder->AddCandidate(row_idx);
+}
+
+absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
+                                       int missing, const std::vector<PedigreeLocusModel>& models,
+                                       const std::vector<PedigreeLocusModel>* inconsistent_models,
+                                       ScoreTablesBuilder* builder) {
+  auto rows = ComputeFamilyRows(ped, genotypes, missing, models, inconsistent_models);
+  if (!rows.ok()) return rows.status();
+  return AddFamilyRows(*rows, builder);
 }
 
 VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victims) {
