@@ -13,6 +13,7 @@
 #include "kinship/io.h"
 #include "kinship/pedigree.h"
 #include "kinship/pedigree_lr.h"
+#include "stats/peeling_theta.h"
 
 namespace {
 
@@ -142,6 +143,38 @@ void BM_FamilyTables_NoMutation(benchmark::State& state) {
   state.SetItemsProcessed(families);
 }
 BENCHMARK(BM_FamilyTables_NoMutation)->DenseRange(0, 4)->ArgName("shape");
+
+// theta = 0.01 without mutation: the one-pass tables (FamilyTable), and (ByGenotype) the
+// genotype-by-genotype tables they replaced (two exact likelihoods per genotype), for the
+// ratio. 16 simulated reference sets, as BM_FamilyTables_Stepwise.
+template <bool kByGenotype>
+void BM_FamilyTables_Theta(benchmark::State& state) {
+  const AlleleFreqTable& t = Table();
+  auto models = *BuildPedigreeModels(t, {}, 0.01);
+  Family fam = Shape(static_cast<int>(state.range(0)));
+  std::mt19937_64 rng(7);
+  std::vector<std::vector<std::vector<GenotypeIdx>>> refs;
+  for (int k = 0; k < 16; ++k) refs.push_back(Simulate(fam, t, rng));
+  std::int64_t families = 0;
+  size_t k = 0;
+  for (auto _ : state) {
+    const auto& g = refs[k++ % refs.size()];
+    for (int l = 0; l < t.locus_ct(); ++l) {
+      auto table = kByGenotype ? internal::FamilyTableByGenotype(fam.ped, g[l], fam.mp, models[l])
+                               : FamilyTable(fam.ped, g[l], fam.mp, models[l]);
+      benchmark::DoNotOptimize(table);
+    }
+    ++families;
+  }
+  state.SetItemsProcessed(families);
+  state.counters["members"] = fam.ped.size();
+}
+BENCHMARK_TEMPLATE(BM_FamilyTables_Theta, false)->DenseRange(0, 4)->ArgName("shape")->Name("BM_FamilyTables_Theta001");
+BENCHMARK_TEMPLATE(BM_FamilyTables_Theta, true)
+    ->DenseRange(0, 4)
+    ->ArgName("shape")
+    ->Name("BM_FamilyTables_Theta001_ByGenotype")
+    ->Unit(benchmark::kMillisecond);
 
 // LRs through precomputed tables: one victim = one table lookup per locus, summed in log10.
 void BM_LrThroughFamilyTables(benchmark::State& state) {

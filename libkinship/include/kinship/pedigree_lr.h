@@ -164,7 +164,8 @@ absl::StatusOr<ScaledTable> JointWithTargetScaled(const Pedigree& ped,
 
 // The family table at one locus: LR(g) for every genotype g of the missing person
 // `target`, as defined above. theta = 0 uses one pass (JointWithTarget); theta > 0
-// computes both hypotheses per genotype. FailedPrecondition when the references are
+// without mutation one sum over inheritance vectors for the whole table (docs/model.md);
+// theta > 0 with mutation computes both hypotheses per genotype. FailedPrecondition when the references are
 // impossible under the pedigree (P(references) = 0). Numerator and denominator are each
 // carried with their scale, so the ratio is exact even when both are below ~1e-308.
 absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped,

@@ -220,6 +220,27 @@ absl::StatusOr<ScaledTable> ScaledLocusLr(const Pedigree& ped, const std::vector
   return out;
 }
 
+// The family table genotype by genotype at theta > 0: two exact likelihoods per genotype,
+// each ratio with its own scale, brought to a common one.
+absl::StatusOr<ScaledTable> ScaledTableByGenotype(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
+                                                  int target, const PedigreeLocusModel& model,
+                                                  const EngineLimits& limits) {
+  const int genotype_ct = GenotypeCount(model.allele_ct());
+  ScaledTable out;
+  out.mantissa.resize(genotype_ct);
+  std::vector<ScaledTable> each(genotype_ct);
+  std::int64_t top = std::numeric_limits<std::int64_t>::min();
+  for (int g = 0; g < genotype_ct; ++g) {
+    KINSHIP_ASSIGN_OR_RETURN(each[g], ScaledLocusLr(ped, genotypes, target, static_cast<GenotypeIdx>(g), model,
+                                                    limits));
+    if (each[g].mantissa[0] != 0) top = std::max(top, each[g].log2_scale);
+  }
+  if (top == std::numeric_limits<std::int64_t>::min()) top = 0;
+  for (int g = 0; g < genotype_ct; ++g) out.mantissa[g] = Ldexp(each[g].mantissa[0], each[g].log2_scale - top);
+  out.log2_scale = top;
+  return out;
+}
+
 // The family table's entries as ratios of mantissas over one common scale.
 absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
                                               int target, const PedigreeLocusModel& model,
@@ -241,17 +262,20 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
     out.log2_scale = joint.log2_scale - refs.log2_scale;
     return out;
   }
-  // theta > 0: one ratio per genotype, each with its own scale; brought to a common one.
-  std::vector<ScaledTable> each(genotype_ct);
-  std::int64_t top = std::numeric_limits<std::int64_t>::min();
+  if (model.mutation()) return ScaledTableByGenotype(ped, genotypes, target, model, limits);
+  // theta > 0 without mutation: both hypotheses for every genotype in one sum over
+  // inheritance vectors (InheritanceThetaTables; docs/model.md, "θ in pedigrees").
+  // LR(g) = P(refs, MP = g) / P(refs, V = g), the two at one common scale.
+  const Problem p = Prune(ped, genotypes, target, model.allele_ct());
+  KINSHIP_ASSIGN_OR_RETURN(internal::ThetaFamilyTables t,
+                           internal::InheritanceThetaTables(ped, genotypes, target, p, model, limits));
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(t.joint.mantissa, "family table"));
+  KINSHIP_RETURN_IF_ERROR(CheckNoNan(t.victim.mantissa, "family table"));
   for (int g = 0; g < genotype_ct; ++g) {
-    KINSHIP_ASSIGN_OR_RETURN(each[g], ScaledLocusLr(ped, genotypes, target, static_cast<GenotypeIdx>(g), model,
-                                                    limits));
-    if (each[g].mantissa[0] != 0) top = std::max(top, each[g].log2_scale);
+    if (t.victim.mantissa[g] == 0) return Inconsistent(ped);
+    out.mantissa[g] = t.joint.mantissa[g] / t.victim.mantissa[g];
   }
-  if (top == std::numeric_limits<std::int64_t>::min()) top = 0;
-  for (int g = 0; g < genotype_ct; ++g) out.mantissa[g] = Ldexp(each[g].mantissa[0], each[g].log2_scale - top);
-  out.log2_scale = top;
+  out.log2_scale = t.joint.log2_scale - t.victim.log2_scale;
   return out;
 }
 
@@ -321,5 +345,18 @@ absl::StatusOr<std::vector<double>> FamilyLog10Table(const Pedigree& ped,
   for (size_t g = 0; g < out.size(); ++g) out[g] = s.Log10(g);
   return out;
 }
+
+namespace internal {
+
+absl::StatusOr<std::vector<double>> FamilyTableByGenotype(const Pedigree& ped,
+                                                          const std::vector<GenotypeIdx>& genotypes, int target,
+                                                          const PedigreeLocusModel& model,
+                                                          const EngineLimits& limits) {
+  KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, ScaledTableByGenotype(ped, genotypes, target, model, limits));
+  return LinearValues(std::move(s), "family table");
+}
+
+}  // namespace internal
 
 }  // namespace kinship

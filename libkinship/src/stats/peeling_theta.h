@@ -39,6 +39,38 @@ absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vec
                                              const Problem& p, const PedigreeLocusModel& model,
                                              const EngineLimits& limits);
 
+// theta > 0 without mutation, the whole family table in one sum over inheritance vectors.
+// `p` is Prune(ped, g, target, ...) with `target` (the missing person) untyped. Returns,
+// for every genotype h of the target (GenotypeIndex order), with one common scale:
+//   joint[h]  = P(refs, target = h)          (H1 of the missing-person LR),
+//   victim[h] = P(refs, V = h), V an extra founder of the same subpopulation (H2).
+// Per inheritance vector and per phase assignment of the references, the references fix
+// n founder alleles with counts c_x, drawn with probability P; the target's alleles are
+// copies of founder alleles that are either fixed (contributing P to one entry) or free,
+// each free one a further Balding-Nichols draw (c_x θ + (1-θ) p_x)/(1 + (n'-1) θ), n' the
+// alleles drawn before it. Expanding these products in c_x, the terms of the sum are
+// accumulated as moments Σ P / d, Σ P c_x / d, Σ P c_x c_y / d (x, y among the references'
+// alleles; d the draws' denominators) and the table follows in O(1) per genotype (docs/
+// model.md, "θ in pedigrees"). All terms are nonnegative: no cancellation, and exactly the
+// old per-genotype sums regrouped. Terms more than ~2^1000 below the largest are lost
+// (subnormal). ResourceExhausted past limits.max_meioses_theta.
+struct ThetaFamilyTables {
+  ScaledTable joint;
+  ScaledTable victim;  // same log2_scale as joint
+};
+absl::StatusOr<ThetaFamilyTables> InheritanceThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                                         int target, const Problem& p,
+                                                         const PedigreeLocusModel& model,
+                                                         const EngineLimits& limits);
+
+// The family table genotype by genotype (two exact likelihoods per genotype, any theta,
+// with or without mutation): the reference the one-pass tables are tested against. Same
+// contract as kinship::FamilyTable. Defined in stats/peeling.cc.
+absl::StatusOr<std::vector<double>> FamilyTableByGenotype(const Pedigree& ped,
+                                                          const std::vector<GenotypeIdx>& genotypes, int target,
+                                                          const PedigreeLocusModel& model,
+                                                          const EngineLimits& limits = {});
+
 // theta > 0 with mutation: the expansion over set partitions (above). ResourceExhausted
 // past limits.max_untyped_founder_alleles_theta, or from an elimination.
 absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
