@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 #include <numeric>
 
 #include "absl/strings/str_cat.h"
@@ -30,11 +29,19 @@ absl::Status ForEachPartition(int k, Fn fn) {
   }
 }
 
-}  // namespace
-
-absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
-                                             const Problem& p, const PedigreeLocusModel& model,
-                                             const EngineLimits& limits) {
+// The sum over inheritance vectors shared by InheritanceTheta and InheritanceThetaTables:
+// for every inheritance vector (which founder allele slot each non-founder allele copies; one
+// bit per meiosis) and every assignment of the typed persons' phases consistent with it,
+// calls visit(slot, value, counts, drawn, prob, prob_exp): slot[var] the founder allele slot of
+// each allele variable, value[slot] the allele fixed there (-1: free), counts[x] the number of
+// fixed slots holding allele x, drawn their number, and prob * 2^prob_exp their ordered
+// Balding-Nichols draw probability (in slot order). Returns the number of meioses (each vector
+// has probability 2^-meioses, left to the caller); ResourceExhausted past
+// limits.max_meioses_theta.
+template <typename Visit>
+absl::StatusOr<int> ForEachInheritanceAssignment(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                                 const Problem& p, const PedigreeLocusModel& model,
+                                                 const EngineLimits& limits, Visit visit) {
   const int kept_ct = static_cast<int>(p.persons.size());
   std::vector<int> nonfounders;
   for (int k = 0; k < kept_ct; ++k)
@@ -47,12 +54,11 @@ absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vec
   const double th = model.theta();
   const std::vector<double>& freq = model.freqs();
   std::vector<int> slot(2 * kept_ct);  // variable -> founder allele slot (a founder variable id)
-  std::vector<int> typed;         // kept indices of typed persons
+  std::vector<int> typed;              // kept indices of typed persons
   for (int k = 0; k < kept_ct; ++k)
     if (g[p.persons[k]] != kUntyped) typed.push_back(k);
   std::vector<int> value(2 * kept_ct, -1);
   std::vector<int> counts(freq.size(), 0);
-  ScaledSum total;
   const std::uint64_t vector_ct = std::uint64_t{1} << meioses;
   for (std::uint64_t v = 0; v < vector_ct; ++v) {
     for (int k = 0; k < kept_ct; ++k) slot[2 * k] = 2 * k, slot[2 * k + 1] = 2 * k + 1;
@@ -65,7 +71,7 @@ absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vec
     }
     // Depth-first over the typed persons' phases.
     std::fill(value.begin(), value.end(), -1);
-    std::function<void(size_t)> dfs = [&](size_t t) {
+    auto dfs = [&](auto&& self, size_t t) -> void {
       if (t == typed.size()) {
         // Ordered draw probability of the assigned slots, in slot order.
         std::fill(counts.begin(), counts.end(), 0);
@@ -81,147 +87,7 @@ absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vec
           ++counts[x];
           ++drawn;
         }
-        total.Add(prob, prob_exp);
-        return;
-      }
-      const int k = typed[t];
-      const AllelePair ab = GenotypeAlleles(g[p.persons[k]]);
-      const int sp = slot[2 * k], sm = slot[2 * k + 1];
-      for (int phase = 0; phase < (ab.a == ab.b ? 1 : 2); ++phase) {
-        const int xp = phase == 0 ? ab.a : ab.b, xm = phase == 0 ? ab.b : ab.a;
-        const int old_p = value[sp], old_m = value[sm];
-        if ((old_p >= 0 && old_p != xp) || (old_m >= 0 && old_m != xm)) continue;
-        value[sp] = xp;
-        if (value[sm] >= 0 && value[sm] != xm) {  // sp == sm with xp != xm
-          value[sp] = old_p;
-          continue;
-        }
-        value[sm] = xm;
-        dfs(t + 1);
-        value[sp] = old_p;
-        value[sm] = old_m;
-      }
-    };
-    dfs(0);
-  }
-  ScaledTable out;
-  out.mantissa = {total.mantissa()};
-  out.log2_scale = total.log2_scale() - meioses;
-  return out;
-}
-
-absl::StatusOr<ThetaFamilyTables> InheritanceThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
-                                                         int target, const Problem& p,
-                                                         const PedigreeLocusModel& model,
-                                                         const EngineLimits& limits) {
-  const int kept_ct = static_cast<int>(p.persons.size());
-  std::vector<int> nonfounders;
-  for (int k = 0; k < kept_ct; ++k)
-    if (ped.person(p.persons[k]).father >= 0) nonfounders.push_back(k);
-  const int meioses = 2 * static_cast<int>(nonfounders.size());
-  if (meioses > limits.max_meioses_theta)
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "theta > 0: ", meioses, " meioses among members with typed descendants, more than the limit of ",
-        limits.max_meioses_theta));
-  const double th = model.theta();
-  const std::vector<double>& freq = model.freqs();
-  const int allele_ct = model.allele_ct();
-  const int target_local = p.local[target];
-  // The references' distinct alleles R (every one is fixed in every assignment), indexed
-  // 0..r-1; counts and moments are kept over R only.
-  std::vector<int> typed;  // kept indices of typed persons
-  std::vector<int> r_of(allele_ct, -1), r_allele;
-  for (int k = 0; k < kept_ct; ++k) {
-    const GenotypeIdx gk = g[p.persons[k]];
-    if (gk == kUntyped) continue;
-    typed.push_back(k);
-    const AllelePair ab = GenotypeAlleles(gk);
-    for (int x : {static_cast<int>(ab.a), static_cast<int>(ab.b)})
-      if (r_of[x] < 0) r_of[x] = static_cast<int>(r_allele.size()), r_allele.push_back(x);
-  }
-  const int r = static_cast<int>(r_allele.size());
-  // Moments, all at the common scale 2^acc_exp (see the header and docs/model.md):
-  //  victim (V free, both alleles new draws): t0 = Σ W2, t1[i] = Σ W2 c_i, t2[i r + j] = Σ W2 c_i c_j;
-  //  target's alleles two distinct free slots: s0, s1, s2 likewise;
-  //  target's alleles one free slot (tp == tm): h0 = Σ W1, h1[i] = Σ W1 c_i;
-  //  one fixed to x = R[i], the other free: a1[i] = Σ W1, b1[i r + j] = Σ W1 c_j;
-  //  both fixed, (paternal, maternal) = (R[i], R[j]): nd[i r + j] = Σ P;
-  // with P the references' draw probability, W1 = P / (1 + (n-1) θ), W2 = W1 / (1 + n θ).
-  double t0 = 0, s0 = 0, h0 = 0;
-  std::vector<double> t1(r, 0), s1(r, 0), h1(r, 0), a1(r, 0);
-  std::vector<double> t2(r * r, 0), s2(r * r, 0), b1(r * r, 0), nd(r * r, 0);
-  bool acc_set = false;
-  std::int64_t acc_exp = 0;
-  auto rescale_all = [&](double f) {
-    t0 *= f, s0 *= f, h0 *= f;
-    for (auto* v : {&t1, &s1, &h1, &a1, &t2, &s2, &b1, &nd})
-      for (double& x : *v) x *= f;
-  };
-  std::vector<int> slot(2 * kept_ct);
-  std::vector<int> value(2 * kept_ct, -1);
-  std::vector<int> counts(r, 0);
-  const std::uint64_t vector_ct = std::uint64_t{1} << meioses;
-  for (std::uint64_t v = 0; v < vector_ct; ++v) {
-    for (int k = 0; k < kept_ct; ++k) slot[2 * k] = 2 * k, slot[2 * k + 1] = 2 * k + 1;
-    for (size_t j = 0; j < nonfounders.size(); ++j) {
-      const int k = nonfounders[j];
-      const Person& per = ped.person(p.persons[k]);
-      const int f = p.local[per.father], m = p.local[per.mother];
-      slot[2 * k] = slot[2 * f + ((v >> (2 * j)) & 1)];
-      slot[2 * k + 1] = slot[2 * m + ((v >> (2 * j + 1)) & 1)];
-    }
-    const int tp = slot[2 * target_local], tm = slot[2 * target_local + 1];
-    std::fill(value.begin(), value.end(), -1);
-    // Depth-first over the typed persons' phases, as InheritanceTheta.
-    auto dfs = [&](auto&& self, size_t t) -> void {
-      if (t == typed.size()) {
-        std::fill(counts.begin(), counts.end(), 0);
-        double prob = 1;
-        std::int64_t prob_exp = 0;
-        int drawn = 0;
-        for (int s = 0; s < 2 * kept_ct; ++s) {
-          const int x = value[s];
-          if (x < 0) continue;
-          prob *= BaldingNicholsDraw(counts[r_of[x]], drawn, freq[x], th);
-          if (prob < 0x1p-500) prob *= 0x1p500, prob_exp -= 500;
-          ++counts[r_of[x]];
-          ++drawn;
-        }
-        if (!(prob != 0)) return;
-        if (!acc_set) {
-          acc_set = true, acc_exp = prob_exp;
-        } else if (prob_exp > acc_exp) {
-          rescale_all(Ldexp(1.0, acc_exp - prob_exp));
-          acc_exp = prob_exp;
-        } else if (prob_exp < acc_exp) {
-          prob = Ldexp(prob, prob_exp - acc_exp);
-        }
-        // The next two draws after the n = drawn fixed alleles: denominators
-        // 1 + (n-1) θ and 1 + n θ (stats/population.h).
-        const double w1 = prob / BaldingNicholsDenominator(drawn, th);
-        const double w2 = w1 / BaldingNicholsDenominator(drawn + 1, th);
-        auto add_pair_moments = [&](double& m0, std::vector<double>& m1, std::vector<double>& m2) {
-          m0 += w2;
-          for (int i = 0; i < r; ++i) {
-            const double wi = w2 * counts[i];
-            m1[i] += wi;
-            for (int j = i; j < r; ++j) m2[i * r + j] += wi * counts[j];
-          }
-        };
-        add_pair_moments(t0, t1, t2);
-        const int vp = value[tp], vm = value[tm];
-        if (vp >= 0 && vm >= 0) {
-          nd[r_of[vp] * r + r_of[vm]] += prob;
-        } else if (vp >= 0 || vm >= 0) {
-          const int i = r_of[vp >= 0 ? vp : vm];
-          a1[i] += w1;
-          for (int j = 0; j < r; ++j) b1[i * r + j] += w1 * counts[j];
-        } else if (tp == tm) {
-          h0 += w1;
-          for (int i = 0; i < r; ++i) h1[i] += w1 * counts[i];
-        } else {
-          add_pair_moments(s0, s1, s2);
-        }
+        visit(slot, value, counts, drawn, prob, prob_exp);
         return;
       }
       const int k = typed[t];
@@ -244,6 +110,104 @@ absl::StatusOr<ThetaFamilyTables> InheritanceThetaTables(const Pedigree& ped, co
     };
     dfs(dfs, 0);
   }
+  return meioses;
+}
+
+}  // namespace
+
+absl::StatusOr<ScaledTable> InheritanceTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                             const Problem& p, const PedigreeLocusModel& model,
+                                             const EngineLimits& limits) {
+  ScaledSum total;
+  KINSHIP_ASSIGN_OR_RETURN(
+      const int meioses,
+      ForEachInheritanceAssignment(ped, g, p, model, limits,
+                                   [&](const std::vector<int>&, const std::vector<int>&, const std::vector<int>&,
+                                       int, double prob, std::int64_t prob_exp) { total.Add(prob, prob_exp); }));
+  ScaledTable out;
+  out.mantissa = {total.mantissa()};
+  out.log2_scale = total.log2_scale() - meioses;
+  return out;
+}
+
+absl::StatusOr<ThetaFamilyTables> InheritanceThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                                         int target, const Problem& p,
+                                                         const PedigreeLocusModel& model,
+                                                         const EngineLimits& limits) {
+  const double th = model.theta();
+  const std::vector<double>& freq = model.freqs();
+  const int allele_ct = model.allele_ct();
+  const int target_local = p.local[target];
+  // The references' distinct alleles R (every one is fixed in every assignment), indexed
+  // 0..r-1; counts and moments are kept over R only.
+  std::vector<int> r_of(allele_ct, -1), r_allele;
+  for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
+    const GenotypeIdx gk = g[p.persons[k]];
+    if (gk == kUntyped) continue;
+    const AllelePair ab = GenotypeAlleles(gk);
+    for (int x : {static_cast<int>(ab.a), static_cast<int>(ab.b)})
+      if (r_of[x] < 0) r_of[x] = static_cast<int>(r_allele.size()), r_allele.push_back(x);
+  }
+  const int r = static_cast<int>(r_allele.size());
+  // Moments, all at the common scale 2^acc_exp (see the header and docs/model.md):
+  //  victim (V free, both alleles new draws): t0 = Σ W2, t1[i] = Σ W2 c_i, t2[i r + j] = Σ W2 c_i c_j;
+  //  target's alleles two distinct free slots: s0, s1, s2 likewise;
+  //  target's alleles one free slot (tp == tm): h0 = Σ W1, h1[i] = Σ W1 c_i;
+  //  one fixed to x = R[i], the other free: a1[i] = Σ W1, b1[i r + j] = Σ W1 c_j;
+  //  both fixed, (paternal, maternal) = (R[i], R[j]): nd[i r + j] = Σ P;
+  // with P the references' draw probability, W1 = P / (1 + (n-1) θ), W2 = W1 / (1 + n θ).
+  double t0 = 0, s0 = 0, h0 = 0;
+  std::vector<double> t1(r, 0), s1(r, 0), h1(r, 0), a1(r, 0);
+  std::vector<double> t2(r * r, 0), s2(r * r, 0), b1(r * r, 0), nd(r * r, 0);
+  bool acc_set = false;
+  std::int64_t acc_exp = 0;
+  auto rescale_all = [&](double f) {
+    t0 *= f, s0 *= f, h0 *= f;
+    for (auto* v : {&t1, &s1, &h1, &a1, &t2, &s2, &b1, &nd})
+      for (double& x : *v) x *= f;
+  };
+  std::vector<int> counts(r, 0);  // c_i over R
+  auto visit = [&](const std::vector<int>& slot, const std::vector<int>& value, const std::vector<int>& allele_counts,
+                   int drawn, double prob, std::int64_t prob_exp) {
+    if (!(prob != 0)) return;
+    for (int i = 0; i < r; ++i) counts[i] = allele_counts[r_allele[i]];
+    if (!acc_set) {
+      acc_set = true, acc_exp = prob_exp;
+    } else if (prob_exp > acc_exp) {
+      rescale_all(Ldexp(1.0, acc_exp - prob_exp));
+      acc_exp = prob_exp;
+    } else if (prob_exp < acc_exp) {
+      prob = Ldexp(prob, prob_exp - acc_exp);
+    }
+    // The next two draws after the n = drawn fixed alleles: denominators
+    // 1 + (n-1) θ and 1 + n θ (stats/population.h).
+    const double w1 = prob / BaldingNicholsDenominator(drawn, th);
+    const double w2 = w1 / BaldingNicholsDenominator(drawn + 1, th);
+    auto add_pair_moments = [&](double& m0, std::vector<double>& m1, std::vector<double>& m2) {
+      m0 += w2;
+      for (int i = 0; i < r; ++i) {
+        const double wi = w2 * counts[i];
+        m1[i] += wi;
+        for (int j = i; j < r; ++j) m2[i * r + j] += wi * counts[j];
+      }
+    };
+    add_pair_moments(t0, t1, t2);
+    const int tp = slot[2 * target_local], tm = slot[2 * target_local + 1];
+    const int vp = value[tp], vm = value[tm];
+    if (vp >= 0 && vm >= 0) {
+      nd[r_of[vp] * r + r_of[vm]] += prob;
+    } else if (vp >= 0 || vm >= 0) {
+      const int i = r_of[vp >= 0 ? vp : vm];
+      a1[i] += w1;
+      for (int j = 0; j < r; ++j) b1[i * r + j] += w1 * counts[j];
+    } else if (tp == tm) {
+      h0 += w1;
+      for (int i = 0; i < r; ++i) h1[i] += w1 * counts[i];
+    } else {
+      add_pair_moments(s0, s1, s2);
+    }
+  };
+  KINSHIP_ASSIGN_OR_RETURN(const int meioses, ForEachInheritanceAssignment(ped, g, p, model, limits, visit));
   // The table, genotype {a, b} (a <= b), i = R-index of a or -1 (c_a = 0 then), q = (1-θ) p:
   //  two new draws:  a != b: 2 Σ W2 (c_a θ + q_a)(c_b θ + q_b)
   //                          = 2 (θ² m2[ab] + θ q_b m1[a] + θ q_a m1[b] + q_a q_b m0);
