@@ -14,6 +14,7 @@
 #include "kinship/locus.h"
 #include "kinship/pedigree.h"
 #include "kinship/pedigree_lr.h"
+#include "kinship/mutation.h"
 #include "stats/peeling_theta.h"
 
 using namespace kinship;
@@ -132,6 +133,105 @@ Case Draw(const Family& fam, std::mt19937_64& rng) {
 }
 
 }  // namespace
+
+namespace {
+
+// A random mutation matrix (rows sum to 1, diagonal dominant), different for each sex.
+MutationMatrix RandomMutation(int allele_ct, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(0, 1);
+  MutationMatrix m(allele_ct, allele_ct);
+  for (int a = 0; a < allele_ct; ++a) {
+    double sum = 0;
+    for (int b = 0; b < allele_ct; ++b) sum += m(a, b) = a == b ? 0 : u(rng) * (rng() % 3 == 0 ? 0 : 1);
+    const double rate = 0.001 + 0.1 * u(rng);
+    for (int b = 0; b < allele_ct; ++b) m(a, b) = a == b ? 1 - rate : sum > 0 ? rate * m(a, b) / sum : 0;
+    if (sum == 0) m(a, a) = 1;
+  }
+  return m;
+}
+
+// Compares `fast` (a table function) with the genotype-by-genotype tables over random cases of
+// every shape; returns the entries compared.
+template <typename Fast>
+int CompareWithByGenotype(bool mutation, std::uint64_t seed, Fast fast_table, int reps = 40) {
+  std::mt19937_64 rng(seed);
+  int compared = 0, zeros = 0, inconsistent = 0;
+  for (int shape = 0; shape <= 6; ++shape) {
+    const Family fam = Shape(shape);
+    for (double theta : {0.01, 0.03}) {
+      // The loop and the half-sibling shapes have six free founder alleles (Bell(6) = 203
+      // eliminations per genotype by genotype): fewer cases keep the test quick.
+      for (int rep = 0; rep < (shape >= 5 ? reps / 4 : reps); ++rep) {
+        const Case c = Draw(fam, rng);
+        const int allele_ct = static_cast<int>(c.freqs.size());
+        MutationMatrix male, female;
+        if (mutation) male = RandomMutation(allele_ct, rng), female = RandomMutation(allele_ct, rng);
+        auto model = PedigreeLocusModel::Create(c.freqs, male, female, theta);
+        REQUIRE(model.ok());
+        absl::StatusOr<std::vector<double>> fast = fast_table(fam, c, *model);
+        auto slow = internal::FamilyTableByGenotype(fam.ped, c.g, fam.mp, *model);
+        INFO("shape " << shape << " theta " << theta << " rep " << rep);
+        REQUIRE(fast.ok() == slow.ok());
+        if (!slow.ok()) {
+          CHECK(fast.status().code() == slow.status().code());
+          ++inconsistent;
+          continue;
+        }
+        REQUIRE(fast->size() == slow->size());
+        for (size_t h = 0; h < slow->size(); ++h) {
+          INFO("genotype " << h << ": " << (*fast)[h] << " vs " << (*slow)[h]);
+          if ((*slow)[h] == 0) {
+            CHECK((*fast)[h] == 0);
+            ++zeros;
+          } else {
+            CHECK(std::abs((*fast)[h] - (*slow)[h]) <= 1e-12 * (*slow)[h]);
+          }
+          ++compared;
+        }
+      }
+    }
+  }
+  CHECK(inconsistent > 0);
+  if (!mutation) CHECK(zeros > 0);
+  return compared;
+}
+
+// The ratio of the two one-pass tables, as ScaledFamilyTable forms it.
+absl::StatusOr<std::vector<double>> Ratio(const absl::StatusOr<internal::ThetaFamilyTables>& t) {
+  if (!t.ok()) return t.status();
+  std::vector<double> out(t->joint.mantissa.size());
+  for (size_t h = 0; h < out.size(); ++h) {
+    if (t->victim.mantissa[h] == 0)
+      return absl::FailedPreconditionError("the references' genotypes are impossible under the pedigree");
+    out[h] = t->joint.mantissa[h] / t->victim.mantissa[h];
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("theta > 0 with mutation: one-pass tables over set partitions equal the genotype-by-genotype tables",
+          "[pedigree][theta][mutation]") {
+  const int compared = CompareWithByGenotype(
+      /*mutation=*/true, 20261202,
+      [](const Family& fam, const Case& c, const PedigreeLocusModel& model) {
+        return FamilyTable(fam.ped, c.g, fam.mp, model);
+      },
+      16);
+  CHECK(compared > 1000);
+}
+
+TEST_CASE("theta > 0 without mutation: the partition tables equal the genotype-by-genotype tables too",
+          "[pedigree][theta]") {
+  // FamilyTable takes the inheritance vectors for these small families; the set partitions
+  // are its fallback for many meioses, and must agree as well.
+  const int compared = CompareWithByGenotype(
+      /*mutation=*/false, 977, [](const Family& fam, const Case& c, const PedigreeLocusModel& model) {
+        return Ratio(internal::PartitionThetaTables(fam.ped, c.g, fam.mp, model, EngineLimits{}));
+      },
+      8);
+  CHECK(compared > 500);
+}
 
 TEST_CASE("theta > 0 family tables in one pass equal the genotype-by-genotype tables",
           "[pedigree][theta]") {

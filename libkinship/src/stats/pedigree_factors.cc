@@ -135,7 +135,7 @@ absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::ve
                                               const std::vector<int>& rep,
                                               const std::vector<const std::vector<double>*>& unary_in,
                                               int target_local, const EngineLimits& limits,
-                                              bool collapse_founders) {
+                                              bool collapse_founders, const std::vector<int>* keep_vars) {
   const int var_ct = static_cast<int>(p.domain.size());
   const int kept_ct = static_cast<int>(p.persons.size());
   std::vector<int> dom(var_ct);
@@ -226,6 +226,7 @@ absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::ve
   }
   std::vector<int> keep;
   if (target_local >= 0) keep = {2 * target_local, 2 * target_local + 1};
+  if (keep_vars) keep = *keep_vars;
   absl::StatusOr<ScaledTable> out = e.Run(keep);
   if (out.status().code() == absl::StatusCode::kResourceExhausted)
     return absl::ResourceExhaustedError(absl::StrCat("family ", ped.family(), ": ", out.status().message()));

@@ -47,13 +47,16 @@ Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target
 // result is the table over them (paternal allele first); else one entry, the likelihood.
 // `collapse_founders` (theta = 0 only): untyped founders with at most four children are
 // summed out in closed form, and Familias' pruning is applied (see UntypedFounders).
-// ResourceExhausted (naming the family) past `limits`.
+// `keep_vars` (sorted, unique; target_local must be -1): keep these variables instead, the
+// result a table over them (row-major, the last fastest). ResourceExhausted (naming the
+// family) past `limits`.
 absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                               const Problem& p, const PedigreeLocusModel& model,
                                               const std::vector<int>& rep,
                                               const std::vector<const std::vector<double>*>& unary_in,
                                               int target_local, const EngineLimits& limits,
-                                              bool collapse_founders = false);
+                                              bool collapse_founders = false,
+                                              const std::vector<int>* keep_vars = nullptr);
 
 }  // namespace kinship::internal
 

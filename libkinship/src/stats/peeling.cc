@@ -262,13 +262,10 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
     out.log2_scale = joint.log2_scale - refs.log2_scale;
     return out;
   }
-  if (model.mutation()) return ScaledTableByGenotype(ped, genotypes, target, model, limits);
-  // theta > 0 without mutation: both hypotheses for every genotype in one sum over
-  // inheritance vectors (InheritanceThetaTables; docs/model.md, "θ in pedigrees").
-  // LR(g) = P(refs, MP = g) / P(refs, V = g), the two at one common scale.
-  const Problem p = Prune(ped, genotypes, target, model.allele_ct());
+  // theta > 0: both hypotheses for every genotype in one pass (docs/model.md, "θ in
+  // pedigrees"). LR(g) = P(refs, MP = g) / P(refs, V = g), the two at one common scale.
   KINSHIP_ASSIGN_OR_RETURN(internal::ThetaFamilyTables t,
-                           internal::InheritanceThetaTables(ped, genotypes, target, p, model, limits));
+                           internal::ThetaTables(ped, genotypes, target, model, limits));
   KINSHIP_RETURN_IF_ERROR(CheckNoNan(t.joint.mantissa, "family table"));
   KINSHIP_RETURN_IF_ERROR(CheckNoNan(t.victim.mantissa, "family table"));
   for (int g = 0; g < genotype_ct; ++g) {

@@ -254,74 +254,297 @@ absl::StatusOr<ThetaFamilyTables> InheritanceThetaTables(const Pedigree& ped, co
   return out;
 }
 
-absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
-                                           const Problem& p, const PedigreeLocusModel& model,
-                                           const EngineLimits& limits) {
+namespace {
+
+// The Balding-Nichols draws of PartitionTheta over the pruned problem `p`: the typed
+// founders' alleles T are drawn first (in member order), then the k free founder alleles
+// (the untyped founders' variables, in order; the target's too when it is a founder).
+struct FounderDraws {
+  std::vector<int> free_vars;
+  std::vector<int> counts;  // c_T(x)
+  int t_ct = 0;             // |T|
+  ScaledSum t_prob;         // the ordered draw probability of T
+  std::vector<double> w;    // w(x) = c_T(x) θ + (1-θ) p_x, the weight of a new free allele
+  double denominator = 1;   // Π_{j=0}^{k-1} (1 + (|T| + j - 1) θ)
+};
+
+FounderDraws SetUpDraws(const Pedigree& ped, const std::vector<GenotypeIdx>& g, const Problem& p,
+                        const PedigreeLocusModel& model) {
   const int allele_ct = model.allele_ct();
-  const int var_ct = static_cast<int>(p.domain.size());
   const double th = model.theta();
-  std::vector<int> counts(allele_ct, 0);
-  int t_ct = 0;
-  ScaledSum const_factor;  // one term, renormalised after each factor
-  const_factor.Add(1, 0);
-  std::vector<int> untyped_slots;
+  FounderDraws d;
+  d.counts.assign(allele_ct, 0);
+  d.t_prob.Add(1, 0);
   for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
     const int i = p.persons[k];
     if (ped.person(i).father >= 0) continue;
     if (g[i] == kUntyped) {
-      untyped_slots.push_back(2 * k);
-      untyped_slots.push_back(2 * k + 1);
+      d.free_vars.push_back(2 * k);
+      d.free_vars.push_back(2 * k + 1);
       continue;
     }
     AllelePair ab = GenotypeAlleles(g[i]);
     for (int x : {static_cast<int>(ab.a), static_cast<int>(ab.b)}) {
       // Balding-Nichols: after n = t_ct draws, (c θ + (1-θ) p) / (1 + (n-1) θ).
-      const double draw = BaldingNicholsDraw(counts[x], t_ct, model.freqs()[x], th);
-      const double m = const_factor.mantissa() * draw;
-      const std::int64_t e = const_factor.log2_scale();
-      const_factor = ScaledSum();
-      const_factor.Add(m, e);
-      ++counts[x];
-      ++t_ct;
+      const double draw = BaldingNicholsDraw(d.counts[x], d.t_ct, model.freqs()[x], th);
+      const double m = d.t_prob.mantissa() * draw;
+      const std::int64_t e = d.t_prob.log2_scale();
+      d.t_prob = ScaledSum();
+      d.t_prob.Add(m, e);  // renormalised after each factor
+      ++d.counts[x];
+      ++d.t_ct;
     }
     // The elimination sums both phases of a heterozygous founder; the ordered draw
     // probability above is that of one phase, as wanted.
   }
-  const int k = static_cast<int>(untyped_slots.size());
+  const int k = static_cast<int>(d.free_vars.size());
+  for (int j = 0; j < k; ++j) d.denominator *= BaldingNicholsDenominator(d.t_ct + j, th);
+  d.w.resize(allele_ct);
+  for (int x = 0; x < allele_ct; ++x) d.w[x] = BaldingNicholsWeight(d.counts[x], model.freqs()[x], th);
+  return d;
+}
+
+absl::Status CheckFreeAlleles(const FounderDraws& d, const EngineLimits& limits) {
+  const int k = static_cast<int>(d.free_vars.size());
   if (k > limits.max_untyped_founder_alleles_theta)
     return absl::ResourceExhaustedError(absl::StrCat(
         "theta > 0 with ", k / 2, " untyped founders that have typed descendants: the exact expansion "
         "handles at most ", limits.max_untyped_founder_alleles_theta / 2));
-  double denominator = 1;  // Π_j (1 + (|T| + j - 1) θ), at most Bell-limited k terms
-  for (int j = 0; j < k; ++j) denominator *= BaldingNicholsDenominator(t_ct + j, th);
-  std::vector<double> w(allele_ct);
-  for (int x = 0; x < allele_ct; ++x) w[x] = BaldingNicholsWeight(counts[x], model.freqs()[x], th);
-  ScaledSum total;
-  KINSHIP_RETURN_IF_ERROR(ForEachPartition(k, [&](const std::vector<int>& block) -> absl::Status {
+  return absl::OkStatus();
+}
+
+// Calls fn(rep, unary, weight, first, size) for every set partition of the free founder
+// alleles: rep[v] the variable standing for v (its block's first free allele), unary the
+// weights w on each block's first variable, weight = Π_blocks θ^{s-1} (s-1)!, first[b] and
+// size[b] each block's first variable (increasing in b) and size.
+template <typename Fn>
+absl::Status ForEachBlocking(const FounderDraws& d, int var_ct, double th, Fn fn) {
+  const int k = static_cast<int>(d.free_vars.size());
+  std::vector<int> first, size, r(var_ct);
+  std::vector<const std::vector<double>*> un(var_ct, nullptr);
+  return ForEachPartition(k, [&](const std::vector<int>& block) -> absl::Status {
     const int blocks = k == 0 ? 0 : *std::max_element(block.begin(), block.end()) + 1;
-    std::vector<int> first(blocks, -1), size(blocks, 0);
-    std::vector<int> r(var_ct);
+    first.assign(blocks, -1);
+    size.assign(blocks, 0);
     std::iota(r.begin(), r.end(), 0);
-    std::vector<const std::vector<double>*> un(var_ct, nullptr);
+    std::fill(un.begin(), un.end(), nullptr);
     for (int j = 0; j < k; ++j) {
       int b = block[j];
-      if (first[b] < 0) first[b] = untyped_slots[j];
-      r[untyped_slots[j]] = first[b];
+      if (first[b] < 0) first[b] = d.free_vars[j];
+      r[d.free_vars[j]] = first[b];
       ++size[b];
     }
     double weight = 1;
     for (int b = 0; b < blocks; ++b) {
-      un[first[b]] = &w;
+      un[first[b]] = &d.w;
       for (int s = 1; s < size[b]; ++s) weight *= th * s;  // θ^{s-1} (s-1)!
     }
-    KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p, model, r, un, -1, limits));
-    total.Add(weight * v.mantissa[0], v.log2_scale);
-    return absl::OkStatus();
-  }));
+    return fn(r, un, weight, first, size);
+  });
+}
+
+// Nonnegative sums over several vectors kept at one common scale 2^exp(): Factor(e) is the
+// multiplier bringing a term m 2^e to it (the vectors are rescaled when e is the larger).
+// Terms more than ~2^1000 below the largest are lost (subnormal).
+class CommonScale {
+ public:
+  explicit CommonScale(std::vector<std::vector<double>*> vectors) : vectors_(std::move(vectors)) {}
+  double Factor(std::int64_t e) {
+    if (!set_) {
+      set_ = true, exp_ = e;
+      return 1;
+    }
+    if (e > exp_) {
+      const double f = Ldexp(1.0, exp_ - e);
+      for (std::vector<double>* v : vectors_)
+        for (double& x : *v) x *= f;
+      exp_ = e;
+      return 1;
+    }
+    return Ldexp(1.0, e - exp_);
+  }
+  std::int64_t exp() const { return exp_; }
+
+ private:
+  std::vector<std::vector<double>*> vectors_;
+  bool set_ = false;
+  std::int64_t exp_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                           const Problem& p, const PedigreeLocusModel& model,
+                                           const EngineLimits& limits) {
+  const int var_ct = static_cast<int>(p.domain.size());
+  const FounderDraws d = SetUpDraws(ped, g, p, model);
+  KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(d, limits));
+  ScaledSum total;
+  KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
+      d, var_ct, model.theta(),
+      [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
+          const std::vector<int>&, const std::vector<int>&) -> absl::Status {
+        KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p, model, r, un, -1, limits));
+        total.Add(weight * v.mantissa[0], v.log2_scale);
+        return absl::OkStatus();
+      }));
   ScaledTable out;
-  out.mantissa = {const_factor.mantissa() * total.mantissa() / denominator};
-  out.log2_scale = const_factor.log2_scale() + total.log2_scale();
+  out.mantissa = {d.t_prob.mantissa() * total.mantissa() / d.denominator};
+  out.log2_scale = d.t_prob.log2_scale() + total.log2_scale();
   return out;
+}
+
+absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                                       int target, const PedigreeLocusModel& model,
+                                                       const EngineLimits& limits) {
+  const int allele_ct = model.allele_ct();
+  const double th = model.theta();
+  const int a2 = allele_ct * allele_ct;
+  // H1: the references and the target, the target's two variables kept (through rep when
+  // it is a founder: its alleles are then free founder alleles like any untyped founder's).
+  const Problem p1 = Prune(ped, g, target, allele_ct);
+  const FounderDraws d1 = SetUpDraws(ped, g, p1, model);
+  KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(d1, limits));
+  const int t = p1.local[target];
+  std::vector<double> joint(a2, 0.0);  // ordered (paternal, maternal)
+  CommonScale s1({&joint});
+  std::vector<int> keep;
+  KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
+      d1, static_cast<int>(p1.domain.size()), th,
+      [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
+          const std::vector<int>&, const std::vector<int>&) -> absl::Status {
+        const int kp = r[2 * t], km = r[2 * t + 1];
+        keep = kp == km ? std::vector<int>{kp} : std::vector<int>{std::min(kp, km), std::max(kp, km)};
+        KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p1, model, r, un, -1, limits,
+                                                                  /*collapse_founders=*/false, &keep));
+        const double f = weight * s1.Factor(v.log2_scale);
+        const std::vector<double>& m = v.mantissa;
+        if (kp == km) {
+          for (int x = 0; x < allele_ct; ++x) joint[x * allele_ct + x] += f * m[x];
+        } else if (kp < km) {
+          for (int i = 0; i < a2; ++i) joint[i] += f * m[i];
+        } else {  // the table is over (maternal, paternal)
+          for (int x = 0; x < allele_ct; ++x)
+            for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += f * m[y * allele_ct + x];
+        }
+        return absl::OkStatus();
+      }));
+  // H2: the references alone, and the victim V an unrelated member of the same
+  // subpopulation whose alleles are drawn last. With c_U(x) = Σ_b s_b [v_b = x] the count of
+  // x among the free founder alleles U (blocks b of size s_b, values v_b),
+  //   P(V = (x, y) | T, U) = (w(x) + θ c_U(x)) (w(y) + θ [x = y] + θ c_U(y)) / (D1 D2),
+  // D1 = 1 + (n-1) θ, D2 = 1 + n θ, n = |T| + |U|; so the sum over U needs, per partition,
+  // the likelihood L, the blocks' marginals M_b(x) and the pairs' M_bb'(x, y):
+  //   E0 = Σ W L,  E1(x) = Σ W Σ_b s_b M_b(x),  E2(x, y) = Σ W Σ_{b, b'} s_b s_b' M_bb'(x, y)
+  // (M_bb(x, y) = [x = y] M_b(x)); docs/model.md, "θ in pedigrees".
+  const Problem p2 = Prune(ped, g, -1, allele_ct);
+  const FounderDraws d2 = SetUpDraws(ped, g, p2, model);
+  KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(d2, limits));
+  std::vector<double> e0(1, 0.0), e1(allele_ct, 0.0), e2(a2, 0.0), single(allele_ct);
+  CommonScale s2({&e0, &e1, &e2});
+  KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
+      d2, static_cast<int>(p2.domain.size()), th,
+      [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
+          const std::vector<int>& first, const std::vector<int>& size) -> absl::Status {
+        const int blocks = static_cast<int>(first.size());
+        // Adds block b's marginal (single, at multiplier f) to E1 and E2's diagonal.
+        auto add_single = [&](int b, double f) {
+          const double sb = size[b];
+          for (int x = 0; x < allele_ct; ++x) {
+            e1[x] += f * sb * single[x];
+            e2[x * allele_ct + x] += f * sb * sb * single[x];
+          }
+        };
+        if (blocks <= 1) {
+          keep.assign(first.begin(), first.end());
+          KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p2, model, r, un, -1, limits,
+                                                                    /*collapse_founders=*/false, &keep));
+          const double f = weight * s2.Factor(v.log2_scale);
+          double l = 0;
+          for (double x : v.mantissa) l += x;
+          e0[0] += f * l;
+          if (blocks == 1) {
+            single = v.mantissa;
+            add_single(0, f);
+          }
+          return absl::OkStatus();
+        }
+        // Every pair of blocks (b < b2, first[b] < first[b2]): one elimination each; the
+        // singles and the likelihood from the pairs with block 0.
+        for (int b = 0; b < blocks; ++b) {
+          for (int b2 = b + 1; b2 < blocks; ++b2) {
+            keep = {first[b], first[b2]};
+            KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p2, model, r, un, -1, limits,
+                                                                      /*collapse_founders=*/false, &keep));
+            const double f = weight * s2.Factor(v.log2_scale);
+            const std::vector<double>& m = v.mantissa;
+            const double fs = f * size[b] * size[b2];
+            for (int x = 0; x < allele_ct; ++x)
+              for (int y = 0; y < allele_ct; ++y) {
+                const double term = fs * m[x * allele_ct + y];
+                e2[x * allele_ct + y] += term;
+                e2[y * allele_ct + x] += term;
+              }
+            if (b != 0) continue;
+            if (b2 == 1) {  // block 0's marginal (rows) and the likelihood
+              double l = 0;
+              for (int x = 0; x < allele_ct; ++x) {
+                double row = 0;
+                for (int y = 0; y < allele_ct; ++y) row += m[x * allele_ct + y];
+                single[x] = row;
+                l += row;
+              }
+              e0[0] += f * l;
+              add_single(0, f);
+            }
+            std::fill(single.begin(), single.end(), 0.0);  // block b2's marginal (columns)
+            for (int x = 0; x < allele_ct; ++x)
+              for (int y = 0; y < allele_ct; ++y) single[y] += m[x * allele_ct + y];
+            add_single(b2, f);
+          }
+        }
+        return absl::OkStatus();
+      }));
+  const int n = d2.t_ct + static_cast<int>(d2.free_vars.size());
+  const double d12 = BaldingNicholsDenominator(n, th) * BaldingNicholsDenominator(n + 1, th);
+  const double c1 = d1.t_prob.mantissa() / d1.denominator;
+  const double c2 = d2.t_prob.mantissa() / (d2.denominator * d12);
+  std::int64_t exp1 = s1.exp() + d1.t_prob.log2_scale(), exp2 = s2.exp() + d2.t_prob.log2_scale();
+  const std::int64_t top = std::max(exp1, exp2);
+  const double f1 = c1 * Ldexp(1.0, exp1 - top), f2 = c2 * Ldexp(1.0, exp2 - top);
+  const std::vector<double>& w = d2.w;
+  auto victim_ordered = [&](int x, int y) {
+    const double wy = w[y] + (x == y ? th : 0.0);
+    return w[x] * wy * e0[0] + th * wy * e1[x] + th * w[x] * e1[y] + th * th * e2[x * allele_ct + y];
+  };
+  const int genotype_ct = GenotypeCount(allele_ct);
+  ThetaFamilyTables out;
+  out.joint.mantissa.assign(genotype_ct, 0);
+  out.victim.mantissa.assign(genotype_ct, 0);
+  for (int b = 0; b < allele_ct; ++b)
+    for (int a = 0; a <= b; ++a) {
+      const int idx = GenotypeIndex(a, b);
+      if (a == b) {
+        out.joint.mantissa[idx] = f1 * joint[a * allele_ct + a];
+        out.victim.mantissa[idx] = f2 * victim_ordered(a, a);
+      } else {
+        out.joint.mantissa[idx] = f1 * (joint[a * allele_ct + b] + joint[b * allele_ct + a]);
+        out.victim.mantissa[idx] = f2 * (victim_ordered(a, b) + victim_ordered(b, a));
+      }
+    }
+  out.joint.log2_scale = out.victim.log2_scale = top;
+  return out;
+}
+
+absl::StatusOr<ThetaFamilyTables> ThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
+                                              const PedigreeLocusModel& model, const EngineLimits& limits) {
+  if (model.mutation()) return PartitionThetaTables(ped, g, target, model, limits);
+  const Problem p = Prune(ped, g, target, model.allele_ct());
+  absl::StatusOr<ThetaFamilyTables> inh = InheritanceThetaTables(ped, g, target, p, model, limits);
+  if (inh.ok() || inh.status().code() != absl::StatusCode::kResourceExhausted) return inh;
+  absl::StatusOr<ThetaFamilyTables> part = PartitionThetaTables(ped, g, target, model, limits);
+  if (part.ok() || part.status().code() != absl::StatusCode::kResourceExhausted) return part;
+  return absl::ResourceExhaustedError(absl::StrCat(inh.status().message(), "; and ", part.status().message()));
 }
 
 }  // namespace kinship::internal

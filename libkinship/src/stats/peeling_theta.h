@@ -77,6 +77,25 @@ absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vecto
                                            const Problem& p, const PedigreeLocusModel& model,
                                            const EngineLimits& limits);
 
+// theta > 0, with or without mutation: the whole family table over the set partitions of
+// the free founder alleles (above), the same contract as InheritanceThetaTables (`target`
+// untyped). H1: one elimination per partition keeping the target's two alleles (a founder
+// target's alleles are free founder alleles). H2: the victim's alleles drawn after all
+// founder alleles, P(V = (x, y) | founders) is quadratic in the counts of x and y among the
+// free founder alleles, so each partition contributes its likelihood, its blocks' marginals
+// and their pairs' joint marginals: one elimination per pair of blocks (one when there are
+// fewer than two). ResourceExhausted past limits.max_untyped_founder_alleles_theta, or
+// from an elimination.
+absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                                       int target, const PedigreeLocusModel& model,
+                                                       const EngineLimits& limits);
+
+// The family tables at theta > 0 by the cheaper of the two methods for this family and
+// locus (with mutation only the partitions apply), falling back to the other when the
+// first is past its limits; ResourceExhausted when both are, naming both limits.
+absl::StatusOr<ThetaFamilyTables> ThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
+                                              const PedigreeLocusModel& model, const EngineLimits& limits);
+
 }  // namespace kinship::internal
 
 #endif  // KINSHIP_STATS_PEELING_THETA_H_
