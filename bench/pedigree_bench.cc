@@ -1,5 +1,5 @@
 // Family-table precomputation (one table per locus for a family's missing person, 22
-// loci, stepwise mutation), and LRs through the tables.
+// loci; theta 0 and 0.01, with and without stepwise mutation), and LRs through the tables.
 //
 //   cmake -S . -B build -DKINSHIP_BUILD_BENCHMARKS=ON && cmake --build build -j2
 //   ./build/bench/pedigree_bench
@@ -67,6 +67,12 @@ Family Shape(int shape) {
       f.mp = add("MP", "FA", "MO", M);
       f.typed = {"GF", "GM", "AU"};
       break;
+    case 5:  // two siblings, untyped parents (5 members)
+      add("FA", nullptr, nullptr, M), add("MO", nullptr, nullptr, F), add("S1", "FA", "MO", F);
+      add("S2", "FA", "MO", M);
+      f.mp = add("MP", "FA", "MO", M);
+      f.typed = {"S1", "S2"};
+      break;
     default:  // 10 members: grandparents, parents, uncle, aunt, two siblings, a cousin
       add("GF", nullptr, nullptr, M), add("GM", nullptr, nullptr, F), add("FA", "GF", "GM", M);
       add("UN", "GF", "GM", M), add("MO", nullptr, nullptr, F), add("AW", nullptr, nullptr, F);
@@ -102,11 +108,15 @@ std::vector<std::vector<GenotypeIdx>> Simulate(const Family& fam, const AlleleFr
   return out;
 }
 
-void BM_FamilyTables_Stepwise(benchmark::State& state) {
+// Family tables of one shape for 22 loci, families per second: theta, stepwise mutation
+// (rate 0.002, range 0.1) or none, and (by_genotype) the genotype-by-genotype tables at
+// theta > 0 (two exact likelihoods per genotype) that the one-pass tables replaced, for the
+// ratio. 16 simulated reference sets, taken in turn.
+void BM_FamilyTables(benchmark::State& state, double theta, bool stepwise, bool by_genotype) {
   const AlleleFreqTable& t = Table();
   MutationSpec mut;
-  mut.male = mut.female = {MutationModel::kStepwise, 0.002, 1e-6, 0.1};
-  auto models = *BuildPedigreeModels(t, mut, 0);
+  if (stepwise) mut.male = mut.female = {MutationModel::kStepwise, 0.002, 1e-6, 0.1};
+  auto models = *BuildPedigreeModels(t, mut, theta);
   Family fam = Shape(static_cast<int>(state.range(0)));
   std::mt19937_64 rng(7);
   std::vector<std::vector<std::vector<GenotypeIdx>>> refs;
@@ -116,52 +126,9 @@ void BM_FamilyTables_Stepwise(benchmark::State& state) {
   for (auto _ : state) {
     const auto& g = refs[k++ % refs.size()];
     for (int l = 0; l < t.locus_ct(); ++l) {
-      auto table = FamilyTable(fam.ped, g[l], fam.mp, models[l]);
-      benchmark::DoNotOptimize(table);
-    }
-    ++families;
-  }
-  state.SetItemsProcessed(families);
-  state.counters["members"] = fam.ped.size();
-}
-BENCHMARK(BM_FamilyTables_Stepwise)->DenseRange(0, 4)->ArgName("shape");
-
-void BM_FamilyTables_NoMutation(benchmark::State& state) {
-  const AlleleFreqTable& t = Table();
-  auto models = *BuildPedigreeModels(t, {}, 0);
-  Family fam = Shape(static_cast<int>(state.range(0)));
-  std::mt19937_64 rng(7);
-  auto g = Simulate(fam, t, rng);
-  std::int64_t families = 0;
-  for (auto _ : state) {
-    for (int l = 0; l < t.locus_ct(); ++l) {
-      auto table = FamilyTable(fam.ped, g[l], fam.mp, models[l]);
-      benchmark::DoNotOptimize(table);
-    }
-    ++families;
-  }
-  state.SetItemsProcessed(families);
-}
-BENCHMARK(BM_FamilyTables_NoMutation)->DenseRange(0, 4)->ArgName("shape");
-
-// theta = 0.01 without mutation: the one-pass tables (FamilyTable), and (ByGenotype) the
-// genotype-by-genotype tables they replaced (two exact likelihoods per genotype), for the
-// ratio. 16 simulated reference sets, as BM_FamilyTables_Stepwise.
-template <bool kByGenotype>
-void BM_FamilyTables_Theta(benchmark::State& state) {
-  const AlleleFreqTable& t = Table();
-  auto models = *BuildPedigreeModels(t, {}, 0.01);
-  Family fam = Shape(static_cast<int>(state.range(0)));
-  std::mt19937_64 rng(7);
-  std::vector<std::vector<std::vector<GenotypeIdx>>> refs;
-  for (int k = 0; k < 16; ++k) refs.push_back(Simulate(fam, t, rng));
-  std::int64_t families = 0;
-  size_t k = 0;
-  for (auto _ : state) {
-    const auto& g = refs[k++ % refs.size()];
-    for (int l = 0; l < t.locus_ct(); ++l) {
-      auto table = kByGenotype ? internal::FamilyTableByGenotype(fam.ped, g[l], fam.mp, models[l])
+      auto table = by_genotype ? internal::FamilyTableByGenotype(fam.ped, g[l], fam.mp, models[l])
                                : FamilyTable(fam.ped, g[l], fam.mp, models[l]);
+      if (!table.ok()) state.SkipWithError(std::string(table.status().message()).c_str());
       benchmark::DoNotOptimize(table);
     }
     ++families;
@@ -169,12 +136,22 @@ void BM_FamilyTables_Theta(benchmark::State& state) {
   state.SetItemsProcessed(families);
   state.counters["members"] = fam.ped.size();
 }
-BENCHMARK_TEMPLATE(BM_FamilyTables_Theta, false)->DenseRange(0, 4)->ArgName("shape")->Name("BM_FamilyTables_Theta001");
-BENCHMARK_TEMPLATE(BM_FamilyTables_Theta, true)
-    ->DenseRange(0, 4)
-    ->ArgName("shape")
-    ->Name("BM_FamilyTables_Theta001_ByGenotype")
+BENCHMARK_CAPTURE(BM_FamilyTables, Stepwise, 0.0, true, false)
+    ->DenseRange(0, 5)->ArgName("shape")->Name("BM_FamilyTables_Stepwise");
+BENCHMARK_CAPTURE(BM_FamilyTables, NoMutation, 0.0, false, false)
+    ->DenseRange(0, 5)->ArgName("shape")->Name("BM_FamilyTables_NoMutation");
+BENCHMARK_CAPTURE(BM_FamilyTables, Theta001, 0.01, false, false)
+    ->DenseRange(0, 5)->ArgName("shape")->Name("BM_FamilyTables_Theta001");
+BENCHMARK_CAPTURE(BM_FamilyTables, Theta001_Stepwise, 0.01, true, false)
+    ->DenseRange(0, 5)->ArgName("shape")->Name("BM_FamilyTables_Theta001_Stepwise");
+BENCHMARK_CAPTURE(BM_FamilyTables, Theta001_ByGenotype, 0.01, false, true)
+    ->DenseRange(0, 5)->ArgName("shape")->Name("BM_FamilyTables_Theta001_ByGenotype")
     ->Unit(benchmark::kMillisecond);
+// Seconds per family genotype by genotype with stepwise mutation: the shapes with few free
+// founder alleles only (the others take minutes per family).
+BENCHMARK_CAPTURE(BM_FamilyTables, Theta001_Stepwise_ByGenotype, 0.01, true, true)
+    ->DenseRange(0, 3)->ArgName("shape")->Name("BM_FamilyTables_Theta001_Stepwise_ByGenotype")
+    ->Unit(benchmark::kMillisecond)->Iterations(2);
 
 // LRs through precomputed tables: one victim = one table lookup per locus, summed in log10.
 void BM_LrThroughFamilyTables(benchmark::State& state) {

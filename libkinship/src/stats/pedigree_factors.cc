@@ -94,10 +94,12 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
 
 }  // namespace
 
-Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct) {
+Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct,
+              std::span<const int> also_needed) {
   const int member_ct = ped.size();
   std::vector<char> needed(member_ct, 0);
   for (int i = 0; i < member_ct; ++i) needed[i] = g[i] != kUntyped || i == target;
+  for (int i : also_needed) needed[i] = 1;
   // needed(i) |= some child needed. Parents come before their children, so one pass from
   // the last member up reaches the fixpoint (a forward pass needed one per generation).
   for (int i = member_ct - 1; i >= 0; --i) {

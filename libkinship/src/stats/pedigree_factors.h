@@ -36,8 +36,10 @@ struct Problem {
 
 // The members that matter for genotypes `g` and the person `target` (-1: none): the
 // typed ones, the target, and their ancestors (an untyped member without typed
-// descendants sums to 1). Domains over `allele_ct` alleles.
-Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct);
+// descendants sums to 1). Domains over `allele_ct` alleles. `also_needed`: further members
+// kept (with their ancestors) though untyped.
+Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct,
+              std::span<const int> also_needed = {});
 
 // One elimination over the allele variables of the pruned problem `p`. `rep[v]`: the
 // variable that stands for v as a parent's allele in transmissions (v itself, or the first

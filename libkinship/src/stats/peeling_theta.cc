@@ -3,7 +3,11 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <numeric>
+#include <optional>
+#include <span>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "internal/status_macros.h"
@@ -394,41 +398,127 @@ absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vecto
   return out;
 }
 
+namespace {
+
+// One elimination of problem `p` in one partition keeping the variables u and v (one when
+// equal): a table over their domain positions (row-major, the lower variable first).
+absl::StatusOr<ScaledTable> KeepPair(const Pedigree& ped, const std::vector<GenotypeIdx>& g, const Problem& p,
+                                     const PedigreeLocusModel& model, const std::vector<int>& r,
+                                     const std::vector<const std::vector<double>*>& un, int u, int v,
+                                     const EngineLimits& limits) {
+  std::vector<int> keep;
+  if (u >= 0) keep.push_back(u);
+  if (v >= 0 && v != u) keep.push_back(v);
+  std::sort(keep.begin(), keep.end());
+  return EliminatePedigree(ped, g, p, model, r, un, -1, limits, /*collapse_founders=*/false, &keep);
+}
+
+// The victim's moments (H2 of PartitionThetaTables; see there): E0, E1, E2 at one scale.
+struct VictimMoments {
+  explicit VictimMoments(int allele_ct)
+      : a(allele_ct), e0(1, 0.0), e1(allele_ct, 0.0), e2(allele_ct * allele_ct, 0.0), single(allele_ct),
+        scale({&e0, &e1, &e2}) {}
+  // Block b's marginal `single` (size s_b) at multiplier f: E1 and E2's diagonal.
+  void AddSingle(double sb, double f) {
+    for (int x = 0; x < a; ++x) {
+      e1[x] += f * sb * single[x];
+      e2[x * a + x] += f * sb * sb * single[x];
+    }
+  }
+  // One partition (weight, blocks' first variables and sizes); pair(u, v) the table
+  // keeping the two (or one) free variables.
+  template <typename PairFn>
+  absl::Status AddPartition(double weight, const std::vector<int>& first, const std::vector<int>& size,
+                            PairFn pair) {
+    const int blocks = static_cast<int>(first.size());
+    if (blocks <= 1) {
+      KINSHIP_ASSIGN_OR_RETURN(const ScaledTable* v, pair(blocks == 1 ? first[0] : -1, -1));
+      const double f = weight * scale.Factor(v->log2_scale);
+      double l = 0;
+      for (double x : v->mantissa) l += x;
+      e0[0] += f * l;
+      if (blocks == 1) {
+        single = v->mantissa;
+        AddSingle(size[0], f);
+      }
+      return absl::OkStatus();
+    }
+    // Every pair of blocks (b < b2, first[b] < first[b2]); the singles and the likelihood
+    // from the pairs with block 0.
+    for (int b = 0; b < blocks; ++b) {
+      for (int b2 = b + 1; b2 < blocks; ++b2) {
+        KINSHIP_ASSIGN_OR_RETURN(const ScaledTable* v, pair(first[b], first[b2]));
+        const double f = weight * scale.Factor(v->log2_scale);
+        const std::vector<double>& m = v->mantissa;
+        const double fs = f * size[b] * size[b2];
+        for (int x = 0; x < a; ++x)
+          for (int y = 0; y < a; ++y) {
+            const double term = fs * m[x * a + y];
+            e2[x * a + y] += term;
+            e2[y * a + x] += term;
+          }
+        if (b != 0) continue;
+        if (b2 == 1) {  // block 0's marginal (rows) and the likelihood
+          double l = 0;
+          for (int x = 0; x < a; ++x) {
+            double row = 0;
+            for (int y = 0; y < a; ++y) row += m[x * a + y];
+            single[x] = row;
+            l += row;
+          }
+          e0[0] += f * l;
+          AddSingle(size[0], f);
+        }
+        std::fill(single.begin(), single.end(), 0.0);  // block b2's marginal (columns)
+        for (int x = 0; x < a; ++x)
+          for (int y = 0; y < a; ++y) single[y] += m[x * a + y];
+        AddSingle(size[b2], f);
+      }
+    }
+    return absl::OkStatus();
+  }
+  // P(V = (x, y) ordered, refs) over the partitions' common factors, before the constants.
+  double Ordered(const std::vector<double>& w, double th, int x, int y) const {
+    const double wy = w[y] + (x == y ? th : 0.0);
+    return w[x] * wy * e0[0] + th * wy * e1[x] + th * w[x] * e1[y] + th * th * e2[x * a + y];
+  }
+
+  int a;
+  std::vector<double> e0, e1, e2, single;
+  CommonScale scale;
+};
+
+// The tables of pair eliminations of one partition, each computed once.
+class PairCache {
+ public:
+  template <typename Compute>
+  absl::StatusOr<const ScaledTable*> Get(int u, int v, Compute compute) {
+    if (u > v) std::swap(u, v);
+    for (size_t i = 0; i < keys_.size(); ++i)
+      if (keys_[i] == std::pair(u, v)) return &tables_[i];
+    KINSHIP_ASSIGN_OR_RETURN(ScaledTable t, compute(u, v));
+    keys_.emplace_back(u, v);
+    tables_.push_back(std::move(t));
+    return &tables_.back();
+  }
+  void Clear() { keys_.clear(), tables_.clear(); }
+
+ private:
+  std::vector<std::pair<int, int>> keys_;
+  std::deque<ScaledTable> tables_;  // stable addresses
+};
+
+}  // namespace
+
 absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                                        int target, const PedigreeLocusModel& model,
                                                        const EngineLimits& limits) {
   const int allele_ct = model.allele_ct();
   const double th = model.theta();
   const int a2 = allele_ct * allele_ct;
-  // H1: the references and the target, the target's two variables kept (through rep when
-  // it is a founder: its alleles are then free founder alleles like any untyped founder's).
-  const Problem p1 = Prune(ped, g, target, allele_ct);
-  const FounderDraws d1 = SetUpDraws(ped, g, p1, model);
-  KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(d1, limits));
-  const int t = p1.local[target];
-  std::vector<double> joint(a2, 0.0);  // ordered (paternal, maternal)
+  std::vector<double> joint(a2, 0.0);  // H1, ordered (paternal, maternal)
   CommonScale s1({&joint});
-  std::vector<int> keep;
-  KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
-      d1, static_cast<int>(p1.domain.size()), th,
-      [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
-          const std::vector<int>&, const std::vector<int>&) -> absl::Status {
-        const int kp = r[2 * t], km = r[2 * t + 1];
-        keep = kp == km ? std::vector<int>{kp} : std::vector<int>{std::min(kp, km), std::max(kp, km)};
-        KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p1, model, r, un, -1, limits,
-                                                                  /*collapse_founders=*/false, &keep));
-        const double f = weight * s1.Factor(v.log2_scale);
-        const std::vector<double>& m = v.mantissa;
-        if (kp == km) {
-          for (int x = 0; x < allele_ct; ++x) joint[x * allele_ct + x] += f * m[x];
-        } else if (kp < km) {
-          for (int i = 0; i < a2; ++i) joint[i] += f * m[i];
-        } else {  // the table is over (maternal, paternal)
-          for (int x = 0; x < allele_ct; ++x)
-            for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += f * m[y * allele_ct + x];
-        }
-        return absl::OkStatus();
-      }));
+  const FounderDraws* d1 = nullptr;   // H1's founder draws
   // H2: the references alone, and the victim V an unrelated member of the same
   // subpopulation whose alleles are drawn last. With c_U(x) = Σ_b s_b [v_b = x] the count of
   // x among the free founder alleles U (blocks b of size s_b, values v_b),
@@ -437,86 +527,130 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
   // the likelihood L, the blocks' marginals M_b(x) and the pairs' M_bb'(x, y):
   //   E0 = Σ W L,  E1(x) = Σ W Σ_b s_b M_b(x),  E2(x, y) = Σ W Σ_{b, b'} s_b s_b' M_bb'(x, y)
   // (M_bb(x, y) = [x = y] M_b(x)); docs/model.md, "θ in pedigrees".
+  VictimMoments h2(allele_ct);
   const Problem p2 = Prune(ped, g, -1, allele_ct);
   const FounderDraws d2 = SetUpDraws(ped, g, p2, model);
   KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(d2, limits));
-  std::vector<double> e0(1, 0.0), e1(allele_ct, 0.0), e2(a2, 0.0), single(allele_ct);
-  CommonScale s2({&e0, &e1, &e2});
-  KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
-      d2, static_cast<int>(p2.domain.size()), th,
-      [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
-          const std::vector<int>& first, const std::vector<int>& size) -> absl::Status {
-        const int blocks = static_cast<int>(first.size());
-        // Adds block b's marginal (single, at multiplier f) to E1 and E2's diagonal.
-        auto add_single = [&](int b, double f) {
-          const double sb = size[b];
-          for (int x = 0; x < allele_ct; ++x) {
-            e1[x] += f * sb * single[x];
-            e2[x * allele_ct + x] += f * sb * sb * single[x];
-          }
-        };
-        if (blocks <= 1) {
-          keep.assign(first.begin(), first.end());
-          KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p2, model, r, un, -1, limits,
-                                                                    /*collapse_founders=*/false, &keep));
-          const double f = weight * s2.Factor(v.log2_scale);
-          double l = 0;
-          for (double x : v.mantissa) l += x;
-          e0[0] += f * l;
-          if (blocks == 1) {
-            single = v.mantissa;
-            add_single(0, f);
+  bool h2_done = false;
+  PairCache cache;
+
+  const Person& mp = ped.person(target);
+  const Problem p1 = Prune(ped, g, target, allele_ct);
+  bool leaf = mp.father >= 0;  // a non-founder target without kept descendants
+  for (int i : p1.persons)
+    if (ped.person(i).father == target || ped.person(i).mother == target) leaf = false;
+  std::optional<Problem> q;  // the leaf case: the references and the target's parents
+  std::optional<FounderDraws> dq;
+  if (leaf) {
+    // H1 without the target's variables: with G_ij(u, v) = P(refs, father's allele i = u,
+    // mother's allele j = v), P(refs, MP = (x, y)) = ¼ Σ_ij Σ_uv G_ij(u, v) Mf[u][x] Mm[v][y]
+    // (the transmissions are sums of two terms): four pair marginals per partition, and the
+    // mutation matrices applied once to their sum (no n³ factor over the target's alleles).
+    const int parents[2] = {mp.father, mp.mother};
+    q = Prune(ped, g, -1, allele_ct, parents);
+    dq = SetUpDraws(ped, g, *q, model);
+    KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(*dq, limits));
+    d1 = &*dq;
+    const bool shared = q->persons == p2.persons;  // H2 in the same pass
+    const int fl = q->local[mp.father], ml = q->local[mp.mother];
+    std::vector<double> gsum(a2, 0.0);
+    s1 = CommonScale({&gsum});
+    KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
+        *dq, static_cast<int>(q->domain.size()), th,
+        [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
+            const std::vector<int>& first, const std::vector<int>& size) -> absl::Status {
+          cache.Clear();
+          auto pair = [&](int u, int v) {
+            return cache.Get(u, v, [&](int a, int b) { return KeepPair(ped, g, *q, model, r, un, a, b, limits); });
+          };
+          if (shared) KINSHIP_RETURN_IF_ERROR(h2.AddPartition(weight, first, size, pair));
+          for (int i = 0; i < 2; ++i)
+            for (int j = 0; j < 2; ++j) {
+              const int u = r[2 * fl + i], v = r[2 * ml + j];
+              KINSHIP_ASSIGN_OR_RETURN(const ScaledTable* t, pair(u, v));
+              const double f = weight * s1.Factor(t->log2_scale);
+              const std::vector<double>& m = t->mantissa;
+              const std::span<const int> du = q->domain[u], dv = q->domain[v];
+              if (u == v) {
+                for (size_t x = 0; x < du.size(); ++x) gsum[du[x] * allele_ct + du[x]] += f * m[x];
+              } else if (u < v) {
+                for (size_t x = 0; x < du.size(); ++x)
+                  for (size_t y = 0; y < dv.size(); ++y) gsum[du[x] * allele_ct + dv[y]] += f * m[x * dv.size() + y];
+              } else {  // the table is over (v, u)
+                for (size_t y = 0; y < dv.size(); ++y)
+                  for (size_t x = 0; x < du.size(); ++x) gsum[du[x] * allele_ct + dv[y]] += f * m[y * du.size() + x];
+              }
+            }
+          return absl::OkStatus();
+        }));
+    h2_done = shared;
+    // joint = ¼ Mfᵀ G Mm, term by term in a fixed order (M = I without mutation).
+    if (!model.mutation()) {
+      for (int i = 0; i < a2; ++i) joint[i] = 0.25 * gsum[i];
+    } else {
+      const MutationMatrix& mf = model.male();
+      const MutationMatrix& mm = model.female();
+      std::vector<double> h(a2, 0.0);  // h(u, y) = Σ_v G(u, v) Mm[v][y]
+      for (int u = 0; u < allele_ct; ++u)
+        for (int v = 0; v < allele_ct; ++v) {
+          const double guv = gsum[u * allele_ct + v];
+          if (guv == 0) continue;
+          for (int y = 0; y < allele_ct; ++y) h[u * allele_ct + y] += guv * mm(v, y);
+        }
+      for (int u = 0; u < allele_ct; ++u)
+        for (int x = 0; x < allele_ct; ++x) {
+          const double fux = 0.25 * mf(u, x);
+          if (fux == 0) continue;
+          for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += fux * h[u * allele_ct + y];
+        }
+    }
+  }
+  std::optional<FounderDraws> dp1;
+  if (!leaf) {
+    // H1 with the target's two variables kept (through rep when it is a founder: its
+    // alleles are then free founder alleles like any untyped founder's).
+    dp1 = SetUpDraws(ped, g, p1, model);
+    KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(*dp1, limits));
+    d1 = &*dp1;
+    const int t = p1.local[target];
+    KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
+        *dp1, static_cast<int>(p1.domain.size()), th,
+        [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
+            const std::vector<int>&, const std::vector<int>&) -> absl::Status {
+          const int kp = r[2 * t], km = r[2 * t + 1];
+          KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, KeepPair(ped, g, p1, model, r, un, kp, km, limits));
+          const double f = weight * s1.Factor(v.log2_scale);
+          const std::vector<double>& m = v.mantissa;
+          if (kp == km) {
+            for (int x = 0; x < allele_ct; ++x) joint[x * allele_ct + x] += f * m[x];
+          } else if (kp < km) {
+            for (int i = 0; i < a2; ++i) joint[i] += f * m[i];
+          } else {  // the table is over (maternal, paternal)
+            for (int x = 0; x < allele_ct; ++x)
+              for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += f * m[y * allele_ct + x];
           }
           return absl::OkStatus();
-        }
-        // Every pair of blocks (b < b2, first[b] < first[b2]): one elimination each; the
-        // singles and the likelihood from the pairs with block 0.
-        for (int b = 0; b < blocks; ++b) {
-          for (int b2 = b + 1; b2 < blocks; ++b2) {
-            keep = {first[b], first[b2]};
-            KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p2, model, r, un, -1, limits,
-                                                                      /*collapse_founders=*/false, &keep));
-            const double f = weight * s2.Factor(v.log2_scale);
-            const std::vector<double>& m = v.mantissa;
-            const double fs = f * size[b] * size[b2];
-            for (int x = 0; x < allele_ct; ++x)
-              for (int y = 0; y < allele_ct; ++y) {
-                const double term = fs * m[x * allele_ct + y];
-                e2[x * allele_ct + y] += term;
-                e2[y * allele_ct + x] += term;
-              }
-            if (b != 0) continue;
-            if (b2 == 1) {  // block 0's marginal (rows) and the likelihood
-              double l = 0;
-              for (int x = 0; x < allele_ct; ++x) {
-                double row = 0;
-                for (int y = 0; y < allele_ct; ++y) row += m[x * allele_ct + y];
-                single[x] = row;
-                l += row;
-              }
-              e0[0] += f * l;
-              add_single(0, f);
-            }
-            std::fill(single.begin(), single.end(), 0.0);  // block b2's marginal (columns)
-            for (int x = 0; x < allele_ct; ++x)
-              for (int y = 0; y < allele_ct; ++y) single[y] += m[x * allele_ct + y];
-            add_single(b2, f);
-          }
-        }
-        return absl::OkStatus();
-      }));
+        }));
+  }
+  if (!h2_done) {
+    KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
+        d2, static_cast<int>(p2.domain.size()), th,
+        [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
+            const std::vector<int>& first, const std::vector<int>& size) -> absl::Status {
+          cache.Clear();
+          auto pair = [&](int u, int v) {
+            return cache.Get(u, v, [&](int a, int b) { return KeepPair(ped, g, p2, model, r, un, a, b, limits); });
+          };
+          return h2.AddPartition(weight, first, size, pair);
+        }));
+  }
   const int n = d2.t_ct + static_cast<int>(d2.free_vars.size());
   const double d12 = BaldingNicholsDenominator(n, th) * BaldingNicholsDenominator(n + 1, th);
-  const double c1 = d1.t_prob.mantissa() / d1.denominator;
+  const double c1 = d1->t_prob.mantissa() / d1->denominator;
   const double c2 = d2.t_prob.mantissa() / (d2.denominator * d12);
-  std::int64_t exp1 = s1.exp() + d1.t_prob.log2_scale(), exp2 = s2.exp() + d2.t_prob.log2_scale();
+  std::int64_t exp1 = s1.exp() + d1->t_prob.log2_scale(), exp2 = h2.scale.exp() + d2.t_prob.log2_scale();
   const std::int64_t top = std::max(exp1, exp2);
   const double f1 = c1 * Ldexp(1.0, exp1 - top), f2 = c2 * Ldexp(1.0, exp2 - top);
-  const std::vector<double>& w = d2.w;
-  auto victim_ordered = [&](int x, int y) {
-    const double wy = w[y] + (x == y ? th : 0.0);
-    return w[x] * wy * e0[0] + th * wy * e1[x] + th * w[x] * e1[y] + th * th * e2[x * allele_ct + y];
-  };
   const int genotype_ct = GenotypeCount(allele_ct);
   ThetaFamilyTables out;
   out.joint.mantissa.assign(genotype_ct, 0);
@@ -526,10 +660,10 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
       const int idx = GenotypeIndex(a, b);
       if (a == b) {
         out.joint.mantissa[idx] = f1 * joint[a * allele_ct + a];
-        out.victim.mantissa[idx] = f2 * victim_ordered(a, a);
+        out.victim.mantissa[idx] = f2 * h2.Ordered(d2.w, th, a, a);
       } else {
         out.joint.mantissa[idx] = f1 * (joint[a * allele_ct + b] + joint[b * allele_ct + a]);
-        out.victim.mantissa[idx] = f2 * (victim_ordered(a, b) + victim_ordered(b, a));
+        out.victim.mantissa[idx] = f2 * (h2.Ordered(d2.w, th, a, b) + h2.Ordered(d2.w, th, b, a));
       }
     }
   out.joint.log2_scale = out.victim.log2_scale = top;
