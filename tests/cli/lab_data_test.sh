@@ -166,28 +166,35 @@ expect_rc 1 "H2 without the family" "$bin" lr --freqs "$freqs" --profiles "$tmp/
 expect_grep "$tmp/stderr" "cases_po.csv:2: family 'F' is not in .*peds_wrong.csv" "H2 family missing message"
 
 # --- 7 and 12. One family must not stop a screen; a donor may be in two families. Family BAD
-# has inconsistent references (no mutation), family BIG eleven typed siblings at theta > 0 (past
-# the engine's limits); both are skipped with a warning in the report and counted, while the
-# mother F004_MO is a reference of two good families (her husband and her son missing).
-{ grep -v "^V014," "$tmp/pprof.csv"; for i in 1 2 3 4 5 6 7 8 9 10 11; do grep '^F004_S1,' "$val/profiles.csv" | sed "s/^F004_S1,/SIB$i,/"; done
+# has inconsistent references (no mutation); family HUGE is past both theta methods' limits
+# at theta > 0 (eleven typed siblings and a typed half-sibling: over 20 meioses;
+# five untyped founders with typed descendants: 10 free alleles, more than 8). Both are
+# skipped with a warning in the report and counted, while the mother F004_MO is a reference
+# of two good families (her husband and her son missing). Family BIG, eleven typed siblings
+# with untyped parents (24 meioses, past the inheritance vectors), is computed by the set
+# partitions (4 free alleles) and equals `kinship lr`.
+{ grep -v "^V014," "$tmp/pprof.csv"; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do grep '^F004_S1,' "$val/profiles.csv" | sed "s/^F004_S1,/SIB$i,/"; done
   printf 'BADKID,TH01,99,99\n'; } > "$tmp/mprof.csv"
 { printf 'family,id,father,mother,sex,sample_id,missing\n'
   printf 'SON,FA,0,0,1,,0\nSON,MO,0,0,2,F004_MO,0\nSON,S1,FA,MO,2,F004_S1,0\nSON,MP,FA,MO,1,,1\n'
   printf 'HUSB,MP,0,0,1,,1\nHUSB,MO,0,0,2,F004_MO,0\n'
   printf 'BAD,FA,0,0,1,,0\nBAD,MO,0,0,2,F004_MO,0\nBAD,X,FA,MO,2,BADKID,0\nBAD,MP,FA,MO,1,,1\n'
   printf 'BIG,FA,0,0,1,,0\nBIG,MO,0,0,2,,0\nBIG,MP,FA,MO,1,,1\n'
-  for i in 1 2 3 4 5 6 7 8 9 10 11; do printf 'BIG,C%d,FA,MO,2,SIB%d,0\n' "$i" "$i"; done; } > "$tmp/mpeds.csv"
+  for i in 1 2 3 4 5 6 7 8 9 10 11; do printf 'BIG,C%d,FA,MO,2,SIB%d,0\n' "$i" "$i"; done
+  printf 'HUGE,GF1,0,0,1,,0\nHUGE,GM1,0,0,2,,0\nHUGE,GF2,0,0,1,,0\nHUGE,GM2,0,0,2,,0\nHUGE,W2,0,0,2,,0\n'
+  printf 'HUGE,FA,GF1,GM1,1,,0\nHUGE,MO,GF2,GM2,2,,0\nHUGE,MP,FA,MO,1,,1\nHUGE,HS,FA,W2,2,SIB12,0\n'
+  for i in 1 2 3 4 5 6 7 8 9 10 11; do printf 'HUGE,C%d,FA,MO,2,SIB%d,0\n' "$i" "$i"; done; } > "$tmp/mpeds.csv"
 grep -E '^(sample_id|V014,)' "$val/profiles.csv" > "$tmp/victims.csv"
 expect_rc 0 "screen past bad families" "$bin" match --freqs "$freqs" --victims "$tmp/victims.csv" --pedigrees "$tmp/mpeds.csv" --profiles "$tmp/mprof.csv" --theta 0.01 --min-log10-lr -inf --out "$tmp/m.tsv"
 expect_grep "$tmp/m.tsv" "^##warning=family BAD skipped: family BAD, locus TH01: the references are inconsistent" "inconsistent family skipped"
-expect_grep "$tmp/m.tsv" "^##warning=family BIG skipped: " "family past the limits skipped"
+expect_grep "$tmp/m.tsv" "^##warning=family HUGE skipped: .*[0-9]* meioses.*more than the limit of 20; and .*5 untyped founders" "family past the limits skipped"
 expect_grep "$tmp/m.tsv" "^##count.candidates_skipped=2$" "skipped families counted"
 expect_grep "$tmp/m.tsv" "^##note=.*sample F004_MO is a reference in 3 families" "donor in several families noted"
-[ "$(grep -c -P '^V014\t' "$tmp/m.tsv")" -eq 2 ] && ok || bad "the two good families are not both reported"
+[ "$(grep -c -P '^V014\t' "$tmp/m.tsv")" -eq 3 ] && ok || bad "the three good families are not all reported"
 expect_grep "$tmp/stderr" "2 family candidate(s) skipped" "skips on the summary line"
-expect_rc 0 "lr on the donor's two families" "$bin" lr --freqs "$freqs" --profiles "$tmp/mprof.csv" --profiles "$tmp/victims.csv" --pedigrees <(grep -v -e '^BAD' -e '^BIG' "$tmp/mpeds.csv") \
-  --cases <(printf 'family,missing_id,sample_id\nSON,MP,V014\nHUSB,MP,V014\n') --theta 0.01 --out "$tmp/donor.csv" -q
-for fam in SON HUSB; do
+expect_rc 0 "lr on the donor's two families and the sibship" "$bin" lr --freqs "$freqs" --profiles "$tmp/mprof.csv" --profiles "$tmp/victims.csv" --pedigrees <(grep -v -e '^BAD' -e '^HUGE' "$tmp/mpeds.csv") \
+  --cases <(printf 'family,missing_id,sample_id\nSON,MP,V014\nHUSB,MP,V014\nBIG,MP,V014\n') --theta 0.01 --out "$tmp/donor.csv" -q
+for fam in SON HUSB BIG; do
   close "$(grep -P "^V014\t\d+\t$fam\t" "$tmp/m.tsv" | cut -f7)" "$(grep "^$fam," "$tmp/donor.csv" | cut -d, -f4)" 1e-12 "match = lr for family $fam"
 done
 

@@ -1254,15 +1254,27 @@ TEST_CASE("Peeling: engine limits give ResourceExhausted, never a number",
     small.max_factor_entries = 15;
     exhausted(PedigreeLikelihood(c.ped, gc, Model(p), small).status());
   }
-  SECTION("max_meioses_theta (theta > 0 without mutation)") {
+  SECTION("max_meioses_theta (theta > 0 without mutation): the set partitions take over, then both refuse") {
     const PedigreeLocusModel model = Model(p, {}, 0.02);
     EngineLimits lim;
-    // References alone (X pruned): 2 meioses; H1 (X typed as the victim): 4.
+    // References alone (X pruned): 2 meioses; H1 (X typed as the victim): 4. Past the
+    // inheritance vectors' limit the set partitions (two untyped parents: 4 free alleles)
+    // give the same numbers.
     lim.max_meioses_theta = 1;
+    const double want = *MissingPersonLocusLr(ped, g, x, G(A, A), model);
+    auto by_partitions = MissingPersonLocusLr(ped, g, x, G(A, A), model, lim);
+    REQUIRE(by_partitions.ok());
+    CHECK(*by_partitions == Approx(want).epsilon(1e-12));
+    auto table = FamilyTable(ped, g, x, model, lim);
+    REQUIRE(table.ok());
+    CHECK((*table)[G(A, A)] == Approx(want).epsilon(1e-12));
+    lim.max_untyped_founder_alleles_theta = 3;
     exhausted(PedigreeLikelihood(ped, g, model, lim).status());
     exhausted(FamilyTable(ped, g, x, model, lim).status());
     exhausted(MissingPersonLocusLr(ped, g, x, G(A, A), model, lim).status());
-    REQUIRE(MissingPersonLocusLr(ped, g, x, G(A, A), model).ok());
+    auto both = FamilyTable(ped, g, x, model, lim).status();
+    CHECK_THAT(std::string(both.message()), Catch::Matchers::Contains("meioses") &&
+                                                Catch::Matchers::Contains("untyped founders"));
   }
   SECTION("max_untyped_founder_alleles_theta (theta > 0 with mutation)") {
     const PedigreeLocusModel model = Model(p, Equal(0.01, 0.01), 0.02);

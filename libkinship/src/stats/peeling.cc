@@ -61,8 +61,13 @@ absl::StatusOr<ScaledTable> Compute(const Pedigree& ped, const std::vector<Genot
     return EliminatePedigree(ped, g, p, model, rep, unary, target_local, limits, /*collapse_founders=*/true);
   }
   if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
-  if (!model.mutation()) return InheritanceTheta(ped, g, p, model, limits);
-  return PartitionTheta(ped, g, p, model, limits);
+  if (model.mutation()) return PartitionTheta(ped, g, p, model, limits);
+  // Without mutation: the inheritance vectors, or the set partitions past their limit.
+  absl::StatusOr<ScaledTable> inh = InheritanceTheta(ped, g, p, model, limits);
+  if (inh.ok() || inh.status().code() != absl::StatusCode::kResourceExhausted) return inh;
+  absl::StatusOr<ScaledTable> part = PartitionTheta(ped, g, p, model, limits);
+  if (part.ok() || part.status().code() != absl::StatusCode::kResourceExhausted) return part;
+  return absl::ResourceExhaustedError(absl::StrCat(inh.status().message(), "; and ", part.status().message()));
 }
 
 absl::Status CheckTarget(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target) {

@@ -2,6 +2,7 @@
 #include "stats/peeling_theta.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <deque>
 #include <numeric>
@@ -670,15 +671,48 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
   return out;
 }
 
+namespace {
+
+// Eliminations of PartitionThetaTables for k free founder alleles: Σ_j S(k, j) max(1, C(j, 2))
+// (S the Stirling numbers of the second kind: partitions into j blocks).
+double PartitionEliminations(int k) {
+  std::vector<double> s(k + 1, 0.0);  // S(n, j) for the current n
+  s[0] = 1;
+  for (int n = 1; n <= k; ++n)
+    for (int j = n; j >= 0; --j) s[j] = j == 0 ? 0 : j * s[j] + s[j - 1];
+  double total = 0;
+  for (int j = 0; j <= k; ++j) total += s[j] * std::max(1.0, j * (j - 1) / 2.0);
+  return total;
+}
+
+}  // namespace
+
 absl::StatusOr<ThetaFamilyTables> ThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
                                               const PedigreeLocusModel& model, const EngineLimits& limits) {
   if (model.mutation()) return PartitionThetaTables(ped, g, target, model, limits);
+  // Without mutation both apply; the cost of each, roughly in operations: the inheritance
+  // vectors 2^meioses, each a pass over the kept members; the partitions one elimination
+  // per partition (and per pair of blocks), each about (kept members) x (alleles)^2.
   const Problem p = Prune(ped, g, target, model.allele_ct());
-  absl::StatusOr<ThetaFamilyTables> inh = InheritanceThetaTables(ped, g, target, p, model, limits);
-  if (inh.ok() || inh.status().code() != absl::StatusCode::kResourceExhausted) return inh;
-  absl::StatusOr<ThetaFamilyTables> part = PartitionThetaTables(ped, g, target, model, limits);
-  if (part.ok() || part.status().code() != absl::StatusCode::kResourceExhausted) return part;
-  return absl::ResourceExhaustedError(absl::StrCat(inh.status().message(), "; and ", part.status().message()));
+  int meioses = 0, free_alleles = 0;
+  for (int i : p.persons) {
+    if (ped.person(i).father >= 0) meioses += 2;
+    else if (g[i] == kUntyped) free_alleles += 2;
+  }
+  const double kept = static_cast<double>(p.persons.size());
+  const double inheritance_cost = std::ldexp(kept, std::min(meioses, 1000));
+  const double partition_cost =
+      2 * PartitionEliminations(free_alleles) * kept * model.allele_ct() * model.allele_ct();
+  const bool inheritance_first = inheritance_cost <= partition_cost;
+  auto run = [&](bool inheritance) {
+    return inheritance ? InheritanceThetaTables(ped, g, target, p, model, limits)
+                       : PartitionThetaTables(ped, g, target, model, limits);
+  };
+  absl::StatusOr<ThetaFamilyTables> first = run(inheritance_first);
+  if (first.ok() || first.status().code() != absl::StatusCode::kResourceExhausted) return first;
+  absl::StatusOr<ThetaFamilyTables> second = run(!inheritance_first);
+  if (second.ok() || second.status().code() != absl::StatusCode::kResourceExhausted) return second;
+  return absl::ResourceExhaustedError(absl::StrCat(first.status().message(), "; and ", second.status().message()));
 }
 
 }  // namespace kinship::internal
