@@ -565,6 +565,35 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
             return cache.Get(u, v, [&](int a, int b) { return KeepPair(ped, g, *q, model, r, un, a, b, limits); });
           };
           if (shared) KINSHIP_RETURN_IF_ERROR(h2.AddPartition(weight, first, size, pair));
+          // The parents' (up to) four variables: kept together in one elimination when that
+          // table is small (a parent typed: 4 n² entries at most), else pair by pair.
+          std::vector<int> all = {r[2 * fl], r[2 * fl + 1], r[2 * ml], r[2 * ml + 1]};
+          std::sort(all.begin(), all.end());
+          all.erase(std::unique(all.begin(), all.end()), all.end());
+          std::int64_t entries = 1;
+          for (int x : all) entries *= static_cast<std::int64_t>(q->domain[x].size());
+          if (all.size() > 2 && entries <= 4 * static_cast<std::int64_t>(a2)) {
+            KINSHIP_ASSIGN_OR_RETURN(ScaledTable t, EliminatePedigree(ped, g, *q, model, r, un, -1, limits,
+                                                                      /*collapse_founders=*/false, &all));
+            const double f = weight * s1.Factor(t.log2_scale);
+            const int kc = static_cast<int>(all.size());
+            std::vector<int> pos(kc, 0);
+            auto allele_of = [&](int var) {  // the allele of variable var at the current entry
+              const int k = static_cast<int>(std::find(all.begin(), all.end(), var) - all.begin());
+              return q->domain[var][pos[k]];
+            };
+            for (double m : t.mantissa) {
+              if (m != 0)
+                for (int i = 0; i < 2; ++i)
+                  for (int j = 0; j < 2; ++j)
+                    gsum[allele_of(r[2 * fl + i]) * allele_ct + allele_of(r[2 * ml + j])] += f * m;
+              for (int k = kc - 1; k >= 0; --k) {  // row-major, the last variable fastest
+                if (++pos[k] < static_cast<int>(q->domain[all[k]].size())) break;
+                pos[k] = 0;
+              }
+            }
+            return absl::OkStatus();
+          }
           for (int i = 0; i < 2; ++i)
             for (int j = 0; j < 2; ++j) {
               const int u = r[2 * fl + i], v = r[2 * ml + j];
