@@ -86,7 +86,7 @@ absl::StatusOr<ScaledTable> Eliminator::Run(const std::vector<int>& keep) {
   }
   // Multiply the remaining factors over `keep`.
   Factor result;
-  result.vars = keep;
+  result.vars.assign(keep.begin(), keep.end());
   SetStrides(&result);
   std::fill(result.table.begin(), result.table.end(), 1.0);
   for (size_t fi_idx = 0; fi_idx < factors_.size(); ++fi_idx) {
@@ -106,10 +106,10 @@ absl::StatusOr<ScaledTable> Eliminator::Run(const std::vector<int>& keep) {
       continue;
     }
     // Stride in f of each kept variable (0 when f does not depend on it).
-    std::vector<std::int64_t> st(keep.size(), 0);
+    absl::InlinedVector<std::int64_t, 6> st(keep.size(), 0);
     for (size_t k = 0; k < f.vars.size(); ++k)
       st[std::find(keep.begin(), keep.end(), f.vars[k]) - keep.begin()] = f.strides[k];
-    std::vector<int> pos(keep.size(), 0);
+    absl::InlinedVector<int, 6> pos(keep.size(), 0);
     std::int64_t fi = 0;
     for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(result.table.size()); ++idx) {
       result.table[idx] *= f.table[fi];
@@ -135,13 +135,6 @@ void Eliminator::SetStrides(Factor* f) const {
     s *= dom_[f->vars[k]];
   }
   f->table.assign(s, 0.0);
-}
-
-std::int64_t Eliminator::Entries(const std::vector<int>& vars) const {
-  constexpr std::int64_t kCap = std::int64_t{1} << 62;
-  std::int64_t size = 1;
-  for (int u : vars) size = size > kCap / dom_[u] ? kCap : size * dom_[u];
-  return size;
 }
 
 absl::StatusOr<std::vector<int>> Eliminator::Plan(const std::vector<int>& keep) const {
@@ -238,8 +231,8 @@ absl::Status Eliminator::TooLarge(std::int64_t entries) const {
       "than the limit of ", max_factor_entries_, " (a pedigree with many untyped members in loops)"));
 }
 
-void Eliminator::Eliminate(int v, const std::vector<int>& with_idx) {
-  std::vector<const Factor*> with;
+void Eliminator::Eliminate(int v, std::span<const int> with_idx) {
+  absl::InlinedVector<const Factor*, 8> with;
   for (int f : with_idx) with.push_back(&factors_[f]);
   Factor out;
   for (const Factor* f : with)
@@ -248,11 +241,11 @@ void Eliminator::Eliminate(int v, const std::vector<int>& with_idx) {
   std::sort(out.vars.begin(), out.vars.end());
   out.vars.erase(std::unique(out.vars.begin(), out.vars.end()), out.vars.end());
   SetStrides(&out);
-  // For each input factor: stride of each output var (0 if absent) and of v.
+  // For each input factor: stride of each output var (0 if absent; st[j * r + k]) and of v.
   const size_t m = with.size(), r = out.vars.size();
-  std::vector<std::vector<std::int64_t>> st(m, std::vector<std::int64_t>(r, 0));
-  std::vector<std::int64_t> st_v(m, 0);
-  std::vector<const double*> tab(m);
+  absl::InlinedVector<std::int64_t, 48> st(m * r, 0);
+  absl::InlinedVector<std::int64_t, 8> st_v(m, 0);
+  absl::InlinedVector<const double*, 8> tab(m);
   for (size_t j = 0; j < m; ++j) {
     const Factor& f = *with[j];
     tab[j] = f.table.data();
@@ -261,25 +254,32 @@ void Eliminator::Eliminate(int v, const std::vector<int>& with_idx) {
         st_v[j] = f.strides[k];
       } else {
         size_t at = std::lower_bound(out.vars.begin(), out.vars.end(), f.vars[k]) - out.vars.begin();
-        st[j][at] = f.strides[k];
+        st[j * r + at] = f.strides[k];
       }
     }
   }
-  std::vector<int> pos(r, 0);
-  std::vector<std::int64_t> base(m, 0);
+  absl::InlinedVector<int, 8> pos_buf(r, 0);
+  absl::InlinedVector<std::int64_t, 8> base_buf(m, 0);
+  // Raw pointers for the hot loop (an InlinedVector's [] tests where its data is).
+  int* const pos = pos_buf.data();
+  std::int64_t* const base = base_buf.data();
+  const std::int64_t* const stp = st.data();
+  const std::int64_t* const stv = st_v.data();
+  const double* const* const tp = tab.data();
+  const int* const out_vars = out.vars.data();
   const int v_value_ct = dom_[v];
   for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(out.table.size()); ++idx) {
     double sum = 0;
     for (int x = 0; x < v_value_ct; ++x) {
       double prod = 1;
-      for (size_t j = 0; j < m; ++j) prod *= tab[j][base[j] + x * st_v[j]];
+      for (size_t j = 0; j < m; ++j) prod *= tp[j][base[j] + x * stv[j]];
       sum += prod;
     }
     out.table[idx] = sum;
     for (int k = static_cast<int>(r) - 1; k >= 0; --k) {
-      for (size_t j = 0; j < m; ++j) base[j] += st[j][k];
-      if (++pos[k] < dom_[out.vars[k]]) break;
-      for (size_t j = 0; j < m; ++j) base[j] -= st[j][k] * pos[k];
+      for (size_t j = 0; j < m; ++j) base[j] += stp[j * r + k];
+      if (++pos[k] < dom_[out_vars[k]]) break;
+      for (size_t j = 0; j < m; ++j) base[j] -= stp[j * r + k] * pos[k];
       pos[k] = 0;
     }
   }

@@ -21,6 +21,7 @@
 #include <span>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/mutation.h"
@@ -73,9 +74,11 @@ inline double Ldexp(double x, std::int64_t e) {
 
 // A factor: a table over the variables `vars`, row-major (the last variable fastest),
 // `strides[k]` the step of vars[k].
+// The scopes are inline (most factors have at most six variables): building and
+// eliminating factors allocated more than it computed (docs/performance.md).
 struct Factor {
-  std::vector<int> vars;        // sorted, unique
-  std::vector<std::int64_t> strides;
+  absl::InlinedVector<int, 6> vars;  // sorted, unique
+  absl::InlinedVector<std::int64_t, 6> strides;
   std::vector<double> table;
 };
 
@@ -93,14 +96,15 @@ class Eliminator {
   template <typename Fn>
   void Add(const std::vector<int>& vars, Fn value) {
     Factor f;
-    f.vars = vars;
+    f.vars.assign(vars.begin(), vars.end());
     std::sort(f.vars.begin(), f.vars.end());
     f.vars.erase(std::unique(f.vars.begin(), f.vars.end()), f.vars.end());
     SetStrides(&f);
-    std::vector<int> where(vars.size());
+    absl::InlinedVector<int, 6> where(vars.size());
     for (size_t i = 0; i < vars.size(); ++i)
       where[i] = static_cast<int>(std::lower_bound(f.vars.begin(), f.vars.end(), vars[i]) - f.vars.begin());
-    std::vector<int> pos(f.vars.size(), 0), vals(vars.size());
+    absl::InlinedVector<int, 6> pos(f.vars.size(), 0);
+    std::vector<int> vals(vars.size());
     const std::int64_t entry_ct = f.table.size();
     for (std::int64_t idx = 0; idx < entry_ct; ++idx) {
       for (size_t i = 0; i < vars.size(); ++i) vals[i] = pos[where[i]];
@@ -129,7 +133,13 @@ class Eliminator {
 
   // Entries of a product over `vars`: the product of their domain sizes, saturating at
   // 2^62 (so that it cannot overflow however many variables a loop joins).
-  std::int64_t Entries(const std::vector<int>& vars) const;
+  template <typename Vars>
+  std::int64_t Entries(const Vars& vars) const {
+    constexpr std::int64_t kCap = std::int64_t{1} << 62;
+    std::int64_t size = 1;
+    for (int u : vars) size = size > kCap / dom_[u] ? kCap : size * dom_[u];
+    return size;
+  }
 
   // The elimination order, chosen symbolically (over the factors' variable sets, no
   // tables): greedily the variable whose product (the union of the scopes of its factors)
@@ -153,7 +163,7 @@ class Eliminator {
 
   // Sums v out of the product of its factors `with_idx` (live, in creation order), which
   // are replaced by the result, appended to factors_.
-  void Eliminate(int v, const std::vector<int>& with_idx);
+  void Eliminate(int v, std::span<const int> with_idx);
 
   std::vector<int> dom_;
   std::int64_t max_factor_entries_;

@@ -318,16 +318,47 @@ absl::Status CheckFreeAlleles(const FounderDraws& d, const EngineLimits& limits)
   return absl::OkStatus();
 }
 
-// Calls fn(rep, unary, weight, first, size) for every set partition of the free founder
+// Calls fn(rep, unary, weight, first, size) for the set partitions of the free founder
 // alleles: rep[v] the variable standing for v (its block's first free allele), unary the
-// weights w on each block's first variable, weight = Π_blocks θ^{s-1} (s-1)!, first[b] and
-// size[b] each block's first variable (increasing in b) and size.
+// weights w on each block's first variable, weight = Π_blocks θ^{s-1} (s-1)! times the size
+// of the partition's orbit (below), first[b] and size[b] each block's first variable
+// (increasing in b) and size.
+//
+// Symmetry: an untyped founder's two alleles are interchangeable (the same weight w, and
+// transmissions (M[a][c] + M[b][c]) / 2 symmetric in a and b), so swapping them maps a
+// partition's term to an equal term: the likelihood, the blocks' marginals by size, and any
+// sum over both alleles of a founder are the same. Of each orbit under these swaps only the
+// partition whose restricted growth string is least is visited, its weight multiplied by
+// the orbit's size (|group| / |stabiliser|): for two untyped parents 9 partitions of 15.
+// `asymmetric_var`: the first variable of a founder whose two alleles are kept apart by the
+// caller (a founder target's ordered table), or -1.
 template <typename Fn>
-absl::Status ForEachBlocking(const FounderDraws& d, int var_ct, double th, Fn fn) {
+absl::Status ForEachBlocking(const FounderDraws& d, int var_ct, double th, int asymmetric_var, Fn fn) {
   const int k = static_cast<int>(d.free_vars.size());
-  std::vector<int> first, size, r(var_ct);
+  std::vector<int> first, size, r(var_ct), image(k), relabel(k);
   std::vector<const std::vector<double>*> un(var_ct, nullptr);
+  std::vector<int> swappable;  // positions j of the pairs (j, j + 1) of one founder
+  for (int j = 0; j + 1 < k; j += 2)
+    if (d.free_vars[j] != asymmetric_var) swappable.push_back(j);
+  const int group = 1 << swappable.size();
   return ForEachPartition(k, [&](const std::vector<int>& block) -> absl::Status {
+    int stabiliser = 0;
+    for (int g = 0; g < group; ++g) {
+      for (int j = 0; j < k; ++j) image[j] = block[j];
+      for (size_t i = 0; i < swappable.size(); ++i)
+        if (g >> i & 1) std::swap(image[swappable[i]], image[swappable[i] + 1]);
+      std::fill(relabel.begin(), relabel.end(), -1);  // to a restricted growth string
+      int next = 0;
+      for (int j = 0; j < k; ++j) {
+        if (relabel[image[j]] < 0) relabel[image[j]] = next++;
+        image[j] = relabel[image[j]];
+      }
+      const int cmp = std::lexicographical_compare(image.begin(), image.end(), block.begin(), block.end())
+                          ? -1
+                          : image == block ? 0 : 1;
+      if (cmp < 0) return absl::OkStatus();  // not the orbit's least
+      if (cmp == 0) ++stabiliser;
+    }
     const int blocks = k == 0 ? 0 : *std::max_element(block.begin(), block.end()) + 1;
     first.assign(blocks, -1);
     size.assign(blocks, 0);
@@ -344,6 +375,7 @@ absl::Status ForEachBlocking(const FounderDraws& d, int var_ct, double th, Fn fn
       un[first[b]] = &d.w;
       for (int s = 1; s < size[b]; ++s) weight *= th * s;  // θ^{s-1} (s-1)!
     }
+    weight *= group / stabiliser;
     return fn(r, un, weight, first, size);
   });
 }
@@ -386,7 +418,7 @@ absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vecto
   KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(d, limits));
   ScaledSum total;
   KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
-      d, var_ct, model.theta(),
+      d, var_ct, model.theta(), /*asymmetric_var=*/-1,
       [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
           const std::vector<int>&, const std::vector<int>&) -> absl::Status {
         KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, EliminatePedigree(ped, g, p, model, r, un, -1, limits));
@@ -557,7 +589,7 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
     std::vector<double> gsum(a2, 0.0);
     s1 = CommonScale({&gsum});
     KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
-        *dq, static_cast<int>(q->domain.size()), th,
+        *dq, static_cast<int>(q->domain.size()), th, /*asymmetric_var=*/-1,
         [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
             const std::vector<int>& first, const std::vector<int>& size) -> absl::Status {
           cache.Clear();
@@ -644,7 +676,7 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
     d1 = &*dp1;
     const int t = p1.local[target];
     KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
-        *dp1, static_cast<int>(p1.domain.size()), th,
+        *dp1, static_cast<int>(p1.domain.size()), th, /*asymmetric_var=*/2 * t,
         [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
             const std::vector<int>&, const std::vector<int>&) -> absl::Status {
           const int kp = r[2 * t], km = r[2 * t + 1];
@@ -664,7 +696,7 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
   }
   if (!h2_done) {
     KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
-        d2, static_cast<int>(p2.domain.size()), th,
+        d2, static_cast<int>(p2.domain.size()), th, /*asymmetric_var=*/-1,
         [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
             const std::vector<int>& first, const std::vector<int>& size) -> absl::Status {
           cache.Clear();
