@@ -127,14 +127,14 @@ absl::StatusOr<ScaledTable> Eliminator::Run(const std::vector<int>& keep) {
   return out;
 }
 
-void Eliminator::SetStrides(Factor* f) const {
+void Eliminator::SetStrides(Factor* f, bool allocate) const {
   f->strides.assign(f->vars.size(), 1);
   std::int64_t s = 1;
   for (int k = static_cast<int>(f->vars.size()) - 1; k >= 0; --k) {
     f->strides[k] = s;
     s *= dom_[f->vars[k]];
   }
-  f->table.assign(s, 0.0);
+  if (allocate) f->table.assign(s, 0.0);
 }
 
 absl::StatusOr<std::vector<int>> Eliminator::Plan(const std::vector<int>& keep) const {

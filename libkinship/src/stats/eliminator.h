@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <vector>
 
@@ -117,6 +118,16 @@ class Eliminator {
     factors_.push_back(std::move(f));
   }
 
+  // A factor over `vars` (sorted, unique) given as its table (row-major, the last variable
+  // fastest): no per-entry call.
+  void AddTable(std::initializer_list<int> vars, std::vector<double> table) {
+    Factor f;
+    f.vars.assign(vars.begin(), vars.end());
+    SetStrides(&f, /*allocate=*/false);
+    f.table = std::move(table);
+    factors_.push_back(std::move(f));
+  }
+
   // The transmission factor T(a, b, c) = (M[x_a][x_c] + M[x_b][x_c]) / 2 (M = identity when
   // null), a fast path for distinct a < b < c (the usual parent-before-child order).
   void AddTransmission(int a, int b, int c, std::span<const int> da, std::span<const int> db,
@@ -129,7 +140,8 @@ class Eliminator {
   absl::StatusOr<ScaledTable> Run(const std::vector<int>& keep);
 
  private:
-  void SetStrides(Factor* f) const;
+  // The strides of f's variables; and (allocate) its table, zeroed.
+  void SetStrides(Factor* f, bool allocate = true) const;
 
   // Entries of a product over `vars`: the product of their domain sizes, saturating at
   // 2^62 (so that it cannot overflow however many variables a loop joins).

@@ -206,14 +206,16 @@ absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::ve
     if (unary[v]) {
       const std::vector<double>& w = *unary[v];
       const std::span<const int> d = p.domain[v];
-      e.Add({v}, [&](const std::vector<int>& x) { return w[d[x[0]]]; });
+      std::vector<double> t(d.size());
+      for (size_t i = 0; i < d.size(); ++i) t[i] = w[d[i]];
+      e.AddTable({v}, std::move(t));
     }
   for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
     const int i = p.persons[k];
     const int pv = 2 * k, mv = 2 * k + 1;
     if (g[i] != kUntyped) {
       AllelePair ab = GenotypeAlleles(g[i]);
-      if (ab.a != ab.b) e.Add({pv, mv}, [](const std::vector<int>& x) { return x[0] != x[1] ? 1.0 : 0.0; });
+      if (ab.a != ab.b) e.AddTable({pv, mv}, {0.0, 1.0, 1.0, 0.0});  // [P != M] over {a, b}²
     }
     const Person& per = ped.person(i);
     if (per.father < 0) continue;
