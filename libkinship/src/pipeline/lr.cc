@@ -227,9 +227,11 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
       for (int i = 0; i < peds[f].size(); ++i)
         if (refs[f][l][i] != kUntyped) fam_limits[f].typed_anywhere[i] = 1;
   }
-  std::vector<PedigreeLocusModel> plain;  // without mutation, for loci_inconsistent
+  // Without mutation, for loci_inconsistent and the consistency checks; at theta 0 whatever
+  // theta (whether a likelihood is 0 does not depend on theta; see pipeline/match.cc).
+  std::vector<PedigreeLocusModel> plain;
   if (mutation.enabled()) {
-    KINSHIP_ASSIGN_OR_RETURN(plain, BuildPedigreeModels(table, MutationSpec{}, theta));
+    KINSHIP_ASSIGN_OR_RETURN(plain, BuildPedigreeModels(table, MutationSpec{}, 0.0));
   }
   // Consistency of each family's references, checked once per family and locus.
   std::set<std::pair<int, int>> checked;

@@ -196,9 +196,14 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
     const std::string source = req.pedigrees_path.empty() ? std::string("families") : req.pedigrees_path;
     family_ct = static_cast<int>(peds.size());
     KINSHIP_ASSIGN_OR_RETURN(auto models, BuildPedigreeModels(*table, mutation, theta, req.model.untyped_founders));
+    // Without mutation, for the consistency checks and the rows' inconsistent flags, at
+    // theta 0 whatever theta: whether a likelihood is 0 does not depend on theta (the
+    // Balding-Nichols draws give a set of alleles positive probability exactly when the
+    // frequencies do), and theta = 0 is one elimination (with theta and many untyped
+    // founders the check cost more than the family's tables).
     std::vector<PedigreeLocusModel> plain;
     if (mutation.enabled()) {
-      KINSHIP_ASSIGN_OR_RETURN(plain, BuildPedigreeModels(*table, MutationSpec{}, theta));
+      KINSHIP_ASSIGN_OR_RETURN(plain, BuildPedigreeModels(*table, MutationSpec{}, 0.0));
     }
     const std::vector<PedigreeLocusModel>& check_models = mutation.enabled() ? plain : models;
     // Every member's sample must be a family profile: checked first, in file order (the first
