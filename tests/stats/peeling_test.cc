@@ -1239,9 +1239,13 @@ TEST_CASE("Peeling: engine limits give ResourceExhausted, never a number",
     for (const PedigreeLocusModel& model : {Model(p), Model(p, Equal(0.01, 0.01))}) {
       exhausted(PedigreeLikelihood(ped, g, model, tiny).status());
       exhausted(JointWithTarget(ped, g, x, model, tiny).status());
-      exhausted(FamilyTable(ped, g, x, model, tiny).status());
       exhausted(MissingPersonLocusLr(ped, g, x, G(A, A), model, tiny).status());
-      REQUIRE(FamilyTable(ped, g, x, model).ok());
+      // A nuclear family's table needs no factor (stats/nuclear.h): the same numbers.
+      auto small_table = FamilyTable(ped, g, x, model, tiny);
+      auto table = FamilyTable(ped, g, x, model);
+      REQUIRE(small_table.ok());
+      REQUIRE(table.ok());
+      CHECK(*small_table == *table);
     }
     // A loop (first-cousin parents) with a limit just under what it needs.
     Cousins c = FirstCousins();
@@ -1253,6 +1257,10 @@ TEST_CASE("Peeling: engine limits give ResourceExhausted, never a number",
     // (4 values each): at least 16 entries.
     small.max_factor_entries = 15;
     exhausted(PedigreeLikelihood(c.ped, gc, Model(p), small).status());
+    // And a family table there (not a nuclear family: the eliminator is needed).
+    const int yy = Child(&c.ped, "Y", c.c1, c.c2, Sex::kFemale);
+    gc.push_back(kUntyped);
+    exhausted(FamilyTable(c.ped, gc, yy, Model(p), small).status());
   }
   SECTION("max_meioses_theta (theta > 0 without mutation): the set partitions take over, then both refuse") {
     const PedigreeLocusModel model = Model(p, {}, 0.02);

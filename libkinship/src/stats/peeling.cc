@@ -16,12 +16,14 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "internal/status_macros.h"
 #include "kinship/pedigree_lr.h"
 #include "stats/eliminator.h"
+#include "stats/nuclear.h"
 #include "stats/pedigree_factors.h"
 #include "stats/peeling_theta.h"
 #include "stats/population.h"
@@ -255,6 +257,14 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
   ScaledTable out;
   out.mantissa.resize(genotype_ct);
   if (model.theta() == 0) {
+    // Nuclear families (two founders and their children) in closed form (stats/nuclear.h).
+    if (std::optional<internal::NuclearTables> nuc = internal::NuclearFamilyTables(ped, genotypes, target, model)) {
+      if (nuc->refs == 0) return Inconsistent(ped);
+      for (int g = 0; g < genotype_ct; ++g)
+        out.mantissa[g] = nuc->joint[g] / (nuc->refs * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(g)));
+      out.log2_scale = 0;
+      return out;
+    }
     KINSHIP_ASSIGN_OR_RETURN(ScaledTable joint, JointWithTargetScaled(ped, genotypes, target, model, limits));
     // P(references) by its own elimination (the missing person pruned), not as the sum
     // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the
