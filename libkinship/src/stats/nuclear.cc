@@ -2,16 +2,19 @@
 #include "stats/nuclear.h"
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 namespace kinship::internal {
 
 namespace {
 
-// One founder's side: its ordered allele pairs (u, v) with prior weights p_u p_v, and the
-// transmission matrix to its children (null: the identity).
+// One founder's side: untyped (every ordered pair (u, v), weight p_u p_v) or its typed
+// ordered pairs with their weights; the transmission matrix to its children (null: the
+// identity).
 struct Side {
-  std::vector<std::array<int, 2>> pairs;
+  bool untyped = false;
+  std::vector<std::array<int, 2>> pairs;  // typed only
   std::vector<double> weight;
   const MutationMatrix* m = nullptr;
   double M(int from, int to) const { return m ? (*m)(from, to) : (from == to ? 1.0 : 0.0); }
@@ -20,10 +23,8 @@ struct Side {
 Side MakeSide(GenotypeIdx gx, const std::vector<double>& p, const MutationMatrix* m) {
   Side s;
   s.m = m;
-  const int allele_ct = static_cast<int>(p.size());
   if (gx == kUntyped) {
-    for (int u = 0; u < allele_ct; ++u)
-      for (int v = 0; v < allele_ct; ++v) s.pairs.push_back({u, v}), s.weight.push_back(p[u] * p[v]);
+    s.untyped = true;
   } else {
     const AllelePair ab = GenotypeAlleles(gx);
     s.pairs.push_back({ab.a, ab.b}), s.weight.push_back(p[ab.a] * p[ab.b]);
@@ -97,15 +98,54 @@ std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std:
   std::vector<double> ra(allele_ct), rb(allele_ct), ta(allele_ct), tb(allele_ct);
   std::vector<int> zf(children.size()), zm(children.size());
   // r(u) = Σ_v w(u, v) A(u, v) over a side's pairs; t(x) = Σ_u M[u][x] r(u); the sum α.
+  // An untyped side with few children: expanding Π_c (M[u][z_c] + M[v][z_c]) / 2 over the
+  // subsets S of the children that receive u,
+  //   r(u) = p_u 2^-n Σ_S Π_{c∈S} M[u][z_c] Q(S^c),  Q(T) = Σ_v p_v Π_{c∈T} M[v][z_c],
+  // 2^n n per allele instead of n per pair (the eliminator's closed-form founders likewise).
+  std::vector<double> q;
   auto side_sums = [&](const Side& s, const std::vector<int>& z, std::vector<double>* r, std::vector<double>* t) {
     std::fill(r->begin(), r->end(), 0.0);
     double alpha = 0;
-    for (std::size_t k = 0; k < s.pairs.size(); ++k) {
-      const double wa = s.weight[k] * Transmit(s, s.pairs[k][0], s.pairs[k][1], z);
-      (*r)[s.pairs[k][0]] += wa;
-      alpha += wa;
+    const int n = static_cast<int>(z.size());
+    if (s.untyped && (1 << n) < allele_ct) {
+      const int full = (1 << n) - 1;
+      q.assign(full + 1, 0.0);
+      for (int v = 0; v < allele_ct; ++v)
+        for (int set = 0; set <= full; ++set) {
+          double term = p[v];
+          for (int c = 0; c < n; ++c)
+            if (set >> c & 1) term *= s.M(v, z[c]);
+          q[set] += term;
+        }
+      const double half_n = std::ldexp(1.0, -n);
+      for (int u = 0; u < allele_ct; ++u) {
+        double sum = 0;
+        for (int set = 0; set <= full; ++set) {
+          double term = q[full ^ set];
+          for (int c = 0; c < n; ++c)
+            if (set >> c & 1) term *= s.M(u, z[c]);
+          sum += term;
+        }
+        (*r)[u] = p[u] * half_n * sum;
+        alpha += (*r)[u];
+      }
+    } else if (s.untyped) {
+      for (int u = 0; u < allele_ct; ++u)
+        for (int v = 0; v < allele_ct; ++v) {
+          const double wa = p[u] * p[v] * Transmit(s, u, v, z);
+          (*r)[u] += wa;
+          alpha += wa;
+        }
+    } else {
+      for (std::size_t k = 0; k < s.pairs.size(); ++k) {
+        const double wa = s.weight[k] * Transmit(s, s.pairs[k][0], s.pairs[k][1], z);
+        (*r)[s.pairs[k][0]] += wa;
+        alpha += wa;
+      }
     }
-    if (t) {
+    if (t && !s.m) {
+      *t = *r;  // the identity
+    } else if (t) {
       std::fill(t->begin(), t->end(), 0.0);
       for (int u = 0; u < allele_ct; ++u) {
         if ((*r)[u] == 0) continue;
