@@ -109,11 +109,17 @@ absl::StatusOr<ScaledTable> Eliminator::Run(const std::vector<int>& keep) {
     absl::InlinedVector<std::int64_t, 6> st(keep.size(), 0);
     for (size_t k = 0; k < f.vars.size(); ++k)
       st[std::find(keep.begin(), keep.end(), f.vars[k]) - keep.begin()] = f.strides[k];
-    absl::InlinedVector<int, 6> pos(keep.size(), 0);
+    // The last kept variable in a tight loop, the others by an odometer.
+    const int outer = static_cast<int>(keep.size()) - 1;
+    const int last_ct = dom_[keep[outer]];
+    const std::int64_t last_st = st[outer];
+    absl::InlinedVector<int, 6> pos(outer, 0);
     std::int64_t fi = 0;
-    for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(result.table.size()); ++idx) {
-      result.table[idx] *= f.table[fi];
-      for (int k = static_cast<int>(pos.size()) - 1; k >= 0; --k) {
+    double* out = result.table.data();
+    const double* ft = f.table.data();
+    for (std::int64_t idx = 0; idx < static_cast<std::int64_t>(result.table.size()); idx += last_ct) {
+      for (int t = 0; t < last_ct; ++t) out[idx + t] *= ft[fi + t * last_st];
+      for (int k = outer - 1; k >= 0; --k) {
         fi += st[k];
         if (++pos[k] < dom_[keep[k]]) break;
         fi -= st[k] * pos[k];

@@ -524,11 +524,31 @@ struct VictimMoments {
 // The tables of pair eliminations of one partition, each computed once.
 class PairCache {
  public:
+  explicit PairCache(const Problem& p) : p_(p) {}
+  // The table keeping u and v (v < 0 or v == u: u alone; both < 0: the likelihood). A single
+  // variable's table is the margin of a cached pair with it when there is one (no elimination).
   template <typename Compute>
   absl::StatusOr<const ScaledTable*> Get(int u, int v, Compute compute) {
+    if (v < 0) v = u;
     if (u > v) std::swap(u, v);
     for (size_t i = 0; i < keys_.size(); ++i)
       if (keys_[i] == std::pair(u, v)) return &tables_[i];
+    if (u == v && u >= 0) {
+      for (size_t i = 0; i < keys_.size(); ++i) {
+        const auto [a, b] = keys_[i];
+        if (a == b || (a != u && b != u)) continue;
+        const ScaledTable& t = tables_[i];
+        const size_t na = p_.domain[a].size(), nb = p_.domain[b].size();
+        ScaledTable single;
+        single.log2_scale = t.log2_scale;
+        single.mantissa.assign(a == u ? na : nb, 0.0);
+        for (size_t x = 0; x < na; ++x)
+          for (size_t y = 0; y < nb; ++y) single.mantissa[a == u ? x : y] += t.mantissa[x * nb + y];
+        keys_.emplace_back(u, u);
+        tables_.push_back(std::move(single));
+        return &tables_.back();
+      }
+    }
     KINSHIP_ASSIGN_OR_RETURN(ScaledTable t, compute(u, v));
     keys_.emplace_back(u, v);
     tables_.push_back(std::move(t));
@@ -537,6 +557,7 @@ class PairCache {
   void Clear() { keys_.clear(), tables_.clear(); }
 
  private:
+  const Problem& p_;
   std::vector<std::pair<int, int>> keys_;
   std::deque<ScaledTable> tables_;  // stable addresses
 };
@@ -565,7 +586,6 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
   const FounderDraws d2 = SetUpDraws(ped, g, p2, model);
   KINSHIP_RETURN_IF_ERROR(CheckFreeAlleles(d2, limits));
   bool h2_done = false;
-  PairCache cache;
 
   const Person& mp = ped.person(target);
   const Problem p1 = Prune(ped, g, target, allele_ct);
@@ -588,6 +608,7 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
     const int fl = q->local[mp.father], ml = q->local[mp.mother];
     std::vector<double> gsum(a2, 0.0);
     s1 = CommonScale({&gsum});
+    PairCache cache(*q);
     KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
         *dq, static_cast<int>(q->domain.size()), th, /*asymmetric_var=*/-1,
         [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
@@ -609,19 +630,25 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
                                                                       /*collapse_founders=*/false, &all));
             const double f = weight * s1.Factor(t.log2_scale);
             const int kc = static_cast<int>(all.size());
-            std::vector<int> pos(kc, 0);
-            auto allele_of = [&](int var) {  // the allele of variable var at the current entry
-              const int k = static_cast<int>(std::find(all.begin(), all.end(), var) - all.begin());
-              return q->domain[var][pos[k]];
-            };
+            // Where each parent's allele i sits in `all`, and the alleles at the current entry.
+            auto at = [&](int var) { return static_cast<int>(std::find(all.begin(), all.end(), var) - all.begin()); };
+            const int kf[2] = {at(r[2 * fl]), at(r[2 * fl + 1])}, km[2] = {at(r[2 * ml]), at(r[2 * ml + 1])};
+            std::vector<int> pos(kc, 0), allele(kc);
+            for (int k = 0; k < kc; ++k) allele[k] = q->domain[all[k]][0];
             for (double m : t.mantissa) {
-              if (m != 0)
+              if (m != 0) {
+                const double fm = f * m;
                 for (int i = 0; i < 2; ++i)
-                  for (int j = 0; j < 2; ++j)
-                    gsum[allele_of(r[2 * fl + i]) * allele_ct + allele_of(r[2 * ml + j])] += f * m;
+                  for (int j = 0; j < 2; ++j) gsum[allele[kf[i]] * allele_ct + allele[km[j]]] += fm;
+              }
               for (int k = kc - 1; k >= 0; --k) {  // row-major, the last variable fastest
-                if (++pos[k] < static_cast<int>(q->domain[all[k]].size())) break;
+                const int size = static_cast<int>(q->domain[all[k]].size());
+                if (++pos[k] < size) {
+                  allele[k] = q->domain[all[k]][pos[k]];
+                  break;
+                }
                 pos[k] = 0;
+                allele[k] = q->domain[all[k]][0];
               }
             }
             return absl::OkStatus();
@@ -646,25 +673,56 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
           return absl::OkStatus();
         }));
     h2_done = shared;
-    // joint = ¼ Mfᵀ G Mm, term by term in a fixed order (M = I without mutation).
+    // joint = ¼ Mfᵀ G Mm, term by term in a fixed order (M = I without mutation), the
+    // sparser side of G first: a typed parent leaves two of its alleles' rows or columns,
+    // 2 n² instead of n³.
     if (!model.mutation()) {
       for (int i = 0; i < a2; ++i) joint[i] = 0.25 * gsum[i];
     } else {
       const MutationMatrix& mf = model.male();
       const MutationMatrix& mm = model.female();
-      std::vector<double> h(a2, 0.0);  // h(u, y) = Σ_v G(u, v) Mm[v][y]
+      std::vector<int> rows, cols;  // u with a nonzero row, v with a nonzero column
       for (int u = 0; u < allele_ct; ++u)
-        for (int v = 0; v < allele_ct; ++v) {
-          const double guv = gsum[u * allele_ct + v];
-          if (guv == 0) continue;
-          for (int y = 0; y < allele_ct; ++y) h[u * allele_ct + y] += guv * mm(v, y);
-        }
-      for (int u = 0; u < allele_ct; ++u)
-        for (int x = 0; x < allele_ct; ++x) {
-          const double fux = 0.25 * mf(u, x);
-          if (fux == 0) continue;
-          for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += fux * h[u * allele_ct + y];
-        }
+        for (int v = 0; v < allele_ct; ++v)
+          if (gsum[u * allele_ct + v] != 0) {
+            if (rows.empty() || rows.back() != u) rows.push_back(u);
+          }
+      for (int v = 0; v < allele_ct; ++v)
+        for (int u : rows)
+          if (gsum[u * allele_ct + v] != 0) {
+            cols.push_back(v);
+            break;
+          }
+      std::vector<double> h(a2, 0.0);
+      if (cols.size() <= rows.size()) {
+        // h(x, v) = Σ_u Mf[u][x] G(u, v); joint(x, y) = ¼ Σ_v h(x, v) Mm[v][y].
+        for (int u : rows)
+          for (int v : cols) {
+            const double guv = gsum[u * allele_ct + v];
+            if (guv == 0) continue;
+            for (int x = 0; x < allele_ct; ++x) h[x * allele_ct + v] += mf(u, x) * guv;
+          }
+        for (int x = 0; x < allele_ct; ++x)
+          for (int v : cols) {
+            const double hxv = 0.25 * h[x * allele_ct + v];
+            if (hxv == 0) continue;
+            for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += hxv * mm(v, y);
+          }
+      } else {
+        // h(u, y) = Σ_v G(u, v) Mm[v][y]; joint(x, y) = ¼ Σ_u Mf[u][x] h(u, y).
+        for (int u : rows)
+          for (int v : cols) {
+            const double guv = gsum[u * allele_ct + v];
+            if (guv == 0) continue;
+            for (int y = 0; y < allele_ct; ++y) h[u * allele_ct + y] += guv * mm(v, y);
+          }
+        for (int u : rows)
+          for (int x = 0; x < allele_ct; ++x) {
+            const double fux = 0.25 * mf(u, x);
+            if (fux == 0) continue;
+            for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += fux * h[u * allele_ct + y];
+          }
+      }
     }
   }
   std::optional<FounderDraws> dp1;
@@ -695,6 +753,7 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
         }));
   }
   if (!h2_done) {
+    PairCache cache(p2);
     KINSHIP_RETURN_IF_ERROR(ForEachBlocking(
         d2, static_cast<int>(p2.domain.size()), th, /*asymmetric_var=*/-1,
         [&](const std::vector<int>& r, const std::vector<const std::vector<double>*>& un, double weight,
