@@ -15,24 +15,15 @@
 #include "kinship/mutation.h"
 #include "kinship/pedigree.h"
 #include "kinship/pedigree_lr.h"
+#include "stats/random_mutation.h"
 #include "stats/nuclear.h"
 #include "stats/population.h"
 
 using namespace kinship;
+using kinship::testing::RandomMutation;
 
 namespace {
 
-MutationMatrix RandomMutation(int allele_ct, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> u(0, 1);
-  MutationMatrix m(allele_ct, allele_ct);
-  for (int a = 0; a < allele_ct; ++a) {
-    double sum = 0;
-    for (int b = 0; b < allele_ct; ++b) sum += m(a, b) = a == b ? 0 : u(rng);
-    const double rate = 0.001 + 0.1 * u(rng);
-    for (int b = 0; b < allele_ct; ++b) m(a, b) = a == b ? 1 - rate : rate * m(a, b) / sum;
-  }
-  return m;
-}
 
 int Add(Pedigree* ped, const std::string& id, int fa, int mo, Sex sex) {
   Person p;
