@@ -118,10 +118,12 @@ struct EngineLimits {
   // Largest intermediate factor, in entries (8 bytes each).
   std::int64_t max_factor_entries = std::int64_t{1} << 26;
   // theta > 0 without mutation: most meioses (2 per non-founder with typed descendants)
-  // the sum over inheritance vectors handles (2^meioses vectors).
+  // the sum over inheritance vectors handles (2^meioses vectors); past it the set
+  // partitions below are tried.
   int max_meioses_theta = 20;
-  // theta > 0 with mutation: most untyped founder alleles (after pruning) the exact
-  // expansion over their set partitions handles (Bell(8) = 4140 eliminations).
+  // theta > 0 with mutation (and without, past the meioses): most untyped founder alleles
+  // (after pruning) the exact expansion over their set partitions handles (Bell(8) = 4140
+  // partitions, fewer by symmetry).
   int max_untyped_founder_alleles_theta = 8;
   // UntypedFounders::kFamilias only: typed_anywhere[i] != 0 when member i has a genotype
   // at some locus of the case (Familias reduces the pedigree once, by who has any data,

@@ -78,8 +78,11 @@ absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vecto
                                            const EngineLimits& limits);
 
 // theta > 0, with or without mutation: the whole family table over the set partitions of
-// the free founder alleles (above), the same contract as InheritanceThetaTables (`target`
-// untyped). H1: one elimination per partition keeping the target's two alleles (a founder
+// the free founder alleles (above; one per orbit under swapping an untyped founder's two
+// alleles), the same contract as InheritanceThetaTables (`target` untyped). H1, a non-founder
+// target without typed descendants: its parents' four pair marginals per partition (one
+// elimination when a parent is typed), the mutation matrices applied once to their sum;
+// otherwise one elimination per partition keeping the target's two alleles (a founder
 // target's alleles are free founder alleles). H2: the victim's alleles drawn after all
 // founder alleles, P(V = (x, y) | founders) is quadratic in the counts of x and y among the
 // free founder alleles, so each partition contributes its likelihood, its blocks' marginals
