@@ -16,6 +16,11 @@ struct Side {
   bool untyped = false;
   std::vector<std::array<int, 2>> pairs;  // typed only
   std::vector<double> weight;
+  // Or a general prior over the ordered pairs (u, v), row-major (an untyped parent who is
+  // the child of a nuclear family above: P(its references, (u, v))), with `pruned` its
+  // references' likelihood where this member is pruned.
+  std::vector<double> prior;
+  double pruned = 1;
   const MutationMatrix* m = nullptr;
   double M(int from, int to) const { return m ? (*m)(from, to) : (from == to ? 1.0 : 0.0); }
 };
@@ -42,41 +47,22 @@ double Transmit(const Side& s, int u, int v, const std::vector<int>& z) {
 
 }  // namespace
 
-std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
-                                                 const PedigreeLocusModel& model) {
-  if (model.theta() != 0) return std::nullopt;
-  if (model.mutation() && model.untyped_founders() == UntypedFounders::kFamilias) return std::nullopt;
-  const int member_ct = ped.size();
-  // The members that matter (as Prune): typed, the target, their ancestors.
-  std::vector<char> needed(member_ct, 0);
-  for (int i = 0; i < member_ct; ++i) needed[i] = g[i] != kUntyped || i == target;
-  for (int i = member_ct - 1; i >= 0; --i)
-    if (needed[i] && ped.person(i).father >= 0) needed[ped.person(i).father] = needed[ped.person(i).mother] = 1;
-  int fa = -1, mo = -1;
-  std::vector<int> children;  // typed children (not the target)
-  bool target_child = false;
-  for (int i = 0; i < member_ct; ++i) {
-    if (!needed[i]) continue;
-    const Person& p = ped.person(i);
-    if (p.father < 0) continue;
-    if (fa < 0) fa = p.father, mo = p.mother;
-    if (p.father != fa || p.mother != mo) return std::nullopt;
-    if (i == target) {
-      target_child = true;
-    } else {
-      if (g[i] == kUntyped) return std::nullopt;  // an untyped member with typed descendants
-      children.push_back(i);
-    }
-  }
-  if (fa < 0) return std::nullopt;  // no children: not a family table the eliminator leaves
-  for (int i = 0; i < member_ct; ++i)  // every founder that matters is one of the parents
-    if (needed[i] && ped.person(i).father < 0 && i != fa && i != mo) return std::nullopt;
-  if (ped.person(fa).father >= 0 || ped.person(mo).father >= 0) return std::nullopt;
-  // Phase vectors: each child's (paternal, maternal) alleles.
+// The ordered table over the missing person's (paternal, maternal) alleles and the
+// references' likelihood, for the parents' sides, the typed children's genotypes and the
+// missing person a child (founder_target -1) or a parent (0 father, 1 mother; then a founder
+// side). in_refs[k]: parent k is in the references' likelihood (typed, or with typed
+// children); else it contributes its side's `pruned`.
+struct Ordered {
+  std::vector<double> table;
+  double refs = 0;
+};
+std::optional<Ordered> OrderedTable(const Side& sf, const Side& sm, const std::vector<GenotypeIdx>& child_g,
+                                    int founder_target, const bool in_refs[2], const PedigreeLocusModel& model) {
+  const bool target_child = founder_target < 0;
   std::vector<std::vector<std::array<int, 2>>> options;
   std::size_t vector_ct = 1;
-  for (int c : children) {
-    const AllelePair ab = GenotypeAlleles(g[c]);
+  for (GenotypeIdx gc : child_g) {
+    const AllelePair ab = GenotypeAlleles(gc);
     options.push_back(ab.a == ab.b ? std::vector<std::array<int, 2>>{{ab.a, ab.a}}
                                    : std::vector<std::array<int, 2>>{{ab.a, ab.b}, {ab.b, ab.a}});
     vector_ct *= options.back().size();
@@ -84,19 +70,12 @@ std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std:
   }
   const std::vector<double>& p = model.freqs();
   const int allele_ct = model.allele_ct();
-  const Side sf = MakeSide(g[fa], p, model.mutation() ? &model.male() : nullptr);
-  const Side sm = MakeSide(g[mo], p, model.mutation() ? &model.female() : nullptr);
-  // In the references' likelihood a founder without typed children that is untyped is
-  // pruned (it sums to 1).
-  const bool fa_in_refs = g[fa] != kUntyped || !children.empty();
-  const bool mo_in_refs = g[mo] != kUntyped || !children.empty();
-  const int founder_target = target == fa ? 0 : target == mo ? 1 : -1;
-  if (!target_child && founder_target < 0) return std::nullopt;
-
-  NuclearTables out;
-  std::vector<double> ordered(static_cast<std::size_t>(allele_ct) * allele_ct, 0.0);
-  std::vector<double> ra(allele_ct), rb(allele_ct), ta(allele_ct), tb(allele_ct);
-  std::vector<int> zf(children.size()), zm(children.size());
+  const std::size_t children_n = child_g.size();
+  Ordered out;
+  std::vector<double>& ordered = out.table;
+  ordered.assign(static_cast<std::size_t>(allele_ct) * allele_ct, 0.0);
+  std::vector<double> ra(allele_ct), rb(allele_ct), ta(allele_ct), tb(allele_ct), col(allele_ct);
+  std::vector<int> zf(children_n), zm(children_n);
   // r(u) = Σ_v w(u, v) A(u, v) over a side's pairs; t(x) = Σ_u M[u][x] r(u); the sum α.
   // An untyped side with few children: expanding Π_c (M[u][z_c] + M[v][z_c]) / 2 over the
   // subsets S of the children that receive u,
@@ -107,6 +86,27 @@ std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std:
     std::fill(r->begin(), r->end(), 0.0);
     double alpha = 0;
     const int n = static_cast<int>(z.size());
+    if (!s.prior.empty()) {
+      // A general prior: rows r(u) and columns col(v) of prior × A; t(x) the half sums.
+      std::fill(col.begin(), col.end(), 0.0);
+      for (int u = 0; u < allele_ct; ++u)
+        for (int v = 0; v < allele_ct; ++v) {
+          const double w = s.prior[u * allele_ct + v];
+          if (w == 0) continue;
+          const double wa = w * Transmit(s, u, v, z);
+          (*r)[u] += wa;
+          col[v] += wa;
+          alpha += wa;
+        }
+      if (t) {
+        std::fill(t->begin(), t->end(), 0.0);
+        for (int u = 0; u < allele_ct; ++u) {
+          if ((*r)[u] == 0 && col[u] == 0) continue;
+          for (int x = 0; x < allele_ct; ++x) (*t)[x] += 0.5 * (s.M(u, x) * (*r)[u] + s.M(u, x) * col[u]);
+        }
+      }
+      return alpha;
+    }
     if (s.untyped && (1 << n) < allele_ct) {
       const int full = (1 << n) - 1;
       q.assign(full + 1, 0.0);
@@ -154,9 +154,9 @@ std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std:
     }
     return alpha;
   };
-  std::vector<std::size_t> digit(children.size(), 0);
+  std::vector<std::size_t> digit(children_n, 0);
   for (std::size_t v = 0; v < vector_ct; ++v) {
-    for (std::size_t c = 0; c < children.size(); ++c) zf[c] = options[c][digit[c]][0], zm[c] = options[c][digit[c]][1];
+    for (std::size_t c = 0; c < children_n; ++c) zf[c] = options[c][digit[c]][0], zm[c] = options[c][digit[c]][1];
     if (target_child) {
       const double alpha = side_sums(sf, zf, &ra, &ta);
       const double beta = side_sums(sm, zm, &rb, &tb);
@@ -164,7 +164,7 @@ std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std:
         if (ta[x] == 0) continue;
         for (int y = 0; y < allele_ct; ++y) ordered[x * allele_ct + y] += ta[x] * tb[y];
       }
-      out.refs += (fa_in_refs ? alpha : 1.0) * (mo_in_refs ? beta : 1.0);
+      out.refs += (in_refs[0] ? alpha : sf.pruned) * (in_refs[1] ? beta : sm.pruned);
     } else {
       // The target is a founder: its ordered pair (x, y) with weight p_x p_y, times the
       // other side's sum.
@@ -182,16 +182,106 @@ std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std:
         }
       out.refs += self * other;
     }
-    for (std::size_t c = 0; c < children.size(); ++c) {  // next phase vector
+    for (std::size_t c = 0; c < children_n; ++c) {  // next phase vector
       if (++digit[c] < options[c].size()) break;
       digit[c] = 0;
     }
   }
+  return out;
+}
+
+std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
+                                                 const PedigreeLocusModel& model) {
+  if (model.theta() != 0) return std::nullopt;
+  if (model.mutation() && model.untyped_founders() == UntypedFounders::kFamilias) return std::nullopt;
+  const int member_ct = ped.size();
+  // The members that matter (as Prune): typed, the target, their ancestors.
+  std::vector<char> needed(member_ct, 0);
+  for (int i = 0; i < member_ct; ++i) needed[i] = g[i] != kUntyped || i == target;
+  for (int i = member_ct - 1; i >= 0; --i)
+    if (needed[i] && ped.person(i).father >= 0) needed[ped.person(i).father] = needed[ped.person(i).mother] = 1;
+  std::vector<char> covered(member_ct, 0);
+  auto cover = [&](int i) {
+    if (covered[i]) return false;
+    return covered[i] = 1, true;
+  };
+  // The typed children of (fa, mo) that matter, but `skip`; false if one is untyped.
+  auto children_of = [&](int fa, int mo, int skip, std::vector<GenotypeIdx>* out) {
+    for (int i = 0; i < member_ct; ++i) {
+      if (!needed[i] || i == skip || ped.person(i).father != fa || ped.person(i).mother != mo) continue;
+      if (g[i] == kUntyped || !cover(i)) return false;  // an untyped member with typed descendants
+      out->push_back(g[i]);
+    }
+    return true;
+  };
+  const std::vector<double>& p = model.freqs();
+  const MutationMatrix* male = model.mutation() ? &model.male() : nullptr;
+  const MutationMatrix* female = model.mutation() ? &model.female() : nullptr;
+  const Person& mp = ped.person(target);
+  std::vector<GenotypeIdx> child_g;
+  NuclearTables out;
+  std::optional<Ordered> ordered;
+  if (mp.father >= 0) {
+    // The missing person a child of fa and mo. A parent is a founder, or an untyped child
+    // of two founders (with typed siblings or none): then its prior over its ordered
+    // alleles is that family's table, computed the same way.
+    const int parent[2] = {mp.father, mp.mother};
+    cover(target);
+    if (!children_of(parent[0], parent[1], target, &child_g)) return std::nullopt;
+    Side side[2];
+    bool in_refs[2];
+    for (int k = 0; k < 2; ++k) {
+      const int x = parent[k];
+      if (!cover(x)) return std::nullopt;
+      const Person& px = ped.person(x);
+      const MutationMatrix* m = k == 0 ? male : female;
+      if (px.father < 0) {
+        side[k] = MakeSide(g[x], p, m);
+        in_refs[k] = g[x] != kUntyped || !child_g.empty();
+        continue;
+      }
+      if (g[x] != kUntyped) return std::nullopt;
+      const int gp[2] = {px.father, px.mother};
+      std::vector<GenotypeIdx> sibs;
+      for (int j = 0; j < 2; ++j)
+        if (ped.person(gp[j]).father >= 0 || !cover(gp[j])) return std::nullopt;
+      if (!children_of(gp[0], gp[1], x, &sibs)) return std::nullopt;
+      const Side upper[2] = {MakeSide(g[gp[0]], p, male), MakeSide(g[gp[1]], p, female)};
+      const bool upper_in[2] = {g[gp[0]] != kUntyped || !sibs.empty(), g[gp[1]] != kUntyped || !sibs.empty()};
+      std::optional<Ordered> up = OrderedTable(upper[0], upper[1], sibs, -1, upper_in, model);
+      if (!up) return std::nullopt;
+      side[k].m = m;
+      side[k].prior = std::move(up->table);
+      side[k].pruned = up->refs;
+      in_refs[k] = !child_g.empty();
+    }
+    ordered = OrderedTable(side[0], side[1], child_g, -1, in_refs, model);
+  } else {
+    // The missing person a founder, a parent of the typed children with one other founder.
+    int other = -1, founder_target = -1;
+    for (int i = 0; i < member_ct && founder_target < 0; ++i) {
+      if (!needed[i] || ped.person(i).father < 0) continue;
+      if (ped.person(i).father == target) other = ped.person(i).mother, founder_target = 0;
+      if (ped.person(i).mother == target) other = ped.person(i).father, founder_target = 1;
+    }
+    if (founder_target < 0 || ped.person(other).father >= 0) return std::nullopt;
+    const int fa = founder_target == 0 ? target : other, mo = founder_target == 0 ? other : target;
+    cover(fa), cover(mo);
+    if (!children_of(fa, mo, -1, &child_g) || child_g.empty()) return std::nullopt;
+    const Side sf = MakeSide(g[fa], p, male), sm = MakeSide(g[mo], p, female);
+    const bool in_refs[2] = {true, true};  // both have typed children
+    ordered = OrderedTable(sf, sm, child_g, founder_target, in_refs, model);
+  }
+  if (!ordered) return std::nullopt;
+  for (int i = 0; i < member_ct; ++i)  // every member that matters is accounted for
+    if (needed[i] && !covered[i]) return std::nullopt;
+  const int allele_ct = model.allele_ct();
+  const std::vector<double>& o = ordered->table;
+  out.refs = ordered->refs;
   out.joint.assign(GenotypeCount(allele_ct), 0.0);
   for (int b = 0; b < allele_ct; ++b)
     for (int a = 0; a <= b; ++a)
-      out.joint[GenotypeIndex(a, b)] =
-          a == b ? ordered[a * allele_ct + a] : ordered[a * allele_ct + b] + ordered[b * allele_ct + a];
+      out.joint[GenotypeIndex(a, b)] = a == b ? o[a * allele_ct + a] : o[a * allele_ct + b] + o[b * allele_ct + a];
   return out;
 }
 
