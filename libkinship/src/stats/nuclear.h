@@ -15,8 +15,11 @@
 // (A_φ is symmetric in F1 and F2), O(n²) per phase vector for n alleles; a missing father
 // (x, y) gives p_x p_y Σ_φ A_φ(x, y) Σ_M p(M1) p(M2) B_φ(M). The references' likelihood is
 // Σ_φ α_φ β_φ over the other children, with a founder that has no typed child and is untyped
-// left out (it sums to 1 there, as the eliminator prunes it). Exact; equal to the
-// eliminator's tables to 1e-12 relative (tests/stats/nuclear_test.cc), the sums regrouped.
+// left out (it sums to 1 there, as the eliminator prunes it). Two generations: a parent of a
+// missing child may be an untyped child of two founders (with typed siblings or none); its
+// prior over its ordered alleles is then that family's ordered table (docs/model.md). Exact;
+// equal to the eliminator's tables to 1e-12 relative (tests/stats/nuclear_test.cc), the
+// sums regrouped.
 #ifndef KINSHIP_STATS_NUCLEAR_H_
 #define KINSHIP_STATS_NUCLEAR_H_
 
