@@ -5,6 +5,7 @@
 // (sometimes impossible ones), with and without random mutation matrices (different for the
 // two sexes): every entry to 1e-12 relative, exactly 0 where the eliminator's is.
 #include <cmath>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -34,23 +35,41 @@ int Add(Pedigree* ped, const std::string& id, int fa, int mo, Sex sex) {
   return ped->Add(p);
 }
 
+// A random locus at theta 0: 2 to 9 alleles, mutation matrices (different for the two sexes)
+// half the time; the frequencies sum to 1, or with `sometimes_unnormalised` one time in
+// five per allele are divided by 1.1 more.
+struct RandomLocus {
+  std::vector<double> freqs;
+  bool mutation = false;
+  std::optional<PedigreeLocusModel> model;
+};
+RandomLocus DrawLocus(std::mt19937_64& rng, bool sometimes_unnormalised) {
+  RandomLocus l;
+  const int allele_ct = 2 + static_cast<int>(rng() % 8);
+  std::uniform_real_distribution<double> u(0.01, 1);
+  double sum = 0;
+  for (int a = 0; a < allele_ct; ++a) l.freqs.push_back(u(rng)), sum += l.freqs.back();
+  for (double& x : l.freqs) x /= sometimes_unnormalised ? sum * (rng() % 5 == 0 ? 1.1 : 1.0) : sum;
+  l.mutation = rng() % 2 == 0;
+  MutationMatrix male, female;
+  if (l.mutation) male = RandomMutation(allele_ct, rng), female = RandomMutation(allele_ct, rng);
+  auto model = PedigreeLocusModel::Create(l.freqs, male, female, 0);
+  REQUIRE(model.ok());
+  l.model = std::move(*model);
+  return l;
+}
+
 }  // namespace
 
 TEST_CASE("Nuclear families at theta 0: closed-form tables equal the eliminator's", "[pedigree][nuclear]") {
   std::mt19937_64 rng(4711);
   int compared = 0, zeros = 0, inconsistent = 0, cases = 0;
   for (int rep = 0; rep < 600; ++rep) {
-    const int allele_ct = 2 + static_cast<int>(rng() % 8);
-    std::vector<double> freqs;
-    std::uniform_real_distribution<double> u(0.01, 1);
-    double sum = 0;
-    for (int a = 0; a < allele_ct; ++a) freqs.push_back(u(rng)), sum += freqs.back();
-    for (double& x : freqs) x /= sum * (rng() % 5 == 0 ? 1.1 : 1.0);  // sometimes not summing to 1
-    const bool mutation = rng() % 2 == 0;
-    MutationMatrix male, female;
-    if (mutation) male = RandomMutation(allele_ct, rng), female = RandomMutation(allele_ct, rng);
-    auto model = PedigreeLocusModel::Create(freqs, male, female, 0);
-    REQUIRE(model.ok());
+    const RandomLocus locus = DrawLocus(rng, /*sometimes_unnormalised=*/true);
+    const std::vector<double>& freqs = locus.freqs;
+    const int allele_ct = static_cast<int>(freqs.size());
+    const bool mutation = locus.mutation;
+    const auto& model = locus.model;
 
     Pedigree ped("N");
     const int fa = Add(&ped, "FA", -1, -1, Sex::kMale), mo = Add(&ped, "MO", -1, -1, Sex::kFemale);
@@ -165,17 +184,11 @@ TEST_CASE("Nuclear families: a parent who is the child of two founders (grandpar
   std::mt19937_64 rng(1789);
   int compared = 0, cases = 0;
   for (int rep = 0; rep < 300; ++rep) {
-    const int allele_ct = 2 + static_cast<int>(rng() % 8);
-    std::vector<double> freqs;
-    std::uniform_real_distribution<double> u(0.01, 1);
-    double sum = 0;
-    for (int a = 0; a < allele_ct; ++a) freqs.push_back(u(rng)), sum += freqs.back();
-    for (double& x : freqs) x /= sum;
-    const bool mutation = rng() % 2 == 0;
-    MutationMatrix male, female;
-    if (mutation) male = RandomMutation(allele_ct, rng), female = RandomMutation(allele_ct, rng);
-    auto model = PedigreeLocusModel::Create(freqs, male, female, 0);
-    REQUIRE(model.ok());
+    const RandomLocus locus = DrawLocus(rng, /*sometimes_unnormalised=*/false);
+    const std::vector<double>& freqs = locus.freqs;
+    const int allele_ct = static_cast<int>(freqs.size());
+    const bool mutation = locus.mutation;
+    const auto& model = locus.model;
     // Paternal grandparents with 0-2 aunts/uncles; the mother a founder or (one time in
     // three) the child of two founders too; 0-2 typed siblings of the missing person.
     Pedigree ped("GA");

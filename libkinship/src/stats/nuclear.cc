@@ -5,6 +5,8 @@
 #include <cmath>
 #include <utility>
 
+#include "stats/pedigree_factors.h"
+
 namespace kinship::internal {
 
 namespace {
@@ -195,11 +197,7 @@ std::optional<NuclearTables> NuclearFamilyTables(const Pedigree& ped, const std:
   if (model.theta() != 0) return std::nullopt;
   if (model.mutation() && model.untyped_founders() == UntypedFounders::kFamilias) return std::nullopt;
   const int member_ct = ped.size();
-  // The members that matter (as Prune): typed, the target, their ancestors.
-  std::vector<char> needed(member_ct, 0);
-  for (int i = 0; i < member_ct; ++i) needed[i] = g[i] != kUntyped || i == target;
-  for (int i = member_ct - 1; i >= 0; --i)
-    if (needed[i] && ped.person(i).father >= 0) needed[ped.person(i).father] = needed[ped.person(i).mother] = 1;
+  const std::vector<char> needed = NeededMembers(ped, g, target);  // as the eliminator prunes
   std::vector<char> covered(member_ct, 0);
   auto cover = [&](int i) {
     if (covered[i]) return false;

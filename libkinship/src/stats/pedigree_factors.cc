@@ -94,8 +94,8 @@ void AddCollapsedFounder(Eliminator* e, const std::vector<int>& child_vars,
 
 }  // namespace
 
-Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct,
-              std::span<const int> also_needed) {
+std::vector<char> NeededMembers(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
+                                std::span<const int> also_needed) {
   const int member_ct = ped.size();
   std::vector<char> needed(member_ct, 0);
   for (int i = 0; i < member_ct; ++i) needed[i] = g[i] != kUntyped || i == target;
@@ -107,6 +107,13 @@ Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target
     for (int par : {ped.person(i).father, ped.person(i).mother})
       if (par >= 0) needed[par] = 1;
   }
+  return needed;
+}
+
+Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target, int allele_ct,
+              std::span<const int> also_needed) {
+  const int member_ct = ped.size();
+  const std::vector<char> needed = NeededMembers(ped, g, target, also_needed);
   Problem p;
   p.local.assign(member_ct, -1);
   for (int i = 0; i < member_ct; ++i)

@@ -34,6 +34,12 @@ struct Problem {
   std::vector<std::array<int, 2>> typed_alleles;
 };
 
+// needed[i] != 0 for the members that matter for genotypes `g` and the person `target`
+// (-1: none): the typed ones, the target, `also_needed`, and their ancestors (an untyped
+// member without typed descendants sums to 1).
+std::vector<char> NeededMembers(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
+                                std::span<const int> also_needed = {});
+
 // The members that matter for genotypes `g` and the person `target` (-1: none): the
 // typed ones, the target, and their ancestors (an untyped member without typed
 // descendants sums to 1). Domains over `allele_ct` alleles. `also_needed`: further members

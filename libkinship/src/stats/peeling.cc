@@ -65,11 +65,8 @@ absl::StatusOr<ScaledTable> Compute(const Pedigree& ped, const std::vector<Genot
   if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
   if (model.mutation()) return PartitionTheta(ped, g, p, model, limits);
   // Without mutation: the inheritance vectors, or the set partitions past their limit.
-  absl::StatusOr<ScaledTable> inh = InheritanceTheta(ped, g, p, model, limits);
-  if (inh.ok() || inh.status().code() != absl::StatusCode::kResourceExhausted) return inh;
-  absl::StatusOr<ScaledTable> part = PartitionTheta(ped, g, p, model, limits);
-  if (part.ok() || part.status().code() != absl::StatusCode::kResourceExhausted) return part;
-  return absl::ResourceExhaustedError(absl::StrCat(inh.status().message(), "; and ", part.status().message()));
+  return internal::FirstWithinLimits<ScaledTable>([&] { return InheritanceTheta(ped, g, p, model, limits); },
+                                                  [&] { return PartitionTheta(ped, g, p, model, limits); });
 }
 
 absl::Status CheckTarget(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target) {
@@ -258,18 +255,17 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
   out.mantissa.resize(genotype_ct);
   if (model.theta() == 0) {
     // Nuclear families (two founders and their children) in closed form (stats/nuclear.h).
+    // Else P(references) by its own elimination (the missing person pruned), not as the sum
+    // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the H2
+    // of the LR is the references' likelihood as computed without the target.
+    ScaledTable joint, refs;
     if (std::optional<internal::NuclearTables> nuc = internal::NuclearFamilyTables(ped, genotypes, target, model)) {
-      if (nuc->refs == 0) return Inconsistent(ped);
-      for (int g = 0; g < genotype_ct; ++g)
-        out.mantissa[g] = nuc->joint[g] / (nuc->refs * HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(g)));
-      out.log2_scale = 0;
-      return out;
+      joint.mantissa = std::move(nuc->joint);
+      refs.mantissa = {nuc->refs};
+    } else {
+      KINSHIP_ASSIGN_OR_RETURN(joint, JointWithTargetScaled(ped, genotypes, target, model, limits));
+      KINSHIP_ASSIGN_OR_RETURN(refs, Likelihood(ped, genotypes, model, limits));
     }
-    KINSHIP_ASSIGN_OR_RETURN(ScaledTable joint, JointWithTargetScaled(ped, genotypes, target, model, limits));
-    // P(references) by its own elimination (the missing person pruned), not as the sum
-    // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the
-    // H2 of the LR is the references' likelihood as computed without the target.
-    KINSHIP_ASSIGN_OR_RETURN(ScaledTable refs, Likelihood(ped, genotypes, model, limits));
     if (refs.mantissa[0] == 0) return Inconsistent(ped);
     for (int g = 0; g < genotype_ct; ++g)
       out.mantissa[g] =

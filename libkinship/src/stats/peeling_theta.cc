@@ -521,6 +521,24 @@ struct VictimMoments {
   CommonScale scale;
 };
 
+// Adds f × m, a table over the variables u and v of `p` (one variable when u == v; row-major,
+// the lower variable first, as KeepPair returns it), to out[x * n + y] for u taking allele x
+// and v allele y (the diagonal when u == v).
+void AddOrdered(const std::vector<double>& m, double f, int u, int v, const Problem& p, int allele_ct,
+                std::vector<double>* out) {
+  const std::span<const int> du = p.domain[u], dv = p.domain[v];
+  std::vector<double>& o = *out;
+  if (u == v) {
+    for (size_t x = 0; x < du.size(); ++x) o[du[x] * allele_ct + du[x]] += f * m[x];
+  } else if (u < v) {
+    for (size_t x = 0; x < du.size(); ++x)
+      for (size_t y = 0; y < dv.size(); ++y) o[du[x] * allele_ct + dv[y]] += f * m[x * dv.size() + y];
+  } else {  // the table is over (v, u)
+    for (size_t y = 0; y < dv.size(); ++y)
+      for (size_t x = 0; x < du.size(); ++x) o[du[x] * allele_ct + dv[y]] += f * m[y * du.size() + x];
+  }
+}
+
 // The tables of pair eliminations of one partition, each computed once.
 class PairCache {
  public:
@@ -657,18 +675,7 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
             for (int j = 0; j < 2; ++j) {
               const int u = r[2 * fl + i], v = r[2 * ml + j];
               KINSHIP_ASSIGN_OR_RETURN(const ScaledTable* t, pair(u, v));
-              const double f = weight * s1.Factor(t->log2_scale);
-              const std::vector<double>& m = t->mantissa;
-              const std::span<const int> du = q->domain[u], dv = q->domain[v];
-              if (u == v) {
-                for (size_t x = 0; x < du.size(); ++x) gsum[du[x] * allele_ct + du[x]] += f * m[x];
-              } else if (u < v) {
-                for (size_t x = 0; x < du.size(); ++x)
-                  for (size_t y = 0; y < dv.size(); ++y) gsum[du[x] * allele_ct + dv[y]] += f * m[x * dv.size() + y];
-              } else {  // the table is over (v, u)
-                for (size_t y = 0; y < dv.size(); ++y)
-                  for (size_t x = 0; x < du.size(); ++x) gsum[du[x] * allele_ct + dv[y]] += f * m[y * du.size() + x];
-              }
+              AddOrdered(t->mantissa, weight * s1.Factor(t->log2_scale), u, v, *q, allele_ct, &gsum);
             }
           return absl::OkStatus();
         }));
@@ -739,16 +746,7 @@ absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, cons
             const std::vector<int>&, const std::vector<int>&) -> absl::Status {
           const int kp = r[2 * t], km = r[2 * t + 1];
           KINSHIP_ASSIGN_OR_RETURN(ScaledTable v, KeepPair(ped, g, p1, model, r, un, kp, km, limits));
-          const double f = weight * s1.Factor(v.log2_scale);
-          const std::vector<double>& m = v.mantissa;
-          if (kp == km) {
-            for (int x = 0; x < allele_ct; ++x) joint[x * allele_ct + x] += f * m[x];
-          } else if (kp < km) {
-            for (int i = 0; i < a2; ++i) joint[i] += f * m[i];
-          } else {  // the table is over (maternal, paternal)
-            for (int x = 0; x < allele_ct; ++x)
-              for (int y = 0; y < allele_ct; ++y) joint[x * allele_ct + y] += f * m[y * allele_ct + x];
-          }
+          AddOrdered(v.mantissa, weight * s1.Factor(v.log2_scale), kp, km, p1, allele_ct, &joint);
           return absl::OkStatus();
         }));
   }
@@ -824,15 +822,10 @@ absl::StatusOr<ThetaFamilyTables> ThetaTables(const Pedigree& ped, const std::ve
   const double partition_cost =
       2 * PartitionEliminations(free_alleles) * kept * model.allele_ct() * model.allele_ct();
   const bool inheritance_first = inheritance_cost <= partition_cost;
-  auto run = [&](bool inheritance) {
-    return inheritance ? InheritanceThetaTables(ped, g, target, p, model, limits)
-                       : PartitionThetaTables(ped, g, target, model, limits);
-  };
-  absl::StatusOr<ThetaFamilyTables> first = run(inheritance_first);
-  if (first.ok() || first.status().code() != absl::StatusCode::kResourceExhausted) return first;
-  absl::StatusOr<ThetaFamilyTables> second = run(!inheritance_first);
-  if (second.ok() || second.status().code() != absl::StatusCode::kResourceExhausted) return second;
-  return absl::ResourceExhaustedError(absl::StrCat(first.status().message(), "; and ", second.status().message()));
+  auto inheritance = [&] { return InheritanceThetaTables(ped, g, target, p, model, limits); };
+  auto partitions = [&] { return PartitionThetaTables(ped, g, target, model, limits); };
+  return inheritance_first ? FirstWithinLimits<ThetaFamilyTables>(inheritance, partitions)
+                           : FirstWithinLimits<ThetaFamilyTables>(partitions, inheritance);
 }
 
 }  // namespace kinship::internal

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "kinship/pedigree.h"
 #include "kinship/pedigree_lr.h"
 #include "stats/pedigree_factors.h"
@@ -92,6 +93,17 @@ absl::StatusOr<ScaledTable> PartitionTheta(const Pedigree& ped, const std::vecto
 absl::StatusOr<ThetaFamilyTables> PartitionThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                                        int target, const PedigreeLocusModel& model,
                                                        const EngineLimits& limits);
+
+// first(), or second() when first() is past its limits (ResourceExhausted); past both,
+// ResourceExhausted naming both. The two exact theta methods' fallback.
+template <typename T, typename First, typename Second>
+absl::StatusOr<T> FirstWithinLimits(First first, Second second) {
+  absl::StatusOr<T> a = first();
+  if (a.ok() || a.status().code() != absl::StatusCode::kResourceExhausted) return a;
+  absl::StatusOr<T> b = second();
+  if (b.ok() || b.status().code() != absl::StatusCode::kResourceExhausted) return b;
+  return absl::ResourceExhaustedError(absl::StrCat(a.status().message(), "; and ", b.status().message()));
+}
 
 // The family tables at theta > 0 by the cheaper of the two methods for this family and
 // locus (with mutation only the partitions apply), falling back to the other when the
