@@ -34,6 +34,14 @@ using GenotypeIdx = std::uint16_t;
 // Largest number of alleles a locus may have (a genotype index then fits 16 bits).
 inline constexpr int kMaxAllelesPerLocus = 255;
 inline constexpr GenotypeIdx kUntyped = 0xFFFF;
+// A failed allele (docs/model.md, "Observations"): `a,F` (allele a seen, the other not
+// determined) is stored in a profile as kWildcardBase + a, outside the genotype indices
+// (at most GenotypeCount(255) = 32640). Only profiles hold these codes; the engines see the
+// observation as evidence over genotypes (kinship/observation.h).
+inline constexpr GenotypeIdx kWildcardBase = 0x8000;
+inline constexpr GenotypeIdx WildcardCode(int allele) { return static_cast<GenotypeIdx>(kWildcardBase + allele); }
+inline constexpr bool IsWildcard(GenotypeIdx g) { return g >= kWildcardBase && g < kWildcardBase + 256; }
+inline constexpr int WildcardAllele(GenotypeIdx g) { return g - kWildcardBase; }
 // Smallest allele frequency accepted (from a table or --min-freq): keeps every genotype
 // and pedigree probability far from double underflow, so no 0/0 can arise.
 inline constexpr double kMinFrequency = 1e-9;
@@ -67,8 +75,8 @@ std::optional<AlleleValue> ParseAlleleValue(const std::string& label);
 enum class AlleleLabelKind {
   kNumeric,    // a repeat number: digits, optionally a decimal point (or comma) and digits
   kOffLadder,  // `OL`, `<n`, `>n`: an allele is there, its designation is unknown
-  kFailed,     // `F`: a failed allele (not modelled yet)
-  kSilent,     // `silent`: a null allele (not modelled yet)
+  kFailed,     // `F`: a failed allele, the wildcard of `a,F` (kinship/observation.h)
+  kSilent,     // `silent`: a null allele (a frequency-table row only; never observed)
   kInvalid,    // anything else (`x?`, `9.3.1`, ...)
 };
 struct AlleleLabel {
@@ -116,6 +124,15 @@ class Locus {
   // Appends the rest allele. REQUIRES: none yet; 0 < freq < 1.
   int AddRestAllele(double freq);
 
+  // The silent (null) allele: a frequency-table row `silent`. Inherited like any allele, never
+  // observed (a/silent shows {a}); it neither mutates nor is reached by mutation. -1 when
+  // absent.
+  int silent_allele() const { return silent_; }
+  // Appends the silent allele. REQUIRES: none yet.
+  int AddSilentAllele(double freq);
+  // Whether allele `a` can appear in a profile: every allele but the rest and silent ones.
+  bool observable(int a) const { return a != rest_ && a != silent_; }
+
   // Multiplies every frequency by `factor` (rescaling after imputation).
   void ScaleFrequencies(double factor);
   double FrequencySum() const;
@@ -128,8 +145,10 @@ class Locus {
   std::unordered_map<std::string, int> index_;
   std::optional<int> sample_size_;
   int rest_ = -1;
+  int silent_ = -1;
 };
 inline constexpr char kRestAlleleLabel[] = "rest";
+inline constexpr char kSilentAlleleLabel[] = "silent";
 
 // The sex of a person (from a pedigree, a pairs file or a profile's Amelogenin).
 enum class Sex { kUnknown, kMale, kFemale };

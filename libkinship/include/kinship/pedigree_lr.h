@@ -114,6 +114,15 @@ absl::StatusOr<std::vector<PedigreeLocusModel>> BuildPedigreeModels(
 absl::StatusOr<UntypedFounders> ParseUntypedFounders(const std::string& text);
 const char* UntypedFoundersName(UntypedFounders mode);
 
+// A member whose genotype is uncertain (kinship/observation.h: drop-out, drop-in, a failed
+// allele, a silent allele) is marked kEvidence in the genotypes given to the engine, and its
+// evidence, P(O | G) for every genotype G of the locus (GenotypeIndex order), is
+// EngineLimits::evidence[member]. The engine then sums over its true genotypes with these
+// weights: L = Σ_G P(G | pedigree) Π P(O_i | G_i). Exact in every method; at theta > 0 such a
+// founder's alleles are drawn as an untyped founder's (set partitions), and the one-pass
+// theta family tables give way to the genotype-by-genotype table.
+inline constexpr GenotypeIdx kEvidence = 0xFFFE;
+
 struct EngineLimits {
   // Largest intermediate factor, in entries (8 bytes each).
   std::int64_t max_factor_entries = std::int64_t{1} << 26;
@@ -130,6 +139,9 @@ struct EngineLimits {
   // not per locus). Empty: the genotypes of the locus computed decide. Not a limit, but
   // carried here because every engine entry point takes this struct.
   std::vector<char> typed_anywhere;
+  // The evidence of the members marked kEvidence (see above), indexed by member; not owned.
+  // Not a limit either: carried here for the same reason.
+  const std::vector<std::vector<double>>* evidence = nullptr;
 };
 
 // log10 P(observed genotypes) at one locus, computed with rescaling so that it is exact

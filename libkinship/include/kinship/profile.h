@@ -49,6 +49,7 @@ class ProfileSet {
   const std::string& sample_id(int s) const { return sample_ids_[s]; }
   // Index of the sample, or -1.
   int FindSample(const std::string& id) const;
+  // A GenotypeIdx, kUntyped, or a failed-allele code (IsWildcard, kinship/locus.h).
   GenotypeIdx genotype(int locus, int sample) const { return columns_[locus][sample]; }
   // The sex read from the sample's Amelogenin (X,X female; X,Y male), kUnknown without one.
   Sex amel_sex(int sample) const { return amel_sex_[sample]; }
@@ -79,10 +80,13 @@ class ProfileSet {
 //  * locus names are made canonical; each renaming is noted once;
 //  * a locus absent from the table is skipped with a note (locus, samples affected);
 //  * allele labels are read with ReadAlleleLabel: numeric labels are made canonical
-//    (`12.0` -> `12`, each respelling noted once per file); an off-ladder call (`OL`, `<n`,
-//    `>n`) makes the locus untyped for that sample, with a warning naming sample, file and
-//    line (it must never count as a shared allele); `F`, `silent` and anything else that is
-//    not an allele designation are InvalidArgument errors naming the file and line;
+//    (`12.0` -> `12`, each respelling noted once per file); a failed allele `F` beside an
+//    allele a (`a,F`) is the wildcard WildcardCode(a) (kinship/locus.h: a seen, the other
+//    allele not determined); an off-ladder call (`OL`, `<n`, `>n`: an allele whose
+//    designation is unknown) beside a is read as `a,F`, with a warning naming sample, file
+//    and line (it must never count as a shared allele); two such calls name no allele and
+//    leave the locus untyped (warned); `F,F`, `silent` and anything else that is not an
+//    allele designation are InvalidArgument errors naming the file and line;
 //  * an allele absent from the table is added to it with the minimum frequency
 //    (see ProfileBuildOptions) and noted (locus, allele, frequency, samples), or, with a
 //    frozen table, is a FailedPrecondition error listing every such allele;

@@ -58,9 +58,18 @@ absl::Status AddAlleleChecked(const LineReader& in, Locus* locus, const std::str
                               Diagnostics* diag) {
   if (label.empty()) return in.Error("empty allele label; expected an allele such as 12 or 9.3");
   const AlleleLabel read = ReadAlleleLabel(label);
+  if (read.kind == AlleleLabelKind::kSilent) {  // the null allele (docs/model.md, "Observations")
+    if (locus->silent_allele() >= 0)
+      return in.Error(absl::StrCat("locus ", locus->name(), " has two silent-allele rows; expected one"));
+    if (locus->allele_ct() >= kMaxAllelesPerLocus)
+      return absl::OutOfRangeError(absl::StrCat(in.Where(), ": locus ", locus->name(), " has more than ",
+                                                kMaxAllelesPerLocus, " alleles"));
+    locus->AddSilentAllele(f);
+    return absl::OkStatus();
+  }
   if (read.kind != AlleleLabelKind::kNumeric)
     return in.Error(absl::StrCat("allele '", label, "' of locus ", locus->name(),
-                                 " is not a repeat number; expected an allele such as 12 or 9.3"));
+                                 " is not a repeat number; expected an allele such as 12 or 9.3 (or silent)"));
   auto [it, fresh] = written->emplace(std::make_pair(locus->name(), read.text), label);
   if (!fresh) {
     if (it->second == label)

@@ -118,6 +118,12 @@ int Locus::AddRestAllele(double freq) {
   return rest_;
 }
 
+int Locus::AddSilentAllele(double freq) {
+  assert(silent_ < 0);
+  silent_ = AddAllele(kSilentAlleleLabel, freq);
+  return silent_;
+}
+
 void Locus::ScaleFrequencies(double factor) {
   for (double& f : freqs_) f *= factor;
 }

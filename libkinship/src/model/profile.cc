@@ -11,6 +11,11 @@
 
 namespace kinship {
 
+namespace {
+// In ProfileBinder::Add's pass 1, the allele slot of an `F` (or off-ladder) allele.
+constexpr int kWildcardSlot = -2;
+}  // namespace
+
 int ProfileSet::FindSample(const std::string& id) const {
   auto it = index_.find(id);
   return it == index_.end() ? -1 : it->second;
@@ -111,7 +116,7 @@ absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
     {
       const Locus& locus = table->locus(li);
       const int i1 = locus.FindAllele(rec.allele1), i2 = locus.FindAllele(rec.allele2);
-      if (i1 >= 0 && i2 >= 0) {
+      if (i1 >= 0 && i2 >= 0 && locus.observable(i1) && locus.observable(i2)) {
         if (locus.imputed(i1)) imputed_[{li, rec.allele1}].insert(rec.sample_id);
         if (locus.imputed(i2)) imputed_[{li, rec.allele2}].insert(rec.sample_id);
         rec_alleles[r] = {i1, i2};
@@ -119,15 +124,13 @@ absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
       }
     }
     AlleleLabel read[2] = {ReadAlleleLabel(rec.allele1), ReadAlleleLabel(rec.allele2)};
-    bool off_ladder = false;
+    int unknown = 0;  // alleles seen whose designation is not known: F, OL, <n, >n
+    bool failed = false;
     for (const AlleleLabel& a : read) {
       switch (a.kind) {
         case AlleleLabelKind::kNumeric: break;
-        case AlleleLabelKind::kOffLadder: off_ladder = true; break;
-        case AlleleLabelKind::kFailed:
-          return absl::InvalidArgumentError(absl::StrCat(
-              rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus, ": failed allele '", a.text,
-              "' is not modelled yet; expected two allele designations (write no row for a locus that failed)"));
+        case AlleleLabelKind::kOffLadder: ++unknown; break;
+        case AlleleLabelKind::kFailed: ++unknown, failed = true; break;
         case AlleleLabelKind::kSilent:
           return absl::InvalidArgumentError(absl::StrCat(
               rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus, ": '", a.text,
@@ -135,19 +138,33 @@ absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
         case AlleleLabelKind::kInvalid:
           return absl::InvalidArgumentError(absl::StrCat(
               rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus, ": allele '", a.text,
-              "' is not an allele designation; expected a repeat number (12, 9.3), OL, <n or >n"));
+              "' is not an allele designation; expected a repeat number (12, 9.3), OL, <n, >n or F"));
       }
     }
-    if (off_ladder) {
-      // An off-ladder call is an allele of unknown designation: it must never count as shared
-      // with another person's allele, so the locus is untyped for this sample.
+    if (unknown == 2 && read[0].kind == AlleleLabelKind::kFailed && read[1].kind == AlleleLabelKind::kFailed)
+      return absl::InvalidArgumentError(absl::StrCat(
+          rec.where(), ": sample ", rec.sample_id, " locus ", rec.locus,
+          ": F,F (both alleles failed); expected at least one allele seen (write no row for a locus that failed)"));
+    if (unknown == 2) {
+      // Nothing known of either allele: no information, the locus is untyped for this sample.
       if (++off_ladder_ct_ <= kMaxOffLadderWarnings)
-        diag_->Warn(absl::StrCat(rec.where(), ": sample ", rec.sample_id, " locus ", name, ": off-ladder allele (",
-                                 rec.allele1, ",", rec.allele2, "); locus treated as untyped for this sample"));
+        diag_->Warn(absl::StrCat(rec.where(), ": sample ", rec.sample_id, " locus ", name, ": (", rec.allele1, ",",
+                                 rec.allele2, ") names no allele; locus treated as untyped for this sample"));
       continue;
     }
+    if (unknown == 1 && !failed && ++off_ladder_ct_ <= kMaxOffLadderWarnings)
+      // An off-ladder call is an allele of unknown designation: it must never count as shared
+      // with another person's allele, so it becomes the wildcard of `a,F` (docs/model.md).
+      diag_->Warn(absl::StrCat(rec.where(), ": sample ", rec.sample_id, " locus ", name, ": off-ladder allele (",
+                               rec.allele1, ",", rec.allele2, ") read as ",
+                               read[0].kind == AlleleLabelKind::kNumeric ? rec.allele1 : rec.allele2,
+                               ",F: the other allele is not determined"));
     for (int k = 0; k < 2; ++k) {
       const AlleleLabel& a = read[k];
+      if (a.kind != AlleleLabelKind::kNumeric) {
+        rec_alleles[r][k] = kWildcardSlot;
+        continue;
+      }
       const std::string& written = k == 0 ? rec.allele1 : rec.allele2;
       if (a.text != written && relabelled_.insert({rec.file ? *rec.file : std::string("?"), written}).second)
         diag_->Info(absl::StrCat(rec.file ? *rec.file : std::string("?"), ": allele '", written, "' read as '", a.text,
@@ -190,6 +207,8 @@ absl::Status ProfileBinder::Add(const std::vector<GenotypeRecord>& records) {
     // Untyped: no alleles, an off-ladder call, or (frozen table) an allele not in the table.
     GenotypeIdx g = kUntyped;
     if (rec_alleles[r][0] >= 0 && rec_alleles[r][1] >= 0) g = GenotypeIndex(rec_alleles[r][0], rec_alleles[r][1]);
+    else if (rec_alleles[r][0] >= 0 && rec_alleles[r][1] == kWildcardSlot) g = WildcardCode(rec_alleles[r][0]);
+    else if (rec_alleles[r][1] >= 0 && rec_alleles[r][0] == kWildcardSlot) g = WildcardCode(rec_alleles[r][1]);
     const size_t cell = static_cast<size_t>(s) * nl + li;
     if (first_file_[cell] < 0) {
       if (rec.file.get() != last_file || file < 0) {

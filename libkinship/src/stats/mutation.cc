@@ -72,20 +72,23 @@ absl::StatusOr<MutationMatrix> BuildMutationMatrix(const Locus& locus,
   };
   if (!(rate >= 0 && rate <= 1)) return bad(absl::StrCat("mutation rate ", rate, " is outside [0, 1]"));
   if (params.model == MutationModel::kNone || n == 1) return m;
-  if (const int rest = locus.rest_allele(); rest >= 0) {
-    // The rest allele neither mutates nor is reached: the model is built over the listed
-    // alleles with their frequencies renormalised (p / Σ listed p), and the rest allele's row
-    // and column are those of the identity.
+  if (locus.rest_allele() >= 0 || locus.silent_allele() >= 0) {
+    // The rest and silent alleles neither mutate nor are reached: the model is built over the
+    // other alleles with their frequencies renormalised (p / Σ of theirs), and the rest and
+    // silent alleles' rows and columns are those of the identity.
     Locus listed(locus.name());
-    const double listed_sum = locus.FrequencySum() - locus.freq(rest);
+    double listed_sum = locus.FrequencySum();  // as before the silent allele, to the last bit
+    if (locus.rest_allele() >= 0) listed_sum -= locus.freq(locus.rest_allele());
+    if (locus.silent_allele() >= 0) listed_sum -= locus.freq(locus.silent_allele());
     for (int i = 0; i < n; ++i)
-      if (i != rest) listed.AddAllele(locus.label(i), locus.freq(i) / listed_sum);
+      if (locus.observable(i)) listed.AddAllele(locus.label(i), locus.freq(i) / listed_sum);
+    if (listed.allele_ct() <= 1) return m;
     auto sub = BuildMutationMatrix(listed, params);
     if (!sub.ok()) return sub.status();
     for (int i = 0, si = 0; i < n; ++i) {
-      if (i == rest) continue;
+      if (!locus.observable(i)) continue;
       for (int j = 0, sj = 0; j < n; ++j) {
-        if (j == rest) continue;
+        if (!locus.observable(j)) continue;
         m(i, j) = (*sub)(si, sj++);
       }
       ++si;

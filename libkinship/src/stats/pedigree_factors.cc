@@ -125,7 +125,7 @@ Problem Prune(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target
   std::iota(p.all_alleles.begin(), p.all_alleles.end(), 0);
   p.typed_alleles.reserve(p.persons.size());
   for (int i : p.persons) {
-    if (g[i] == kUntyped) {
+    if (g[i] == kUntyped || g[i] == kEvidence) {  // evidence: a weight over every genotype
       p.domain.emplace_back(p.all_alleles);
       p.domain.emplace_back(p.all_alleles);
     } else {
@@ -220,7 +220,13 @@ absl::StatusOr<ScaledTable> EliminatePedigree(const Pedigree& ped, const std::ve
   for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
     const int i = p.persons[k];
     const int pv = 2 * k, mv = 2 * k + 1;
-    if (g[i] != kUntyped) {
+    if (g[i] == kEvidence) {
+      // P(O | {P, M}) over the member's alleles (their block variables in PartitionTheta, one
+      // variable when both are in one block).
+      const std::vector<double>& w = (*limits.evidence)[i];
+      const std::span<const int> dp = p.domain[rep[pv]], dm = p.domain[rep[mv]];
+      e.Add({rep[pv], rep[mv]}, [&](const std::vector<int>& x) { return w[GenotypeIndex(dp[x[0]], dm[x[1]])]; });
+    } else if (g[i] != kUntyped) {
       AllelePair ab = GenotypeAlleles(g[i]);
       if (ab.a != ab.b) e.AddTable({pv, mv}, {0.0, 1.0, 1.0, 0.0});  // [P != M] over {a, b}²
     }

@@ -34,6 +34,13 @@ struct Problem {
   std::vector<std::array<int, 2>> typed_alleles;
 };
 
+// Whether some member is marked kEvidence (kinship/pedigree_lr.h).
+inline bool HasEvidence(const std::vector<GenotypeIdx>& g) {
+  for (GenotypeIdx x : g)
+    if (x == kEvidence) return true;
+  return false;
+}
+
 // needed[i] != 0 for the members that matter for genotypes `g` and the person `target`
 // (-1: none): the typed ones, the target, `also_needed`, and their ancestors (an untyped
 // member without typed descendants sums to 1).

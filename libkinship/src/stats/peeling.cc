@@ -50,6 +50,15 @@ absl::StatusOr<ScaledTable> Compute(const Pedigree& ped, const std::vector<Genot
     return absl::InvalidArgumentError(absl::StrCat("typed_anywhere has ", limits.typed_anywhere.size(),
                                                    " entries; one per pedigree member (", ped.size(),
                                                    ") expected"));
+  const bool evidence = internal::HasEvidence(g);
+  if (evidence) {
+    const int n = GenotypeCount(allele_ct);
+    for (int i = 0; i < ped.size(); ++i)
+      if (g[i] == kEvidence && (!limits.evidence || static_cast<int>(limits.evidence->size()) <= i ||
+                                static_cast<int>((*limits.evidence)[i].size()) != n))
+        return absl::InvalidArgumentError(absl::StrCat("member ", ped.person(i).id, " is marked kEvidence without ",
+                                                       "evidence over the ", n, " genotypes of the locus"));
+  }
   Problem p = Prune(ped, g, target, allele_ct);
   const int var_ct = static_cast<int>(p.domain.size());
   const int target_local = target >= 0 ? p.local[target] : -1;
@@ -63,7 +72,8 @@ absl::StatusOr<ScaledTable> Compute(const Pedigree& ped, const std::vector<Genot
     return EliminatePedigree(ped, g, p, model, rep, unary, target_local, limits, /*collapse_founders=*/true);
   }
   if (target >= 0) return absl::InvalidArgumentError("JointWithTarget needs theta = 0");
-  if (model.mutation()) return PartitionTheta(ped, g, p, model, limits);
+  // Evidence members are free founder alleles or weighted factors: the set partitions only.
+  if (model.mutation() || evidence) return PartitionTheta(ped, g, p, model, limits);
   // Without mutation: the inheritance vectors, or the set partitions past their limit.
   return internal::FirstWithinLimits<ScaledTable>([&] { return InheritanceTheta(ped, g, p, model, limits); },
                                                   [&] { return PartitionTheta(ped, g, p, model, limits); });
@@ -259,7 +269,9 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
     // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the H2
     // of the LR is the references' likelihood as computed without the target.
     ScaledTable joint, refs;
-    if (std::optional<internal::NuclearTables> nuc = internal::NuclearFamilyTables(ped, genotypes, target, model)) {
+    std::optional<internal::NuclearTables> nuc;
+    if (!internal::HasEvidence(genotypes)) nuc = internal::NuclearFamilyTables(ped, genotypes, target, model);
+    if (nuc) {
       joint.mantissa = std::move(nuc->joint);
       refs.mantissa = {nuc->refs};
     } else {
@@ -273,6 +285,9 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
     out.log2_scale = joint.log2_scale - refs.log2_scale;
     return out;
   }
+  // theta > 0 with evidence among the references: genotype by genotype (two exact
+  // likelihoods each; the one-pass tables below assume typed genotypes).
+  if (internal::HasEvidence(genotypes)) return ScaledTableByGenotype(ped, genotypes, target, model, limits);
   // theta > 0: both hypotheses for every genotype in one pass (docs/model.md, "θ in
   // pedigrees"). LR(g) = P(refs, MP = g) / P(refs, V = g), the two at one common scale.
   KINSHIP_ASSIGN_OR_RETURN(internal::ThetaFamilyTables t,

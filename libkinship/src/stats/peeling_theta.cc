@@ -47,6 +47,8 @@ template <typename Visit>
 absl::StatusOr<int> ForEachInheritanceAssignment(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                                  const Problem& p, const PedigreeLocusModel& model,
                                                  const EngineLimits& limits, Visit visit) {
+  if (HasEvidence(g))  // callers route evidence to the set partitions
+    return absl::InvalidArgumentError("the inheritance vectors take typed genotypes, not evidence");
   const int kept_ct = static_cast<int>(p.persons.size());
   std::vector<int> nonfounders;
   for (int k = 0; k < kept_ct; ++k)
@@ -283,7 +285,7 @@ FounderDraws SetUpDraws(const Pedigree& ped, const std::vector<GenotypeIdx>& g, 
   for (int k = 0; k < static_cast<int>(p.persons.size()); ++k) {
     const int i = p.persons[k];
     if (ped.person(i).father >= 0) continue;
-    if (g[i] == kUntyped) {
+    if (g[i] == kUntyped || g[i] == kEvidence) {  // evidence: drawn free, weighted by P(O | G)
       d.free_vars.push_back(2 * k);
       d.free_vars.push_back(2 * k + 1);
       continue;
@@ -807,6 +809,7 @@ double PartitionEliminations(int k) {
 
 absl::StatusOr<ThetaFamilyTables> ThetaTables(const Pedigree& ped, const std::vector<GenotypeIdx>& g, int target,
                                               const PedigreeLocusModel& model, const EngineLimits& limits) {
+  if (HasEvidence(g)) return absl::InvalidArgumentError("the theta family tables take typed references");
   if (model.mutation()) return PartitionThetaTables(ped, g, target, model, limits);
   // Without mutation both apply; the cost of each, roughly in operations: the inheritance
   // vectors 2^meioses, each a pass over the kept members; the partitions one elimination
