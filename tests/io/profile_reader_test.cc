@@ -871,9 +871,11 @@ TEST_CASE("BuildProfileSet: numeric labels are canonical (12.0 = 12, 09.30 = 9.3
   CHECK(CountLevel(diag, NoteLevel::kWarning) == 0);
 }
 
-TEST_CASE("BuildProfileSet: off-ladder calls make the locus untyped for that sample, with a warning",
+TEST_CASE("BuildProfileSet: off-ladder calls are failed-allele wildcards, with a warning",
           "[profile][labels]") {
-  // Two persons with `OL` must never share an allele: the locus is untyped for each of them.
+  // An off-ladder call is an allele whose designation is unknown: it must never count as
+  // shared with another person's allele, so `OL,6` is read as `6,F` (6 seen, the other allele
+  // not determined) and two such calls name no allele (untyped).
   AlleleFreqTable table = TestTable();
   std::vector<GenotypeRecord> recs = {
       Rec("S1", "TH01", "OL", "6", "p.csv:2"),   Rec("S2", "TH01", "6", "ol", "p.csv:3"),
@@ -885,20 +887,42 @@ TEST_CASE("BuildProfileSet: off-ladder calls make the locus untyped for that sam
   INFO(set.status().ToString());
   REQUIRE(set.ok());
   INFO(AllNotes(diag));
-  REQUIRE(table.Find("TH01")->allele_ct() == 3);  // no `OL` allele was added to the table
-  for (const char* s : {"S1", "S2", "S3", "S4"}) CHECK(set->genotype(0, set->FindSample(s)) == kUntyped);
+  const Locus& th01 = *table.Find("TH01");
+  REQUIRE(th01.allele_ct() == 3);  // no `OL` allele was added to the table
+  CHECK(set->genotype(0, set->FindSample("S1")) == WildcardCode(th01.FindAllele("6")));
+  CHECK(set->genotype(0, set->FindSample("S2")) == WildcardCode(th01.FindAllele("6")));
+  CHECK(set->genotype(0, set->FindSample("S3")) == WildcardCode(th01.FindAllele("7")));
+  CHECK(set->genotype(0, set->FindSample("S4")) == kUntyped);
   CHECK(set->genotype(1, set->FindSample("S1")) == Gt(table, "vWA", "16", "17"));
   REQUIRE(CountLevel(diag, NoteLevel::kWarning) == 4);
   const Note& w = OnlyNote(diag, "p.csv:2");
   CHECK(w.level == NoteLevel::kWarning);
   CHECK_THAT(w.message, Contains("sample S1"));
   CHECK_THAT(w.message, Contains("off-ladder"));
-  CHECK_THAT(w.message, Contains("untyped"));
+  CHECK_THAT(w.message, Contains("6,F"));
+  CHECK_THAT(OnlyNote(diag, "p.csv:5").message, Contains("untyped"));
+}
+
+TEST_CASE("BuildProfileSet: F is a failed-allele wildcard; F,F is an error", "[profile][labels]") {
+  AlleleFreqTable table = TestTable();
+  Diagnostics diag;
+  auto set = BuildProfileSet({Rec("S1", "TH01", "7", "F", "p.csv:2"), Rec("S2", "TH01", "f", "6", "p.csv:3")},
+                             ProfileBuildOptions{}, &table, &diag);
+  REQUIRE(set.ok());
+  const Locus& th01 = *table.Find("TH01");
+  CHECK(set->genotype(0, set->FindSample("S1")) == WildcardCode(th01.FindAllele("7")));
+  CHECK(set->genotype(0, set->FindSample("S2")) == WildcardCode(th01.FindAllele("6")));
+  CHECK(IsWildcard(set->genotype(0, 0)));
+  CHECK(!IsWildcard(kUntyped));
+  CHECK(!IsWildcard(GenotypeIndex(254, 254)));  // the largest genotype index is no wildcard
+  AlleleFreqTable table2 = TestTable();
+  auto bad = BuildProfileSet({Rec("S1", "TH01", "F", "F", "p.csv:4")}, ProfileBuildOptions{}, &table2, &diag);
+  CheckError(bad.status(), absl::StatusCode::kInvalidArgument, "p.csv:4", "F,F");
 }
 
 TEST_CASE("BuildProfileSet: labels that are no allele designation are errors naming file and line",
           "[profile][labels]") {
-  for (const char* bad : {"x?", "9.3.1", "12a", "F", "silent", "."}) {
+  for (const char* bad : {"x?", "9.3.1", "12a", "silent", ".", "rest"}) {
     AlleleFreqTable table = TestTable();
     Diagnostics diag;
     INFO(bad);

@@ -20,7 +20,7 @@ const char kCmd[] = "lr";
 }  // namespace
 
 int RunLr(int argc, char** argv) {
-  std::string pairs_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path;
+  std::string pairs_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path, observation_path;
   std::string sex1_name = "unknown";
   std::vector<std::string> profile_paths;
   ModelArgs model_args;
@@ -47,6 +47,9 @@ int RunLr(int argc, char** argv) {
        "with --pedigrees: the alternative hypothesis (default: the candidate unrelated). The same families "
        "(by family id), each with a member named as the case's missing_id where the candidate stands under H2; "
        "LR = P(data | --pedigrees) / P(data | --pedigrees-h2)")
+      ("observation", po::value(&observation_path),
+       "drop-out and drop-in per sample: CSV sample_id,dropout,dropin[,locus] (a row with a locus overrides the "
+       "sample's row there; samples not listed: 0, 0). F (a failed allele) and silent alleles are modelled without it")
       ("sex1", po::value(&sex1_name)->default_value("unknown"), "--pairs: sex of id1 (male|female|unknown); needed with parent-child when the sexes' rates differ")
       ("out", po::value(&out_path), "output CSV (default: standard output)")
       ("per-locus", po::value(&per_locus_path), "per-locus CSV (key columns, locus, log10_lr)")
@@ -83,6 +86,7 @@ int RunLr(int argc, char** argv) {
   req.pedigrees_path = pedigrees_path;
   req.cases_path = cases_path;
   req.pedigrees_h2_path = pedigrees_h2_path;
+  req.observation_path = observation_path;
   req.stage = [](const std::string& s) { SetStage(s); };
   auto result = ComputeLrs(req, &diag);
   if (!result.ok()) return fail(result.status());

@@ -51,6 +51,13 @@ int RunMatch(int argc, char** argv) {
       ("sex1", po::value(&sex1_name)->default_value("unknown"), "sex of the references (male|female|unknown); needed with parent-child when the sexes' mutation rates differ")
       ("pedigrees", po::value(&req.pedigrees_path), "family pedigrees (family,id,father,mother,sex,sample_id,missing)")
       ("profiles", po::value(&profile_paths)->composing(), "profiles of the families' references (repeatable)")
+      ("observation", po::value(&req.observation_path),
+       "drop-out and drop-in per sample: CSV sample_id,dropout,dropin[,locus] (victims and references; a row with a "
+       "locus overrides the sample's row there)")
+      ("victim-dropout", po::value(&req.victim_observation.dropout)->default_value(0),
+       "allelic drop-out probability of every victim without a row in --observation, in [0, 1)")
+      ("victim-dropin", po::value(&req.victim_observation.dropin)->default_value(0),
+       "drop-in probability of every victim without a row in --observation, in [0, 1)")
       ("top", po::value(&req.top_k)->default_value(10), "candidates reported per victim (victims per candidate with --by candidate)")
       ("min-log10-lr", po::value(&req.min_log10_lr)->default_value(0), "report only pairs with log10 LR >= this (-inf: no threshold)")
       ("prior", po::value(&prior), "prior probability that a victim is a given candidate's relative [default: 1/number of candidates]")

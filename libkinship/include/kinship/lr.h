@@ -81,6 +81,9 @@ struct LrRequest {
   std::string cases_path;
   std::vector<CaseQuery> cases;
   std::string pedigrees_h2_path;
+  // Drop-out and drop-in per sample (and locus): a file read by ReadObservations
+  // (kinship/observation.h); empty: none (failed and silent alleles are modelled all the same).
+  std::string observation_path;
   // Told what the run is doing, from the calling thread.
   std::function<void(const std::string& stage)> stage;
 };

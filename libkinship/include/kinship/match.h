@@ -62,6 +62,11 @@ struct MatchRequest {
   std::string pedigrees_path;
   std::vector<Pedigree> families;
   std::vector<ProfileSource> family_profiles;
+  // Drop-out and drop-in (kinship/observation.h): per sample (and locus) from a file read by
+  // ReadObservations (empty: none), and for every victim without a row of its own there.
+  // Failed and silent alleles are modelled whatever these are.
+  std::string observation_path;
+  ObservationParams victim_observation;
 
   int top_k = 10;            // candidates per victim (victims per candidate with kCandidate)
   double min_log10_lr = 0;   // report threshold; -inf: none

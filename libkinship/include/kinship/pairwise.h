@@ -53,6 +53,7 @@
 #include "absl/status/statusor.h"
 #include "kinship/locus.h"
 #include "kinship/mutation.h"
+#include "kinship/observation.h"
 #include "kinship/pedigree.h"
 #include "kinship/pedigree_lr.h"
 #include "kinship/profile.h"
@@ -107,9 +108,32 @@ class PairwiseCalculator {
 
   // LR of sample i1 of `s1` (id1) against sample i2 of `s2` (id2), whose loci are the
   // table's loci. If `per_locus_log10_lr` is not null it receives one value per locus
-  // (0 for loci not compared).
+  // (0 for loci not compared). Uncertain observations (a failed allele, a silent allele, or
+  // the drop-out and drop-in `obs` gives the sample; kinship/observation.h) enter as their
+  // evidence (EvidenceLocusLr, EvidenceOneSidedLr); without `obs` every sample has d = c = 0.
   PairResult Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
-                     std::vector<double>* per_locus_log10_lr) const;
+                     std::vector<double>* per_locus_log10_lr, const ObservationTable* obs = nullptr) const;
+
+  // The LR at a locus of two observations given as their evidence w1 (id1) and w2 (id2),
+  // P(O | G) per genotype (a certain genotype g: the indicator of g):
+  //   Σ w1(g1) w2(g2) P_UN(g1, g2) LR(g1, g2) / Σ w1(g1) w2(g2) P_UN(g1, g2),
+  // P_UN the unrelated pair's probability (Hardy-Weinberg, or the Balding-Nichols draw of
+  // its four alleles). `*inconsistent` when every pair of genotypes with weight is.
+  double EvidenceLocusLr(int locus, const std::vector<double>& w1, const std::vector<double>& w2,
+                         bool* inconsistent) const;
+  // OneSidedLr of an observation: Σ_g w(g) P(g) OneSidedLr(g) / Σ_g w(g) P(g).
+  double EvidenceOneSidedLr(int locus, int person, const std::vector<double>& w) const;
+  // The screen's row for id1 observed with evidence w1: for every genotype g of id2,
+  // lr[g] = Σ_r w1(r) P_UN(r, g) LR(r, g) / v[g] with v[g] = Σ_r w1(r) P_UN(r, g) (id2's
+  // weights under unrelated, ScoreTables' victim weights); inconsistent[g] when every r with
+  // weight is.
+  void EvidenceRow(int locus, const std::vector<double>& w1, std::vector<double>* lr,
+                   std::vector<std::uint8_t>* inconsistent, std::vector<double>* v) const;
+  // The victim weights of the row of id1 = g1 (kUntyped: id1 untyped), up to a constant:
+  // P_UN(g1, g) per genotype g of id2 (P(g) for kUntyped).
+  void VictimWeights(int locus, GenotypeIdx g1, std::vector<double>* v) const;
+  // The table's locus (for the observation model).
+  const Locus& locus(int l) const { return observed_loci_[l]; }
 
   // True when a locus typed in one person only may have an LR other than 1 (see above):
   // then Compute and the screen use OneSidedLr / OneSidedRow there.
@@ -143,6 +167,7 @@ class PairwiseCalculator {
 
   Relationship rel_;
   double theta_ = 0;
+  std::vector<Locus> observed_loci_;  // the table's loci, for the observation model
   bool mutation_ = false;
   bool familias_ = false;  // UntypedFounders::kFamilias
   std::vector<LocusData> loci_;
@@ -175,7 +200,7 @@ class PairwiseCalculator {
 // REQUIRES: h1 and h2 were created over `table`; s1/s2 bound to it.
 absl::StatusOr<PairResult> ComparePair(const AlleleFreqTable& table, const PairwiseCalculator& h1, const PairwiseCalculator& h2,
                                        const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
-                                       std::vector<double>* per_locus_log10_lr);
+                                       std::vector<double>* per_locus_log10_lr, const ObservationTable* obs = nullptr);
 
 // True when, under `model`, a locus typed in one person only can have an LR other than 1
 // in a pedigree without inbreeding: mutation with theta > 0, or mutation with a matrix

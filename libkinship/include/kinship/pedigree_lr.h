@@ -122,6 +122,10 @@ const char* UntypedFoundersName(UntypedFounders mode);
 // founder's alleles are drawn as an untyped founder's (set partitions), and the one-pass
 // theta family tables give way to the genotype-by-genotype table.
 inline constexpr GenotypeIdx kEvidence = 0xFFFE;
+// Per member: the evidence of a member marked kEvidence, empty for the others.
+using MemberEvidence = std::vector<std::vector<double>>;
+// A family's evidence per locus (`[locus][member]`); empty when no member has any.
+using FamilyEvidence = std::vector<MemberEvidence>;
 
 struct EngineLimits {
   // Largest intermediate factor, in entries (8 bytes each).
@@ -141,7 +145,7 @@ struct EngineLimits {
   std::vector<char> typed_anywhere;
   // The evidence of the members marked kEvidence (see above), indexed by member; not owned.
   // Not a limit either: carried here for the same reason.
-  const std::vector<std::vector<double>>* evidence = nullptr;
+  const MemberEvidence* evidence = nullptr;
 };
 
 // log10 P(observed genotypes) at one locus, computed with rescaling so that it is exact
@@ -182,10 +186,15 @@ absl::StatusOr<ScaledTable> JointWithTargetScaled(const Pedigree& ped,
 // theta > 0 with mutation computes both hypotheses per genotype. FailedPrecondition when the references are
 // impossible under the pedigree (P(references) = 0). Numerator and denominator are each
 // carried with their scale, so the ratio is exact even when both are below ~1e-308.
+// `victim_weights`, when not null, gets the victim's genotype weights under H2 up to a
+// constant, P(V = g | references) (Hardy-Weinberg at theta = 0): an uncertain observation of
+// the victim with evidence w has LR Σ_g w(g) v(g) LR(g) / Σ_g w(g) v(g) (the screen's
+// observation columns; kinship/observation.h).
 absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped,
                                                 const std::vector<GenotypeIdx>& genotypes,
                                                 int target, const PedigreeLocusModel& model,
-                                                const EngineLimits& limits = {});
+                                                const EngineLimits& limits = {},
+                                                std::vector<double>* victim_weights = nullptr);
 
 // FamilyTable as log10 LR(g) (-inf where LR(g) = 0), finite however small the numerator
 // and denominator are and however large their ratio.

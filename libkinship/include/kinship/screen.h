@@ -41,12 +41,14 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "kinship/locus.h"
+#include "kinship/observation.h"
 #include "kinship/pairwise.h"
 #include "kinship/pedigree.h"
 #include "kinship/pedigree_lr.h"
@@ -67,15 +69,43 @@ inline constexpr int kMaxNarrowGenotypes = 255;
 // The score tables of a screen: per locus, the rows of exact log10 LRs and their int8
 // prefilter rows; per candidate, one row index per locus. Immutable: built by
 // ScoreTablesBuilder. Row indices (`row_idx`) are per locus, as AddRow returned them.
+//
+// Uncertain observations (kinship/observation.h): each distinct (observation, drop-out,
+// drop-in) among the victims whose observation at a locus is uncertain gets a column after
+// the genotypes' (a "column" is then a genotype or such an observation), whose entry in a row
+// is the LR of that observation,
+//   LR(O) = Σ_g P(O | g) v(g) LR(g) / Σ_g P(O | g) v(g),
+// v(g) the row's victim weights (the victim's genotype probability under H2 given the
+// candidate's data). The hot loop is unchanged: such a column has a byte code of its own where
+// one is free (a narrow locus with fewer than 254 genotypes), else kOtherCode, whose prefilter
+// entry is the largest of the columns sharing it, so the bound holds for every column.
 class ScoreTables {
  public:
   int locus_ct() const { return static_cast<int>(loci_.size()); }
   int candidate_ct() const { return static_cast<int>(candidate_offset_.size()); }
   int genotype_ct(int locus) const { return loci_[locus].genotype_ct; }
+  // Genotypes plus observation columns.
+  int column_ct(int locus) const { return loci_[locus].column_ct; }
+  // The column of an uncertain observation of the victims (-1: none).
+  int ObservationColumn(int locus, GenotypeIdx observed, ObservationParams params) const {
+    const auto& index = loci_[locus].obs_index;
+    auto it = index.find({observed, params});
+    return it == index.end() ? -1 : it->second;
+  }
   bool wide(int locus) const { return loci_[locus].genotype_ct > kMaxNarrowGenotypes; }
   // The prefilter's byte code of genotype g at a locus.
   std::uint8_t code(int locus, GenotypeIdx g) const {
     return g == kUntyped ? kUntypedCode : loci_[locus].code_of[g];
+  }
+  // An observation column: the observation, its parameters, and P(O | g) where positive.
+  struct ObservationColumnData {
+    GenotypeIdx observed = kUntyped;
+    ObservationParams params;
+    std::vector<std::pair<GenotypeIdx, double>> weights;
+  };
+  // The data of column `column` (>= genotype_ct(locus)) at a locus.
+  const ObservationColumnData& observation_column(int locus, int column) const {
+    return loci_[locus].obs[column - loci_[locus].genotype_ct];
   }
   // The prefilter's scale (int8 steps per log10 unit).
   double scale() const { return scale_; }
@@ -85,14 +115,15 @@ class ScoreTables {
   int row_idx(int candidate, int locus) const {
     return candidate_rows_[static_cast<size_t>(candidate) * loci_.size() + locus];
   }
-  // Exact row entry: log10 LR of row `row_idx` at a locus for victim genotype g.
-  double exact(int locus, int row_idx, GenotypeIdx g) const {
+  // Exact row entry: log10 LR of row `row_idx` at a locus for victim column g (a genotype,
+  // or an observation column).
+  double exact(int locus, int row_idx, int g) const {
     const LocusRows& l = loci_[locus];
-    return l.exact[static_cast<size_t>(row_idx) * l.genotype_ct + g];
+    return l.exact[static_cast<size_t>(row_idx) * l.column_ct + g];
   }
-  bool inconsistent(int locus, int row_idx, GenotypeIdx g) const {
+  bool inconsistent(int locus, int row_idx, int g) const {
     const LocusRows& l = loci_[locus];
-    return l.inconsistent[static_cast<size_t>(row_idx) * l.genotype_ct + g] != 0;
+    return l.inconsistent[static_cast<size_t>(row_idx) * l.column_ct + g] != 0;
   }
   // The row's log10 LR for a victim untyped at the locus, and whether the row is a
   // candidate-untyped (one-sided) row.
@@ -115,7 +146,10 @@ class ScoreTables {
 
   struct LocusRows {
     int genotype_ct = 0;
+    int column_ct = 0;  // genotype_ct + obs.size()
     int row_ct = 0;
+    std::vector<ObservationColumnData> obs;
+    std::map<std::pair<GenotypeIdx, ObservationParams>, int> obs_index;  // -> column
     std::vector<double> exact;
     std::vector<std::uint8_t> inconsistent;
     std::vector<double> untyped;                 // per row: entry of an untyped victim
@@ -125,7 +159,7 @@ class ScoreTables {
     // loads). A copy of the tables keeps the same indices: still correct, perhaps unaligned.
     std::vector<std::int8_t> q;
     size_t q_begin = 0;
-    std::vector<std::uint8_t> code_of;  // genotype -> byte code
+    std::vector<std::uint8_t> code_of;  // column -> byte code
     double offset = 0;
   };
   std::vector<LocusRows> loci_;
@@ -140,8 +174,11 @@ class ScoreTables {
 // row can be added to tables already built). Not thread-safe.
 class ScoreTablesBuilder {
  public:
-  // Tables over the loci of `table` (the victims' and candidates' loci, in its order).
-  explicit ScoreTablesBuilder(const AlleleFreqTable& table);
+  // Tables over the loci of `table` (the victims' and candidates' loci, in its order). With
+  // `victims`, their uncertain observations (a failed or silent allele, or the drop-out and
+  // drop-in `obs` gives them; `obs` may be null) get observation columns (see ScoreTables).
+  explicit ScoreTablesBuilder(const AlleleFreqTable& table, const ProfileSet* victims = nullptr,
+                              const ObservationTable* obs = nullptr);
   ScoreTablesBuilder(const ScoreTablesBuilder&) = delete;
   ScoreTablesBuilder& operator=(const ScoreTablesBuilder&) = delete;
   ScoreTablesBuilder(ScoreTablesBuilder&&) = default;
@@ -150,15 +187,21 @@ class ScoreTablesBuilder {
   int locus_ct() const { return tables_.locus_ct(); }
   int candidate_ct() const { return tables_.candidate_ct(); }
   int genotype_ct(int locus) const { return tables_.genotype_ct(locus); }
+  // Whether the locus has observation columns (AddRow then needs the victim weights).
+  bool has_observations(int locus) const { return !tables_.loci_[locus].obs.empty(); }
 
   // Adds a row at `locus`: log10 LR and "inconsistent without mutation" per victim
   // genotype (genotype_ct(locus) entries each), `untyped_log10_lr` for a victim untyped at
   // the locus (the candidate's one-sided value; 0 = LR 1), and `candidate_untyped` for a
   // row of a candidate untyped at the locus (its entries are one-sided: summed, but the
   // locus is not counted as compared). Returns its row index. NaN entries are recorded and
-  // make Build fail.
+  // make Build fail. Where the locus has observation columns, `victim_weights` (v(g) per
+  // genotype, see ScoreTables) is required (its absence makes Build fail), and `linear_lr`,
+  // the row's LRs as linear values, is used for them when given (else 10^log10_lr); an
+  // observation column is inconsistent when every genotype with weight is.
   int AddRow(int locus, const std::vector<double>& log10_lr, const std::vector<std::uint8_t>& inconsistent,
-             double untyped_log10_lr = 0.0, bool candidate_untyped = false);
+             double untyped_log10_lr = 0.0, bool candidate_untyped = false,
+             const std::vector<double>* victim_weights = nullptr, const std::vector<double>* linear_lr = nullptr);
   // Adds a candidate: one row index per locus, -1 where the candidate has no row (the
   // locus then contributes 0 and is not compared). Returns its index.
   int AddCandidate(const std::vector<int>& row_idx_per_locus);
@@ -169,22 +212,30 @@ class ScoreTablesBuilder {
   absl::StatusOr<ScoreTables> Build(double scale = 16) &&;
 
  private:
+  static void AddObservationColumns(const Locus& locus, int l, const ProfileSet& victims, const ObservationTable* obs,
+                                    ScoreTables::LocusRows* rows);
+
   ScoreTables tables_;       // under construction: no prefilter rows or offsets yet
-  absl::Status nan_status_;  // the first NaN AddRow saw
+  absl::Status nan_status_;  // the first NaN (or missing victim weights) AddRow saw
 };
 
 // Candidates = the samples of `references` (candidate i = sample i) under one pairwise
 // relationship, the reference as id1 (the older generation where it matters) and the
 // victim as id2. One row per distinct reference genotype per locus.
-void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTablesBuilder* builder);
+// A reference whose observation at a locus is uncertain (`obs` as for the victims) gets the
+// row of its evidence (PairwiseCalculator::EvidenceRow).
+void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTablesBuilder* builder,
+                           const ObservationTable* obs = nullptr);
 // The same with a calculator per reference (`calc_of[i]` for sample i: e.g. the relationship
 // for the reference's own sex, where the sexes' mutation rates differ); candidates in sample
 // order, rows shared between references of one calculator.
 void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of, const ProfileSet& references,
-                           ScoreTablesBuilder* builder);
+                           ScoreTablesBuilder* builder, const ObservationTable* obs = nullptr);
 
 // A candidate for a family's missing person: the family tables at every locus.
-// `genotypes[l]` are the members' genotypes at locus l (the missing person untyped).
+// `genotypes[l]` are the members' genotypes at locus l (the missing person untyped), as
+// FamilyGenotypes gives them (kEvidence with `evidence`, which may be null or empty when no
+// member has any).
 // At a locus with no typed member the table P(MP = g) / P(V = g) is used where
 // OneSidedLociInformative(models[l]) (a candidate-untyped row), else the locus has no row.
 // Errors as FamilyTable's; Internal for a NaN in a table. `inconsistent_models`, when not null, are models without
@@ -192,7 +243,7 @@ void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of
 absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
                                        int missing, const std::vector<PedigreeLocusModel>& models,
                                        const std::vector<PedigreeLocusModel>* inconsistent_models,
-                                       ScoreTablesBuilder* builder);
+                                       ScoreTablesBuilder* builder, const FamilyEvidence* evidence = nullptr);
 
 // AddFamilyCandidate in two steps, so that many families' tables can be computed in
 // parallel (ComputeFamilyRows reads its arguments only: thread-safe) and added in a fixed
@@ -203,25 +254,30 @@ struct FamilyRows {
     std::vector<double> log10_lr;            // per victim genotype
     std::vector<std::uint8_t> inconsistent;  // per victim genotype
     bool candidate_untyped = false;          // no typed member at the locus (one-sided)
+    std::vector<double> lr;                  // linear LR per victim genotype
+    std::vector<double> victim_weights;      // v(g) (ScoreTables' observation columns)
   };
   std::vector<Row> rows;  // in locus order; loci without a row are absent
 };
 absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
                                              const std::vector<std::vector<GenotypeIdx>>& genotypes, int missing,
                                              const std::vector<PedigreeLocusModel>& models,
-                                             const std::vector<PedigreeLocusModel>* inconsistent_models);
+                                             const std::vector<PedigreeLocusModel>* inconsistent_models,
+                                             const FamilyEvidence* evidence = nullptr);
 // Adds the rows and the candidate; returns the candidate's index.
 int AddFamilyRows(const FamilyRows& family, ScoreTablesBuilder* builder);
 
 // Victims' genotypes as per-locus columns of codes, padded to a multiple of 64 with
-// untyped victims.
+// untyped victims. An uncertain observation is its observation column (`obs` must be the one
+// the tables were built with).
 class VictimColumns {
  public:
-  VictimColumns(const ScoreTables& tables, const ProfileSet& victims);
+  VictimColumns(const ScoreTables& tables, const ProfileSet& victims, const ObservationTable* obs = nullptr);
   int victim_ct() const { return victim_ct_; }
   int padded_ct() const { return padded_ct_; }
   // Byte codes of a locus for all victims (see ScoreTables::code).
   const std::uint8_t* codes(int locus) const { return codes_[locus].data(); }
+  // The victim's column at a locus (a genotype, or an observation column), or kUntyped.
   GenotypeIdx genotype(int locus, int v) const { return genotypes_[locus][v]; }
 
  private:

@@ -32,6 +32,7 @@
 #include "kinship/genotype_record.h"
 #include "kinship/locus.h"
 #include "kinship/mutation.h"
+#include "kinship/observation.h"
 #include "kinship/pedigree.h"
 #include "kinship/pedigree_lr.h"
 #include "kinship/profile.h"
@@ -108,14 +109,21 @@ void NoteRatesInUse(const AlleleFreqTable& table, const MutationSpec& mutation, 
 absl::StatusOr<Sex> ParseSex(const std::string& s);
 
 // Members whose typed genotypes break Mendel's laws at a locus, as "(child, parent, ...)"
-// groups; empty when the inconsistency runs through untyped members.
+// groups; empty when the inconsistency runs through untyped members (kEvidence members count
+// as untyped here).
 std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vector<GenotypeIdx>& g);
 
 // The genotypes of a family's members at every locus of `profiles` (`[locus][member]`,
-// kUntyped for a member without a sample or untyped there). FailedPrecondition naming
-// `source` (the pedigree file), the family, the member and the sample ("... is in no
-// <profile_files>") when a member's sample is not in `profiles`.
+// kUntyped for a member without a sample or untyped there), as the engine takes them: an
+// uncertain observation (kinship/observation.h: a failed or silent allele, or drop-out or
+// drop-in that `obs` gives the member's sample; `obs` may be null) is kEvidence, with its
+// P(O | G) in `*evidence` (left empty when no member's observation is uncertain).
+// FailedPrecondition naming `source` (the pedigree file), the family, the member and the
+// sample ("... is in no <profile_files>") when a member's sample is not in `profiles`.
 absl::StatusOr<std::vector<std::vector<GenotypeIdx>>> FamilyGenotypes(const Pedigree& ped, const ProfileSet& profiles,
+                                                                      const AlleleFreqTable& table,
+                                                                      const ObservationTable* obs,
+                                                                      FamilyEvidence* evidence,
                                                                       const std::string& source,
                                                                       const std::string& profile_files = "profile file");
 
@@ -123,10 +131,11 @@ absl::StatusOr<std::vector<std::vector<GenotypeIdx>>> FamilyGenotypes(const Pedi
 // (`plain`): inconsistent references are a FailedPrecondition naming family, locus and
 // members, or, when `mutation` (a mutation model is in use), a warning in `diag`; `model`,
 // the model in use, is checked too when it has mutation (a zero likelihood there is an
-// error).
+// error). `evidence`: that of the members marked kEvidence in `g` (null when none is).
 absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                    const PedigreeLocusModel& plain, const PedigreeLocusModel& model, bool mutation,
-                                   const std::string& locus, Diagnostics* diag);
+                                   const std::string& locus, Diagnostics* diag,
+                                   const MemberEvidence* evidence = nullptr);
 
 // Warns when a pedigree member's sex contradicts the Amelogenin of its sample.
 void CheckSexesAgainstAmel(const Pedigree& ped, const ProfileSet& profiles, Diagnostics* diag);

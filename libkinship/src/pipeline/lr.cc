@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -15,6 +16,7 @@
 #include "kinship/pairwise.h"
 #include "kinship/pedigree_lr.h"
 #include "kinship/report.h"
+#include "stats/population.h"
 
 namespace kinship {
 
@@ -30,7 +32,8 @@ absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& p
                              const std::map<std::string, int>& fam_h2, int mp, int s, const ProfileSet& profiles,
                              const std::vector<PedigreeLocusModel>& models,
                              const std::vector<PedigreeLocusModel>& plain, const std::string& where,
-                             const std::string& h2_path, LrRow* row, const AlleleFreqTable& table) {
+                             const std::string& h2_path, LrRow* row, const AlleleFreqTable& table,
+                             const ObservationTable* obs) {
   auto it = fam_h2.find(ped.family());
   if (it == fam_h2.end())
     return absl::FailedPreconditionError(
@@ -45,24 +48,35 @@ absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& p
     if (q.sample_id == profiles.sample_id(s))
       return absl::FailedPreconditionError(absl::StrCat(where, ": sample '", q.sample_id, "' is a reference of family ",
                                                         ped.family(), " in ", h2_path));
-  auto genotypes = [&](const Pedigree& p, int at, int l) {
+  // The engine's input for pedigree p with the candidate at `at`: genotypes (kEvidence for
+  // an uncertain observation, kinship/observation.h) and their evidence.
+  auto genotypes = [&](const Pedigree& p, int at, int l, MemberEvidence* ev) {
     std::vector<GenotypeIdx> g(p.size(), kUntyped);
+    ev->assign(p.size(), {});
     bool any_ref = false;
+    auto observe = [&](int i, int sample) {
+      g[i] = EngineObservation(table.locus(l), profiles.genotype(l, sample),
+                               obs ? obs->Get(profiles.sample_id(sample), l) : ObservationParams{}, &(*ev)[i]);
+    };
     for (int i = 0; i < p.size(); ++i)
       if (!p.person(i).sample_id.empty()) {
-        g[i] = profiles.genotype(l, profiles.FindSample(p.person(i).sample_id));
+        observe(i, profiles.FindSample(p.person(i).sample_id));
         any_ref |= g[i] != kUntyped;
       }
-    g[at] = profiles.genotype(l, s);
+    observe(at, s);
     return std::make_pair(g, any_ref);
   };
+  MemberEvidence ev1, ev2;
+  EngineLimits lim1, lim2;
+  lim1.evidence = &ev1;
+  lim2.evidence = &ev2;
   for (int l = 0; l < static_cast<int>(models.size()); ++l) {
-    auto [g1, refs1] = genotypes(ped, mp, l);
-    auto [g2, refs2] = genotypes(alt, mp2, l);
+    auto [g1, refs1] = genotypes(ped, mp, l, &ev1);
+    auto [g2, refs2] = genotypes(alt, mp2, l, &ev2);
     const bool victim = g1[mp] != kUntyped;
     if (!victim && !refs1 && !refs2) continue;  // nobody typed: 1 under both
-    KINSHIP_ASSIGN_OR_RETURN(const double l1, PedigreeLog10Likelihood(ped, g1, models[l]));
-    KINSHIP_ASSIGN_OR_RETURN(const double l2, PedigreeLog10Likelihood(alt, g2, models[l]));
+    KINSHIP_ASSIGN_OR_RETURN(const double l1, PedigreeLog10Likelihood(ped, g1, models[l], lim1));
+    KINSHIP_ASSIGN_OR_RETURN(const double l2, PedigreeLog10Likelihood(alt, g2, models[l], lim2));
     if (l1 == -INFINITY && l2 == -INFINITY)
       return absl::FailedPreconditionError(absl::StrCat(
           where, ": locus ", table.locus(l).name(), ": the data are impossible under both pedigrees (0/0); expected "
@@ -74,7 +88,7 @@ absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& p
       ++row->loci_compared;
       bool inconsistent = l1 == -INFINITY;
       if (!plain.empty()) {
-        KINSHIP_ASSIGN_OR_RETURN(const double x, PedigreeLog10Likelihood(ped, g1, plain[l]));
+        KINSHIP_ASSIGN_OR_RETURN(const double x, PedigreeLog10Likelihood(ped, g1, plain[l], lim1));
         inconsistent = x == -INFINITY;
       }
       row->loci_inconsistent += inconsistent;
@@ -89,7 +103,8 @@ absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& p
 
 // Pairs mode.
 absl::Status ComputePairs(const LrRequest& req, const AlleleFreqTable& table, const MutationSpec& mutation,
-                          const ProfileSet& profiles, Diagnostics* diag, LrResult* result) {
+                          const ProfileSet& profiles, const ObservationTable* obs, Diagnostics* diag,
+                          LrResult* result) {
   const int locus_ct = table.locus_ct();
   result->key_header = {"id1", "id2", "relationship"};
   std::vector<PairQuery> read_pairs;
@@ -153,14 +168,14 @@ absl::Status ComputePairs(const LrRequest& req, const AlleleFreqTable& table, co
     std::vector<double> values;
     bool one_sided = h1->one_sided();
     if (alternative == "unrelated") {
-      const PairResult pr = h1->Compute(profiles, i1, profiles, i2, &values);
+      const PairResult pr = h1->Compute(profiles, i1, profiles, i2, &values, obs);
       r.log10_lr = pr.log10_lr;
       r.loci_compared = pr.loci_compared;
       r.loci_inconsistent = pr.loci_inconsistent;
     } else {
       KINSHIP_ASSIGN_OR_RETURN(const PairwiseCalculator* h2, calculator(alternative, sex[0], q.where));
       one_sided |= h2->one_sided();
-      auto cmp = ComparePair(table, *h1, *h2, profiles, i1, profiles, i2, &values);
+      auto cmp = ComparePair(table, *h1, *h2, profiles, i1, profiles, i2, &values, obs);
       if (!cmp.ok()) return absl::Status(cmp.status().code(), absl::StrCat(q.where, ": ", cmp.status().message()));
       r.log10_lr = cmp->log10_lr;
       r.loci_compared = cmp->loci_compared;
@@ -180,8 +195,62 @@ absl::Status ComputePairs(const LrRequest& req, const AlleleFreqTable& table, co
 }
 
 // Cases mode.
+// log10 P(refs, MP = victim) - log10 P(refs) P(V = victim) at one locus where the victim's
+// observation or a reference's is uncertain (kinship/observation.h): the references `g` with
+// their evidence `ev`, the victim's observation `gv` (kEvidence with evidence `wv`, or a
+// genotype). H1 puts the victim at the missing person `mp`; H2 makes it an unrelated member
+// (at theta = 0 independent: P(refs) Σ_g wv(g) HW(g); at theta > 0 a further founder of the
+// subpopulation). `*h1_log10` gets log10 P(data | H1).
+absl::StatusOr<double> ObservedCaseLocus(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
+                                         const MemberEvidence& ev, int mp, GenotypeIdx gv,
+                                         const std::vector<double>& wv, const PedigreeLocusModel& model,
+                                         const EngineLimits& fam_limits, double* h1_log10) {
+  MemberEvidence ev1 = ev;
+  ev1.resize(ped.size());
+  std::vector<GenotypeIdx> h1 = g;
+  h1[mp] = gv;
+  if (gv == kEvidence) ev1[mp] = wv;
+  EngineLimits lim1 = fam_limits;
+  lim1.evidence = &ev1;
+  if (!lim1.typed_anywhere.empty()) lim1.typed_anywhere[mp] = 1;
+  KINSHIP_ASSIGN_OR_RETURN(*h1_log10, PedigreeLog10Likelihood(ped, h1, model, lim1));
+  double l2;
+  if (model.theta() == 0) {
+    EngineLimits lim_refs = fam_limits;
+    lim_refs.evidence = &ev1;  // the references' evidence (the missing person untyped in g)
+    KINSHIP_ASSIGN_OR_RETURN(const double refs, PedigreeLog10Likelihood(ped, g, model, lim_refs));
+    double victim = 0;
+    if (gv == kEvidence) {
+      for (size_t x = 0; x < wv.size(); ++x)
+        if (wv[x] != 0) victim += wv[x] * internal::HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(x));
+    } else {
+      victim = internal::HardyWeinberg(model.freqs(), gv);
+    }
+    l2 = refs + std::log10(victim);
+  } else {
+    Pedigree h2 = ped;
+    Person v;
+    v.id = "\x01victim";  // cannot clash with a member id read from a file
+    h2.Add(v);
+    std::vector<GenotypeIdx> g2 = g;
+    g2.push_back(gv);
+    MemberEvidence ev2 = ev;
+    ev2.resize(ped.size());
+    ev2.push_back(gv == kEvidence ? wv : std::vector<double>{});
+    EngineLimits lim2 = fam_limits;
+    lim2.evidence = &ev2;
+    if (!lim2.typed_anywhere.empty()) lim2.typed_anywhere.push_back(1);
+    KINSHIP_ASSIGN_OR_RETURN(l2, PedigreeLog10Likelihood(h2, g2, model, lim2));
+  }
+  if (l2 == -INFINITY)
+    return absl::FailedPreconditionError(absl::StrCat("family ", ped.family(),
+                                                      ": the references are impossible under the pedigree"));
+  return *h1_log10 - l2;
+}
+
 absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, const MutationSpec& mutation,
-                          const ProfileSet& profiles, Diagnostics* diag, LrResult* result) {
+                          const ProfileSet& profiles, const ObservationTable* obs, Diagnostics* diag,
+                          LrResult* result) {
   const int locus_ct = table.locus_ct();
   const double theta = req.model.theta;
   result->key_header = {"family", "missing_id", "sample_id"};
@@ -197,11 +266,12 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
   std::map<std::string, int> fam_index;
   // Per family: every member's genotypes per locus.
   std::vector<std::vector<std::vector<GenotypeIdx>>> refs(peds.size());
+  std::vector<FamilyEvidence> ref_ev(peds.size());
   for (size_t f = 0; f < peds.size(); ++f) {
     const Pedigree& ped = peds[f];
     if (!fam_index.emplace(ped.family(), static_cast<int>(f)).second)
       return absl::InvalidArgumentError(absl::StrCat(req.pedigrees_path, ": family ", ped.family(), " twice"));
-    KINSHIP_ASSIGN_OR_RETURN(refs[f], FamilyGenotypes(ped, profiles, req.pedigrees_path));
+    KINSHIP_ASSIGN_OR_RETURN(refs[f], FamilyGenotypes(ped, profiles, table, obs, &ref_ev[f], req.pedigrees_path));
   }
   for (const Pedigree& ped : peds) CheckSexesAgainstAmel(ped, profiles, diag);
   // The alternative hypothesis' pedigrees, by family.
@@ -213,7 +283,8 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
       if (!fam_h2.emplace(peds_h2[f].family(), static_cast<int>(f)).second)
         return absl::InvalidArgumentError(
             absl::StrCat(req.pedigrees_h2_path, ": family ", peds_h2[f].family(), " twice"));
-      KINSHIP_RETURN_IF_ERROR(FamilyGenotypes(peds_h2[f], profiles, req.pedigrees_h2_path).status());
+      FamilyEvidence unused;
+      KINSHIP_RETURN_IF_ERROR(FamilyGenotypes(peds_h2[f], profiles, table, obs, &unused, req.pedigrees_h2_path).status());
       CheckSexesAgainstAmel(peds_h2[f], profiles, diag);
     }
   }
@@ -238,7 +309,8 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
   auto check_refs = [&](int f, int l) -> absl::Status {
     if (!checked.insert({f, l}).second) return absl::OkStatus();
     return CheckFamilyReferences(peds[f], refs[f][l], mutation.enabled() ? plain[l] : models[l], models[l],
-                                 mutation.enabled(), table.locus(l).name(), diag);
+                                 mutation.enabled(), table.locus(l).name(), diag,
+                                 ref_ev[f].empty() ? nullptr : &ref_ev[f][l]);
   };
   // Family tables (theta = 0), cached per (family, missing person, locus).
   std::map<std::tuple<int, int, int>, std::vector<double>> tables;
@@ -267,7 +339,7 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
     r.per_locus.assign(locus_ct, NAN);
     if (!req.pedigrees_h2_path.empty()) {
       KINSHIP_RETURN_IF_ERROR(AlternativeCase(ped, peds_h2, fam_h2, mp, s, profiles, models, plain, q.where,
-                                              req.pedigrees_h2_path, &r, table));
+                                              req.pedigrees_h2_path, &r, table, obs));
       result->rows.push_back(std::move(r));
       continue;
     }
@@ -283,6 +355,33 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
       const bool one_sided = !any_ref;
       if (one_sided && !OneSidedLociInformative(models[l])) continue;
       KINSHIP_RETURN_IF_ERROR(check_refs(f, l));
+      std::vector<double> wv;
+      const GenotypeIdx ge = EngineObservation(table.locus(l), gv, obs ? obs->Get(q.sample_id, l) : ObservationParams{},
+                                               &wv);
+      bool refs_evidence = false;
+      for (GenotypeIdx x : g) refs_evidence |= x == kEvidence;
+      if (ge == kEvidence || refs_evidence) {
+        // Uncertain observations: both hypotheses' likelihoods with the evidence.
+        static const MemberEvidence kNone;
+        double h1_log10;
+        KINSHIP_ASSIGN_OR_RETURN(const double log10_lr,
+                                 ObservedCaseLocus(ped, g, ref_ev[f].empty() ? kNone : ref_ev[f][l], mp, ge, wv,
+                                                   models[l], fam_limits[f], &h1_log10));
+        bool inconsistent = h1_log10 == -INFINITY;
+        if (mutation.enabled()) {
+          double plain_h1;
+          KINSHIP_RETURN_IF_ERROR(ObservedCaseLocus(ped, g, ref_ev[f].empty() ? kNone : ref_ev[f][l], mp, ge, wv,
+                                                    plain[l], fam_limits[f], &plain_h1)
+                                      .status());
+          inconsistent = plain_h1 == -INFINITY;
+        }
+        r.per_locus[l] = log10_lr;
+        r.log10_lr += log10_lr;
+        if (one_sided) continue;
+        ++r.loci_compared;
+        r.loci_inconsistent += inconsistent;
+        continue;
+      }
       double lr;
       if (theta == 0) {
         auto& t = tables[{f, mp, l}];
@@ -334,15 +433,23 @@ absl::StatusOr<LrResult> ComputeLrs(const LrRequest& req, Diagnostics* diag) {
   KINSHIP_ASSIGN_OR_RETURN(ProfileSet profiles, binder.Finish());
   LrResult result;
   KINSHIP_ASSIGN_OR_RETURN(result.table, FinishTable(req.model, table, diag));
+  // Drop-out and drop-in per sample (kinship/observation.h), over the finished table's loci.
+  std::optional<ObservationTable> obs;
+  if (!req.observation_path.empty()) {
+    if (req.stage) req.stage(absl::StrCat("reading the observation parameters ", req.observation_path));
+    KINSHIP_ASSIGN_OR_RETURN(obs, ReadObservations(req.observation_path, *table, diag));
+    KINSHIP_RETURN_IF_ERROR(CheckObservationSamples(*obs, {&profiles}, req.observation_path));
+  }
+  const ObservationTable* obs_ptr = obs ? &*obs : nullptr;
   NoteRatesInUse(*table, model.mutation, diag);
   result.cases = cases_mode;
   result.theta = req.model.theta;
   result.mutation_model = req.model.mutation_model;
   for (const Locus& l : table->loci()) result.locus_names.push_back(l.name());
   if (cases_mode) {
-    KINSHIP_RETURN_IF_ERROR(ComputeCases(req, *table, model.mutation, profiles, diag, &result));
+    KINSHIP_RETURN_IF_ERROR(ComputeCases(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
   } else {
-    KINSHIP_RETURN_IF_ERROR(ComputePairs(req, *table, model.mutation, profiles, diag, &result));
+    KINSHIP_RETURN_IF_ERROR(ComputePairs(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
   }
   // A NaN must never become a row (a per-locus NaN makes the total NaN too).
   for (const LrRow& r : result.rows)

@@ -126,13 +126,26 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   };
   const ProfileSet victims = subset(victim_ids);
   const ProfileSet references = subset(reference_ids);
+  // Drop-out and drop-in: the file's rows, and the victims' default (references: 0, 0).
+  ObservationTable ref_obs;
+  if (!req.observation_path.empty()) {
+    stage(absl::StrCat("reading the observation parameters ", req.observation_path));
+    KINSHIP_ASSIGN_OR_RETURN(ref_obs, ReadObservations(req.observation_path, *table, diag));
+    inputs.push_back({"observation", req.observation_path});
+    KINSHIP_RETURN_IF_ERROR(CheckObservationSamples(ref_obs, {&all}, req.observation_path));
+  }
+  for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
+    if (!(x >= 0 && x < 1))
+      return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));
+  ObservationTable victim_obs = ref_obs;
+  victim_obs.set_default(req.victim_observation);
   const int locus_ct = table->locus_ct();
   if (locus_ct > kMaxScreenLoci)
     return absl::OutOfRangeError(absl::StrCat("the frequency table has ", locus_ct,
                                               " loci; the screen handles at most ", kMaxScreenLoci));
 
   // Candidates.
-  ScoreTablesBuilder builder(*table);
+  ScoreTablesBuilder builder(*table, &victims, &victim_obs);
   std::vector<CandidateInfo> info;
   PairwiseOptions popts;
   popts.theta = theta;
@@ -181,7 +194,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       }
       calc_of[i] = calc.get();
     }
-    AddPairwiseCandidates(calc_of, references, &builder);
+    AddPairwiseCandidates(calc_of, references, &builder, &ref_obs);
     for (const std::string& id : reference_ids) info.push_back({id, "", "", rel_name});
   }
   int family_ct = 0;
@@ -209,13 +222,14 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
     // Every member's sample must be a family profile: checked first, in file order (the first
     // missing sample stops the run).
     std::vector<std::vector<std::vector<GenotypeIdx>>> family_g(peds.size());
+    std::vector<FamilyEvidence> family_ev(peds.size());
     for (size_t f = 0; f < peds.size(); ++f) {
       const Pedigree& ped = peds[f];
       for (const Person& p : ped.persons())
         if (!p.sample_id.empty() && !family_set.count(p.sample_id))
           return absl::FailedPreconditionError(absl::StrCat(source, ": family ", ped.family(), ", member ", p.id,
                                                             ": sample '", p.sample_id, "' is in no --profiles file"));
-      KINSHIP_ASSIGN_OR_RETURN(family_g[f], FamilyGenotypes(ped, all, source));
+      KINSHIP_ASSIGN_OR_RETURN(family_g[f], FamilyGenotypes(ped, all, *table, &ref_obs, &family_ev[f], source));
     }
     // The families' checks and tables, computed in parallel (oneTBB) in chunks of families,
     // each family's notes kept apart; then merged in family order, so the tables, the
@@ -238,12 +252,13 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
           const auto& g = family_g[f];
           FamilyWork& w = work[f - first];
           CheckSexesAgainstAmel(ped, all, &w.diag);
+          const FamilyEvidence& ev = family_ev[f];
           for (int l = 0; l < locus_ct && w.refs.ok(); ++l)
             w.refs = CheckFamilyReferences(ped, g[l], check_models[l], models[l], mutation.enabled(),
-                                           table->locus(l).name(), &w.diag);
+                                           table->locus(l).name(), &w.diag, ev.empty() ? nullptr : &ev[l]);
           if (!w.refs.ok()) continue;
           for (int mp : ped.MissingPersons())
-            w.rows.push_back(ComputeFamilyRows(ped, g, mp, models, mutation.enabled() ? &plain : nullptr));
+            w.rows.push_back(ComputeFamilyRows(ped, g, mp, models, mutation.enabled() ? &plain : nullptr, &ev));
         }
       });
       if (req.cancel && req.cancel->load()) return absl::CancelledError("the screen was cancelled; no report written");
@@ -285,7 +300,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   }
   stage(absl::StrCat("building the score tables (", builder.candidate_ct(), " candidates)"));
   KINSHIP_ASSIGN_OR_RETURN(const ScoreTables tables, std::move(builder).Build());
-  const VictimColumns columns(tables, victims);
+  const VictimColumns columns(tables, victims, &victim_obs);
   const int candidate_ct = tables.candidate_ct(), victim_ct = victims.sample_ct();
   const double prior = req.prior ? *req.prior : candidate_ct > 1 ? 1.0 / candidate_ct : 0.5;
 
@@ -390,6 +405,10 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       {"freeze_freqs", req.model.freeze_freqs ? "yes" : "no"},
       {"allow_unnormalised", req.model.allow_unnormalised ? "yes" : "no"},
   };
+  if (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0) {  // absent otherwise, as before
+    prov.parameters.push_back({"victim_dropout", FormatDouble(req.victim_observation.dropout)});
+    prov.parameters.push_back({"victim_dropin", FormatDouble(req.victim_observation.dropin)});
+  }
   if (mutation.enabled())
     for (const auto& [locus, r] : RatesInUse(*table, mutation)) prov.parameters.push_back({"mutation_rate." + locus, r});
   for (const auto& [role, path] : inputs) {

@@ -163,10 +163,10 @@ std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vect
   std::vector<std::string> out;
   for (int i = 0; i < ped.size(); ++i) {
     const Person& p = ped.person(i);
-    if (p.father < 0 || g[i] == kUntyped) continue;
+    if (p.father < 0 || g[i] == kUntyped || g[i] == kEvidence) continue;
     const AllelePair c = GenotypeAlleles(g[i]);
     auto from = [&](int parent, int allele) {
-      if (g[parent] == kUntyped) return true;
+      if (g[parent] == kUntyped || g[parent] == kEvidence) return true;
       AllelePair a = GenotypeAlleles(g[parent]);
       return a.a == allele || a.b == allele;
     };
@@ -174,7 +174,7 @@ std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vect
     if (!ok) {
       std::string who = p.id;
       for (int par : {p.father, p.mother})
-        if (g[par] != kUntyped) who += absl::StrCat(", ", ped.person(par).id);
+        if (g[par] != kUntyped && g[par] != kEvidence) who += absl::StrCat(", ", ped.person(par).id);
       out.push_back(absl::StrCat("(", who, ")"));
     }
   }
@@ -182,8 +182,12 @@ std::vector<std::string> MendelianConflicts(const Pedigree& ped, const std::vect
 }
 
 absl::StatusOr<std::vector<std::vector<GenotypeIdx>>> FamilyGenotypes(const Pedigree& ped, const ProfileSet& profiles,
+                                                                      const AlleleFreqTable& table,
+                                                                      const ObservationTable* obs,
+                                                                      FamilyEvidence* evidence,
                                                                       const std::string& source,
                                                                       const std::string& profile_files) {
+  evidence->clear();
   const int locus_ct = profiles.locus_ct();
   std::vector<std::vector<GenotypeIdx>> g(locus_ct, std::vector<GenotypeIdx>(ped.size(), kUntyped));
   for (int i = 0; i < ped.size(); ++i) {
@@ -193,19 +197,28 @@ absl::StatusOr<std::vector<std::vector<GenotypeIdx>>> FamilyGenotypes(const Pedi
     if (s < 0)
       return absl::FailedPreconditionError(absl::StrCat(source, ": family ", ped.family(), ", member ",
                                                         ped.person(i).id, ": sample '", sid, "' is in no ", profile_files));
-    for (int l = 0; l < locus_ct; ++l) g[l][i] = profiles.genotype(l, s);
+    for (int l = 0; l < locus_ct; ++l) {
+      std::vector<double> w;
+      g[l][i] = EngineObservation(table.locus(l), profiles.genotype(l, s), obs ? obs->Get(sid, l) : ObservationParams{},
+                                  &w);
+      if (g[l][i] != kEvidence) continue;
+      if (evidence->empty()) evidence->assign(locus_ct, MemberEvidence(ped.size()));
+      (*evidence)[l][i] = std::move(w);
+    }
   }
   return g;
 }
 
 absl::Status CheckFamilyReferences(const Pedigree& ped, const std::vector<GenotypeIdx>& g,
                                    const PedigreeLocusModel& plain, const PedigreeLocusModel& model, bool mutation,
-                                   const std::string& locus, Diagnostics* diag) {
+                                   const std::string& locus, Diagnostics* diag, const MemberEvidence* evidence) {
+  EngineLimits limits;
+  limits.evidence = evidence;
   // log10 values: a likelihood below the smallest double is not an impossibility.
-  KINSHIP_ASSIGN_OR_RETURN(const double lik, PedigreeLog10Likelihood(ped, g, plain));
+  KINSHIP_ASSIGN_OR_RETURN(const double lik, PedigreeLog10Likelihood(ped, g, plain, limits));
   if (lik > -INFINITY) return absl::OkStatus();
   if (mutation) {
-    KINSHIP_ASSIGN_OR_RETURN(const double with, PedigreeLog10Likelihood(ped, g, model));
+    KINSHIP_ASSIGN_OR_RETURN(const double with, PedigreeLog10Likelihood(ped, g, model, limits));
     if (with == -INFINITY) {
       std::vector<std::string> who = MendelianConflicts(ped, g);
       return absl::FailedPreconditionError(absl::StrCat(

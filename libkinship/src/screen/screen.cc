@@ -19,15 +19,53 @@
 
 namespace kinship {
 
-ScoreTablesBuilder::ScoreTablesBuilder(const AlleleFreqTable& table) {
+// The observation columns of a locus (see ScoreTables): every distinct uncertain observation
+// of the victims, the most common first (ties: first seen), each with P(O | g) where positive.
+// A failed allele ignores drop-out and drop-in, so its parameters are not part of its key.
+void ScoreTablesBuilder::AddObservationColumns(const Locus& locus, int l, const ProfileSet& victims,
+                                               const ObservationTable* obs, ScoreTables::LocusRows* rows) {
+  std::vector<ScoreTables::ObservationColumnData>* columns = &rows->obs;
+  std::map<std::pair<GenotypeIdx, ObservationParams>, std::pair<int, int>> seen;  // -> (count, first)
+  for (int v = 0; v < victims.sample_ct(); ++v) {
+    const GenotypeIdx o = victims.genotype(l, v);
+    if (o == kUntyped) continue;
+    ObservationParams p = obs ? obs->Get(victims.sample_id(v), l) : ObservationParams{};
+    if (!ObservationUncertain(locus, o, p)) continue;
+    if (IsWildcard(o)) p = {};
+    auto [it, fresh] = seen.emplace(std::make_pair(o, p), std::make_pair(0, v));
+    ++it->second.first;
+  }
+  std::vector<std::pair<std::pair<int, int>, std::pair<GenotypeIdx, ObservationParams>>> order;
+  for (const auto& [key, cf] : seen) order.push_back({{-cf.first, cf.second}, key});
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [rank, key] : order) {
+    ScoreTables::ObservationColumnData c;
+    c.observed = key.first;
+    c.params = key.second;
+    const std::vector<double> w = ObservationLikelihoods(locus, key.first, key.second);
+    for (size_t g = 0; g < w.size(); ++g)
+      if (w[g] > 0) c.weights.push_back({static_cast<GenotypeIdx>(g), w[g]});
+    rows->obs_index.emplace(key, rows->genotype_ct + static_cast<int>(columns->size()));
+    columns->push_back(std::move(c));
+  }
+}
+
+ScoreTablesBuilder::ScoreTablesBuilder(const AlleleFreqTable& table, const ProfileSet* victims,
+                                       const ObservationTable* obs) {
   tables_.loci_.resize(table.locus_ct());
   for (int l = 0; l < table.locus_ct(); ++l) {
     const Locus& locus = table.locus(l);
     ScoreTables::LocusRows& rows = tables_.loci_[l];
     rows.genotype_ct = locus.genotype_ct();
-    rows.code_of.assign(rows.genotype_ct, kOtherCode);
+    if (victims) AddObservationColumns(locus, l, *victims, obs, &rows);
+    rows.column_ct = rows.genotype_ct + static_cast<int>(rows.obs.size());
+    rows.code_of.assign(rows.column_ct, kOtherCode);
     if (rows.genotype_ct <= kMaxNarrowGenotypes) {
       for (int g = 0; g < rows.genotype_ct; ++g) rows.code_of[g] = static_cast<std::uint8_t>(g);
+      // Observation columns take the free codes, the most common first; the rest share
+      // kOtherCode (whose entry is the largest of its columns: still a bound).
+      for (int c = rows.genotype_ct; c < rows.column_ct && c < kOtherCode; ++c)
+        rows.code_of[c] = static_cast<std::uint8_t>(c);
       continue;
     }
     // Wide locus: the 254 most frequent genotypes (ties to the lower index) get codes.
@@ -44,10 +82,14 @@ ScoreTablesBuilder::ScoreTablesBuilder(const AlleleFreqTable& table) {
 
 int ScoreTablesBuilder::AddRow(int locus, const std::vector<double>& log10_lr,
                                const std::vector<std::uint8_t>& inconsistent, double untyped_log10_lr,
-                               bool candidate_untyped) {
+                               bool candidate_untyped, const std::vector<double>* victim_weights,
+                               const std::vector<double>* linear_lr) {
   assert(locus >= 0 && locus < locus_ct());
   ScoreTables::LocusRows& l = tables_.loci_[locus];
   assert(static_cast<int>(log10_lr.size()) == l.genotype_ct);
+  if (!l.obs.empty() && !victim_weights && nan_status_.ok())
+    nan_status_ = absl::InternalError(absl::StrCat("score table row ", l.row_ct, " at locus ", locus,
+                                                   " has no victim weights for its observation columns (a bug)"));
   if (nan_status_.ok()) {
     for (int g = 0; g <= l.genotype_ct; ++g) {
       const bool untyped = g == l.genotype_ct;
@@ -61,6 +103,28 @@ int ScoreTablesBuilder::AddRow(int locus, const std::vector<double>& log10_lr,
   }
   l.exact.insert(l.exact.end(), log10_lr.begin(), log10_lr.end());
   l.inconsistent.insert(l.inconsistent.end(), inconsistent.begin(), inconsistent.end());
+  // Observation columns: LR(O) = Σ_g P(O | g) v(g) LR(g) / Σ_g P(O | g) v(g) (terms of zero
+  // weight skipped, so that an infinite LR of a genotype the observation excludes cannot
+  // make a NaN).
+  for (const ScoreTables::ObservationColumnData& c : l.obs) {
+    double num = 0, den = 0;
+    bool all_inconsistent = true;
+    if (victim_weights) {
+      for (const auto& [g, w] : c.weights) {
+        const double q = w * (*victim_weights)[g];
+        if (q == 0) continue;
+        den += q;
+        num += q * (linear_lr ? (*linear_lr)[g] : std::pow(10.0, log10_lr[g]));
+        all_inconsistent &= inconsistent[g] != 0;
+      }
+    }
+    const double x = std::log10(num / den);
+    if (std::isnan(x) && nan_status_.ok())
+      nan_status_ = absl::InternalError(absl::StrCat("score table row ", l.row_ct, " at locus ", locus,
+                                                     " has a NaN log10 LR for an observation column (a bug)"));
+    l.exact.push_back(x);
+    l.inconsistent.push_back(den > 0 && all_inconsistent);
+  }
   l.untyped.push_back(untyped_log10_lr);
   l.candidate_untyped.push_back(candidate_untyped);
   return l.row_ct++;
@@ -106,13 +170,13 @@ absl::StatusOr<ScoreTables> ScoreTablesBuilder::Build(double scale) && {
     };
     for (int r = 0; r < l.row_ct; ++r) {
       std::int8_t* q = l.q.data() + l.q_begin + static_cast<size_t>(r) * 256;
-      for (int g = 0; g < l.genotype_ct; ++g) {
-        // A code shared by several genotypes (kOtherCode) takes their largest entry.
-        const double x = l.exact[static_cast<size_t>(r) * l.genotype_ct + g];
+      for (int g = 0; g < l.column_ct; ++g) {
+        // A code shared by several columns (kOtherCode) takes their largest entry.
+        const double x = l.exact[static_cast<size_t>(r) * l.column_ct + g];
         row_inf[li][r] |= x == std::numeric_limits<double>::infinity();
         const std::int8_t v = quantize(x);
         const std::uint8_t c = l.code_of[g];
-        q[c] = c == kOtherCode && l.genotype_ct > kMaxNarrowGenotypes ? std::max(q[c], v) : v;
+        q[c] = c == kOtherCode ? std::max(q[c], v) : v;
       }
       // Untyped victim: the candidate's one-sided value (0 = LR 1 without one-sided loci).
       q[kUntypedCode] = quantize(l.untyped[r]);
@@ -132,56 +196,88 @@ absl::StatusOr<ScoreTables> ScoreTablesBuilder::Build(double scale) && {
   return std::move(tables_);
 }
 
-void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTablesBuilder* builder) {
-  AddPairwiseCandidates(std::vector<const PairwiseCalculator*>(references.sample_ct(), &calc), references, builder);
+void AddPairwiseCandidates(const PairwiseCalculator& calc, const ProfileSet& references, ScoreTablesBuilder* builder,
+                           const ObservationTable* obs) {
+  AddPairwiseCandidates(std::vector<const PairwiseCalculator*>(references.sample_ct(), &calc), references, builder,
+                        obs);
 }
 
 void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of, const ProfileSet& references,
-                           ScoreTablesBuilder* builder) {
+                           ScoreTablesBuilder* builder, const ObservationTable* obs) {
   const int locus_ct = builder->locus_ct();
-  // Rows are shared by the references of one calculator with the same genotype at a locus.
+  // Rows are shared by the references of one calculator with the same genotype at a locus
+  // (with the same uncertain observation and parameters).
   struct Rows {
     std::vector<std::map<GenotypeIdx, int>> row_of;
+    std::vector<std::map<std::pair<GenotypeIdx, ObservationParams>, int>> evidence_row_of;
     // One-sided loci (calc.one_sided()): the row of a reference untyped at the locus, built
     // once (-2: not yet; -1: every entry is LR 1, so no row, as without one-sided loci).
     std::vector<int> untyped_row;
   };
   std::map<const PairwiseCalculator*, Rows> rows_of;
-  std::vector<double> values;
+  std::vector<double> values, linear, weights, evidence;
   std::vector<std::uint8_t> flags;
   for (int s = 0; s < references.sample_ct(); ++s) {
     const PairwiseCalculator& calc = *calc_of[s];
     Rows& cache = rows_of[&calc];
     if (cache.row_of.empty()) {
       cache.row_of.resize(locus_ct);
+      cache.evidence_row_of.resize(locus_ct);
       cache.untyped_row.assign(locus_ct, -2);
     }
     std::vector<int> rows(locus_ct, -1);
     for (int l = 0; l < locus_ct; ++l) {
+      const bool with_obs = builder->has_observations(l);
       const GenotypeIdx r = references.genotype(l, s);
       if (r == kUntyped) {
         if (!calc.one_sided()) continue;
         int& untyped_row = cache.untyped_row[l];
         if (untyped_row == -2) {
           calc.OneSidedRow(l, /*person=*/1, &values);  // the victim (id2) typed alone
+          linear = values;
           bool all_one = true;
           for (double& v : values) {
             all_one &= v == 1.0;
             v = std::log10(v);
           }
           flags.assign(values.size(), 0);  // one person alone is never inconsistent
-          untyped_row = all_one ? -1 : builder->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true);
+          if (with_obs) calc.VictimWeights(l, kUntyped, &weights);
+          untyped_row = all_one ? -1
+                                : builder->AddRow(l, values, flags, 0.0, /*candidate_untyped=*/true,
+                                                  with_obs ? &weights : nullptr, &linear);
         }
         rows[l] = untyped_row;
+        continue;
+      }
+      ObservationParams params = obs ? obs->Get(references.sample_id(s), l) : ObservationParams{};
+      if (EngineObservation(calc.locus(l), r, params, &evidence) == kEvidence) {
+        // An uncertain reference: the row of its evidence.
+        if (IsWildcard(r)) params = {};
+        auto it = cache.evidence_row_of[l].find({r, params});
+        if (it == cache.evidence_row_of[l].end()) {
+          calc.EvidenceRow(l, evidence, &linear, &flags, &weights);
+          values = linear;
+          for (double& v : values) v = std::log10(v);
+          const double untyped = calc.one_sided() ? std::log10(calc.EvidenceOneSidedLr(l, /*person=*/0, evidence)) : 0.0;
+          it = cache.evidence_row_of[l]
+                   .emplace(std::make_pair(r, params), builder->AddRow(l, values, flags, untyped, false,
+                                                                       with_obs ? &weights : nullptr, &linear))
+                   .first;
+        }
+        rows[l] = it->second;
         continue;
       }
       auto it = cache.row_of[l].find(r);
       if (it == cache.row_of[l].end()) {
         calc.LocusRow(l, r, &values, &flags);
+        linear = values;
         for (double& v : values) v = std::log10(v);
         // An untyped victim: the reference's one-sided LR (1 without one-sided loci).
         const double untyped = calc.one_sided() ? std::log10(calc.OneSidedLr(l, /*person=*/0, r)) : 0.0;
-        it = cache.row_of[l].emplace(r, builder->AddRow(l, values, flags, untyped)).first;
+        if (with_obs) calc.VictimWeights(l, r, &weights);
+        it = cache.row_of[l]
+                 .emplace(r, builder->AddRow(l, values, flags, untyped, false, with_obs ? &weights : nullptr, &linear))
+                 .first;
       }
       rows[l] = it->second;
     }
@@ -192,7 +288,8 @@ void AddPairwiseCandidates(const std::vector<const PairwiseCalculator*>& calc_of
 absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
                                              const std::vector<std::vector<GenotypeIdx>>& genotypes, int missing,
                                              const std::vector<PedigreeLocusModel>& models,
-                                             const std::vector<PedigreeLocusModel>* inconsistent_models) {
+                                             const std::vector<PedigreeLocusModel>* inconsistent_models,
+                                             const FamilyEvidence* evidence) {
   const int locus_ct = static_cast<int>(models.size());
   FamilyRows out;
   // Members with a genotype at some locus (the Familias mode reduces the pedigree by it).
@@ -206,10 +303,11 @@ absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
     // No reference typed here: LR(g) = P(MP = g) / P(V = g), 1 unless the model makes
     // one-sided loci informative (then a candidate-untyped row: not compared).
     if (!any && !OneSidedLociInformative(models[l])) continue;
-    auto table = FamilyTable(ped, genotypes[l], missing, models[l], limits);
+    limits.evidence = evidence && !evidence->empty() ? &(*evidence)[l] : nullptr;
+    FamilyRows::Row row;
+    auto table = FamilyTable(ped, genotypes[l], missing, models[l], limits, &row.victim_weights);
     if (!table.ok()) return table.status();
     const int genotype_ct = static_cast<int>(table->size());
-    FamilyRows::Row row;
     row.locus = l;
     row.log10_lr.resize(genotype_ct);
     row.inconsistent.assign(genotype_ct, 0);
@@ -222,6 +320,7 @@ absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
     if (!any) {
       // One person alone is never inconsistent; an untyped victim has LR 1 (0).
       row.candidate_untyped = true;
+      row.lr = std::move(*table);
       out.rows.push_back(std::move(row));
       continue;
     }
@@ -230,14 +329,14 @@ absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
       const PedigreeLocusModel& plain = (*inconsistent_models)[l];
       if (plain.theta() == 0) {
         // Scaled: a joint below the smallest double is not an impossibility.
-        auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain);
+        auto joint = JointWithTargetScaled(ped, genotypes[l], missing, plain, limits);
         if (!joint.ok()) return joint.status();
         for (int g = 0; g < genotype_ct; ++g) row.inconsistent[g] = joint->mantissa[g] == 0;
       } else {
         std::vector<GenotypeIdx> h1 = genotypes[l];
         for (int g = 0; g < genotype_ct; ++g) {
           h1[missing] = static_cast<GenotypeIdx>(g);
-          auto lik = PedigreeLog10Likelihood(ped, h1, plain);
+          auto lik = PedigreeLog10Likelihood(ped, h1, plain, limits);
           if (!lik.ok()) return lik.status();
           row.inconsistent[g] = *lik == -INFINITY;
         }
@@ -245,6 +344,7 @@ absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
     } else {
       for (int g = 0; g < genotype_ct; ++g) row.inconsistent[g] = (*table)[g] == 0;
     }
+    row.lr = std::move(*table);
     out.rows.push_back(std::move(row));
   }
   return out;
@@ -253,22 +353,21 @@ absl::StatusOr<FamilyRows> ComputeFamilyRows(const Pedigree& ped,
 int AddFamilyRows(const FamilyRows& family, ScoreTablesBuilder* builder) {
   std::vector<int> row_idx(builder->locus_ct(), -1);
   for (const FamilyRows::Row& row : family.rows)
-    row_idx[row.locus] = row.candidate_untyped
-                             ? builder->AddRow(row.locus, row.log10_lr, row.inconsistent, 0.0, /*candidate_untyped=*/true)
-                             : builder->AddRow(row.locus, row.log10_lr, row.inconsistent);
+    row_idx[row.locus] = builder->AddRow(row.locus, row.log10_lr, row.inconsistent, 0.0, row.candidate_untyped,
+                                         &row.victim_weights, &row.lr);
   return builder->AddCandidate(row_idx);
 }
 
 absl::StatusOr<int> AddFamilyCandidate(const Pedigree& ped, const std::vector<std::vector<GenotypeIdx>>& genotypes,
                                        int missing, const std::vector<PedigreeLocusModel>& models,
                                        const std::vector<PedigreeLocusModel>* inconsistent_models,
-                                       ScoreTablesBuilder* builder) {
-  auto rows = ComputeFamilyRows(ped, genotypes, missing, models, inconsistent_models);
+                                       ScoreTablesBuilder* builder, const FamilyEvidence* evidence) {
+  auto rows = ComputeFamilyRows(ped, genotypes, missing, models, inconsistent_models, evidence);
   if (!rows.ok()) return rows.status();
   return AddFamilyRows(*rows, builder);
 }
 
-VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victims) {
+VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victims, const ObservationTable* obs) {
   victim_ct_ = victims.sample_ct();
   padded_ct_ = (victim_ct_ + 63) / 64 * 64;
   const int locus_ct = tables.locus_ct();
@@ -278,7 +377,16 @@ VictimColumns::VictimColumns(const ScoreTables& tables, const ProfileSet& victim
     codes_[l].assign(padded_ct_, kUntypedCode);
     genotypes_[l].assign(padded_ct_, kUntyped);
     for (int v = 0; v < victim_ct_; ++v) {
-      const GenotypeIdx g = victims.genotype(l, v);
+      GenotypeIdx g = victims.genotype(l, v);
+      if (g != kUntyped && tables.column_ct(l) > tables.genotype_ct(l)) {
+        ObservationParams p = obs ? obs->Get(victims.sample_id(v), l) : ObservationParams{};
+        if (IsWildcard(g)) p = {};
+        if (const int c = tables.ObservationColumn(l, g, p); c >= 0) g = static_cast<GenotypeIdx>(c);
+      }
+      // REQUIRES: the tables were built with these victims, so that every uncertain
+      // observation has its column; a failed allele without one cannot be scored (untyped).
+      assert(!IsWildcard(g));
+      if (IsWildcard(g)) g = kUntyped;
       genotypes_[l][v] = g;
       codes_[l][v] = tables.code(l, g);
     }

@@ -58,6 +58,7 @@ absl::StatusOr<PairwiseCalculator> PairwiseCalculator::Create(const AlleleFreqTa
   PairwiseCalculator calc;
   calc.rel_ = rel;
   calc.theta_ = options.theta;
+  calc.observed_loci_ = table.loci();
   calc.familias_ = options.untyped_founders == UntypedFounders::kFamilias;
   calc.mutation_ = options.mutation.enabled();
   if (calc.mutation_ && !rel.parent_child && rel.k0 < 1) {
@@ -392,13 +393,113 @@ double PairwiseCalculator::LocusLr(int locus, GenotypeIdx g1, GenotypeIdx g2,
   return mutation_ ? ParentChildMutationLr(d, a, b, inconsistent) : IbdLr(d, a, b, inconsistent);
 }
 
+// Σ_{g1, g2} w1(g1) w2(g2) P_UN(g1, g2) LR(g1, g2) / Σ w1(g1) w2(g2) P_UN(g1, g2): the LR of the
+// observations, since P_rel(g1, g2) = LR(g1, g2) P_UN(g1, g2) and each hypothesis' likelihood
+// is Σ P_H(g1, g2) P(O1 | g1) P(O2 | g2). One LocusRow per genotype g1 with w1(g1) > 0.
+double PairwiseCalculator::EvidenceLocusLr(int locus, const std::vector<double>& w1, const std::vector<double>& w2,
+                                           bool* inconsistent) const {
+  const std::vector<double>& freqs = observed_loci_[locus].freqs();
+  double num = 0, den = 0;
+  bool all_inconsistent = true;
+  std::vector<double> row;
+  std::vector<std::uint8_t> flags;
+  for (size_t g1 = 0; g1 < w1.size(); ++g1) {
+    if (w1[g1] == 0) continue;
+    LocusRow(locus, static_cast<GenotypeIdx>(g1), &row, &flags);
+    for (size_t g2 = 0; g2 < w2.size(); ++g2) {
+      if (w2[g2] == 0) continue;
+      const double q = w1[g1] * w2[g2] *
+                       internal::UnrelatedProbability(freqs, theta_, {static_cast<GenotypeIdx>(g1),
+                                                                      static_cast<GenotypeIdx>(g2)});
+      den += q;
+      num += q * row[g2];
+      all_inconsistent &= flags[g2] != 0;
+    }
+  }
+  *inconsistent = all_inconsistent;
+  return num / den;
+}
+
+// The one-sided LR of an observation: Σ_g w(g) P(g) LR(g) / Σ_g w(g) P(g).
+double PairwiseCalculator::EvidenceOneSidedLr(int locus, int person, const std::vector<double>& w) const {
+  const std::vector<double>& freqs = observed_loci_[locus].freqs();
+  double num = 0, den = 0;
+  for (size_t g = 0; g < w.size(); ++g) {
+    if (w[g] == 0) continue;
+    const double q = w[g] * internal::UnrelatedProbability(freqs, theta_, {static_cast<GenotypeIdx>(g)});
+    den += q;
+    num += q * OneSidedLr(locus, person, static_cast<GenotypeIdx>(g));
+  }
+  return num / den;
+}
+
+void PairwiseCalculator::EvidenceRow(int locus, const std::vector<double>& w1, std::vector<double>* lr,
+                                     std::vector<std::uint8_t>* inconsistent, std::vector<double>* v) const {
+  const std::vector<double>& freqs = observed_loci_[locus].freqs();
+  const int genotype_ct = GenotypeCount(observed_loci_[locus].allele_ct());
+  std::vector<double> num(genotype_ct, 0.0), row;
+  std::vector<std::uint8_t> flags;
+  v->assign(genotype_ct, 0.0);
+  inconsistent->assign(genotype_ct, 1);
+  for (size_t g1 = 0; g1 < w1.size(); ++g1) {
+    if (w1[g1] == 0) continue;
+    LocusRow(locus, static_cast<GenotypeIdx>(g1), &row, &flags);
+    for (int g = 0; g < genotype_ct; ++g) {
+      const double q = w1[g1] * internal::UnrelatedProbability(freqs, theta_, {static_cast<GenotypeIdx>(g1),
+                                                                                static_cast<GenotypeIdx>(g)});
+      (*v)[g] += q;
+      num[g] += q * row[g];
+      (*inconsistent)[g] &= flags[g];
+    }
+  }
+  lr->resize(genotype_ct);
+  for (int g = 0; g < genotype_ct; ++g) (*lr)[g] = num[g] / (*v)[g];
+}
+
+void PairwiseCalculator::VictimWeights(int locus, GenotypeIdx g1, std::vector<double>* v) const {
+  const std::vector<double>& freqs = observed_loci_[locus].freqs();
+  const int genotype_ct = GenotypeCount(observed_loci_[locus].allele_ct());
+  v->resize(genotype_ct);
+  for (int g = 0; g < genotype_ct; ++g)
+    (*v)[g] = g1 == kUntyped ? internal::UnrelatedProbability(freqs, theta_, {static_cast<GenotypeIdx>(g)})
+                             : internal::UnrelatedProbability(freqs, theta_, {g1, static_cast<GenotypeIdx>(g)});
+}
+
 PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
-                                       std::vector<double>* per_locus_log10_lr) const {
+                                       std::vector<double>* per_locus_log10_lr, const ObservationTable* obs) const {
   PairResult r;
   const int locus_ct = s1.locus_ct();
   if (per_locus_log10_lr) per_locus_log10_lr->assign(locus_ct, 0.0);
+  std::vector<double> w[2];
   for (int l = 0; l < locus_ct; ++l) {
     const GenotypeIdx g1 = s1.genotype(l, i1), g2 = s2.genotype(l, i2);
+    // Uncertain observations (kinship/observation.h): weights over the true genotypes.
+    const GenotypeIdx e1 = EngineObservation(observed_loci_[l], g1,
+                                             obs ? obs->Get(s1.sample_id(i1), l) : ObservationParams{}, &w[0]);
+    const GenotypeIdx e2 = EngineObservation(observed_loci_[l], g2,
+                                             obs ? obs->Get(s2.sample_id(i2), l) : ObservationParams{}, &w[1]);
+    if (e1 == kEvidence || e2 == kEvidence) {
+      for (int k = 0; k < 2; ++k) {
+        const GenotypeIdx e = k == 0 ? e1 : e2;
+        if (e != kEvidence && e != kUntyped) {  // a certain genotype: its indicator
+          w[k].assign(GenotypeCount(observed_loci_[l].allele_ct()), 0.0);
+          w[k][e] = 1;
+        }
+      }
+      double log10_lr;
+      if (g1 == kUntyped || g2 == kUntyped) {
+        if (!one_sided_) continue;
+        log10_lr = std::log10(g1 != kUntyped ? EvidenceOneSidedLr(l, 0, w[0]) : EvidenceOneSidedLr(l, 1, w[1]));
+      } else {
+        bool inconsistent;
+        log10_lr = std::log10(EvidenceLocusLr(l, w[0], w[1], &inconsistent));
+        ++r.loci_compared;
+        r.loci_inconsistent += inconsistent;
+      }
+      r.log10_lr += log10_lr;
+      if (per_locus_log10_lr) (*per_locus_log10_lr)[l] = log10_lr;
+      continue;
+    }
     if (g1 == kUntyped || g2 == kUntyped) {
       // One-sided locus (see pairwise.h): in the total and per-locus values, not compared.
       if (!one_sided_ || (g1 == kUntyped && g2 == kUntyped)) continue;
@@ -421,10 +522,10 @@ PairResult PairwiseCalculator::Compute(const ProfileSet& s1, int i1, const Profi
 
 absl::StatusOr<PairResult> ComparePair(const AlleleFreqTable& table, const PairwiseCalculator& h1, const PairwiseCalculator& h2,
                                        const ProfileSet& s1, int i1, const ProfileSet& s2, int i2,
-                                       std::vector<double>* per_locus_log10_lr) {
+                                       std::vector<double>* per_locus_log10_lr, const ObservationTable* obs) {
   std::vector<double> l1, l2;
-  PairResult r = h1.Compute(s1, i1, s2, i2, &l1);
-  h2.Compute(s1, i1, s2, i2, &l2);
+  PairResult r = h1.Compute(s1, i1, s2, i2, &l1, obs);
+  h2.Compute(s1, i1, s2, i2, &l2, obs);
   r.log10_lr = 0;
   const std::string both = absl::StrCat(" (LR 0 under each): no ratio exists; expected data possible under ",
                                         h1.relationship().name, " or ", h2.relationship().name,

@@ -208,7 +208,7 @@ absl::StatusOr<ScaledTable> Likelihood(const Pedigree& ped, const std::vector<Ge
 // LR(victim) = P(refs, MP = victim) / (P(refs) P(V = victim)) as a mantissa and a scale.
 absl::StatusOr<ScaledTable> ScaledLocusLr(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
                                           int target, GenotypeIdx victim, const PedigreeLocusModel& model,
-                                          const EngineLimits& limits) {
+                                          const EngineLimits& limits, ScaledTable* h2 = nullptr) {
   std::vector<GenotypeIdx> h1 = genotypes;
   h1[target] = victim;
   KINSHIP_ASSIGN_OR_RETURN(ScaledTable l1, Likelihood(ped, h1, model, limits));
@@ -228,6 +228,7 @@ absl::StatusOr<ScaledTable> ScaledLocusLr(const Pedigree& ped, const std::vector
     KINSHIP_ASSIGN_OR_RETURN(l2, Likelihood(h2, g2, model, limits2));
   }
   if (l2.mantissa[0] == 0) return Inconsistent(ped);
+  if (h2) *h2 = l2;
   ScaledTable out;
   out.mantissa = {l1.mantissa[0] / l2.mantissa[0]};
   out.log2_scale = l1.log2_scale - l2.log2_scale;
@@ -238,16 +239,21 @@ absl::StatusOr<ScaledTable> ScaledLocusLr(const Pedigree& ped, const std::vector
 // each ratio with its own scale, brought to a common one.
 absl::StatusOr<ScaledTable> ScaledTableByGenotype(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
                                                   int target, const PedigreeLocusModel& model,
-                                                  const EngineLimits& limits) {
+                                                  const EngineLimits& limits, std::vector<double>* victim = nullptr) {
   const int genotype_ct = GenotypeCount(model.allele_ct());
   ScaledTable out;
   out.mantissa.resize(genotype_ct);
-  std::vector<ScaledTable> each(genotype_ct);
-  std::int64_t top = std::numeric_limits<std::int64_t>::min();
+  std::vector<ScaledTable> each(genotype_ct), h2(genotype_ct);
+  std::int64_t top = std::numeric_limits<std::int64_t>::min(), top2 = top;
   for (int g = 0; g < genotype_ct; ++g) {
     KINSHIP_ASSIGN_OR_RETURN(each[g], ScaledLocusLr(ped, genotypes, target, static_cast<GenotypeIdx>(g), model,
-                                                    limits));
+                                                    limits, &h2[g]));
     if (each[g].mantissa[0] != 0) top = std::max(top, each[g].log2_scale);
+    top2 = std::max(top2, h2[g].log2_scale);  // h2 > 0 (else Inconsistent above)
+  }
+  if (victim) {  // P(refs, V = g) at one common scale: relative weights over g
+    victim->resize(genotype_ct);
+    for (int g = 0; g < genotype_ct; ++g) (*victim)[g] = Ldexp(h2[g].mantissa[0], h2[g].log2_scale - top2);
   }
   if (top == std::numeric_limits<std::int64_t>::min()) top = 0;
   for (int g = 0; g < genotype_ct; ++g) out.mantissa[g] = Ldexp(each[g].mantissa[0], each[g].log2_scale - top);
@@ -256,14 +262,20 @@ absl::StatusOr<ScaledTable> ScaledTableByGenotype(const Pedigree& ped, const std
 }
 
 // The family table's entries as ratios of mantissas over one common scale.
+// `victim`, when not null, gets the victim's weights under H2, P(V = g | references) up to a
+// constant: Hardy-Weinberg at theta = 0, P(refs, V = g) at theta > 0.
 absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
                                               int target, const PedigreeLocusModel& model,
-                                              const EngineLimits& limits) {
+                                              const EngineLimits& limits, std::vector<double>* victim = nullptr) {
   KINSHIP_RETURN_IF_ERROR(CheckTarget(ped, genotypes, target));
   const int genotype_ct = GenotypeCount(model.allele_ct());
   ScaledTable out;
   out.mantissa.resize(genotype_ct);
   if (model.theta() == 0) {
+    if (victim) {
+      victim->resize(genotype_ct);
+      for (int g = 0; g < genotype_ct; ++g) (*victim)[g] = HardyWeinberg(model.freqs(), static_cast<GenotypeIdx>(g));
+    }
     // Nuclear families (two founders and their children) in closed form (stats/nuclear.h).
     // Else P(references) by its own elimination (the missing person pruned), not as the sum
     // of `joint`: the two differ when the frequencies do not sum exactly to 1, and the H2
@@ -287,7 +299,7 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
   }
   // theta > 0 with evidence among the references: genotype by genotype (two exact
   // likelihoods each; the one-pass tables below assume typed genotypes).
-  if (internal::HasEvidence(genotypes)) return ScaledTableByGenotype(ped, genotypes, target, model, limits);
+  if (internal::HasEvidence(genotypes)) return ScaledTableByGenotype(ped, genotypes, target, model, limits, victim);
   // theta > 0: both hypotheses for every genotype in one pass (docs/model.md, "θ in
   // pedigrees"). LR(g) = P(refs, MP = g) / P(refs, V = g), the two at one common scale.
   KINSHIP_ASSIGN_OR_RETURN(internal::ThetaFamilyTables t,
@@ -298,6 +310,7 @@ absl::StatusOr<ScaledTable> ScaledFamilyTable(const Pedigree& ped, const std::ve
     if (t.victim.mantissa[g] == 0) return Inconsistent(ped);
     out.mantissa[g] = t.joint.mantissa[g] / t.victim.mantissa[g];
   }
+  if (victim) *victim = t.victim.mantissa;
   out.log2_scale = t.joint.log2_scale - t.victim.log2_scale;
   return out;
 }
@@ -353,8 +366,8 @@ absl::StatusOr<double> MissingPersonLocusLr(const Pedigree& ped, const std::vect
 
 absl::StatusOr<std::vector<double>> FamilyTable(const Pedigree& ped, const std::vector<GenotypeIdx>& genotypes,
                                                 int target, const PedigreeLocusModel& model,
-                                                const EngineLimits& limits) {
-  KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, ScaledFamilyTable(ped, genotypes, target, model, limits));
+                                                const EngineLimits& limits, std::vector<double>* victim_weights) {
+  KINSHIP_ASSIGN_OR_RETURN(ScaledTable s, ScaledFamilyTable(ped, genotypes, target, model, limits, victim_weights));
   return LinearValues(std::move(s), "family table");
 }
 

@@ -13,6 +13,7 @@
 #ifndef KINSHIP_STATS_POPULATION_H_
 #define KINSHIP_STATS_POPULATION_H_
 
+#include <initializer_list>
 #include <vector>
 
 #include "kinship/locus.h"
@@ -39,6 +40,40 @@ inline double BaldingNicholsDenominator(int drawn, double theta) { return 1 + (d
 // P(next allele = x | `drawn` alleles drawn, `count` of them x), p = p_x.
 inline double BaldingNicholsDraw(int count, int drawn, double p, double theta) {
   return BaldingNicholsWeight(count, p, theta) / BaldingNicholsDenominator(drawn, theta);
+}
+
+// P(genotypes) of unrelated persons of one subpopulation: their alleles drawn in order by
+// Balding-Nichols (one phase each, times 2 per heterozygote); at theta = 0 the product of the
+// Hardy-Weinberg probabilities. `gs`: one or more genotypes (REQUIRES: none kUntyped).
+inline double UnrelatedProbability(const std::vector<double>& freqs, double theta,
+                                   std::initializer_list<GenotypeIdx> gs) {
+  double prob = 1;
+  if (theta == 0) {
+    for (GenotypeIdx g : gs) prob *= HardyWeinberg(freqs, g);
+    return prob;
+  }
+  int drawn = 0;
+  int counts[4] = {0, 0, 0, 0};
+  int seen[4] = {-1, -1, -1, -1};
+  auto count_of = [&](int x) -> int& {
+    for (int i = 0; i < 4; ++i)
+      if (seen[i] == x || seen[i] < 0) {
+        seen[i] = x;
+        return counts[i];
+      }
+    return counts[3];  // unreachable with at most two genotypes
+  };
+  for (GenotypeIdx g : gs) {
+    const AllelePair ab = GenotypeAlleles(g);
+    for (int x : {static_cast<int>(ab.a), static_cast<int>(ab.b)}) {
+      int& c = count_of(x);
+      prob *= BaldingNicholsDraw(c, drawn, freqs[x], theta);
+      ++c;
+      ++drawn;
+    }
+    if (ab.a != ab.b) prob *= 2;
+  }
+  return prob;
 }
 
 }  // namespace kinship::internal
