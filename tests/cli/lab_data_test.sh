@@ -28,14 +28,19 @@ expect_rc 0 "12.0 = 12" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_spelled
 cmp -s "$tmp/ref.csv" "$tmp/spelled.csv" && ok || bad "respelled labels change the LR: $(col "$tmp/spelled.csv" 2 4) vs $ref"
 expect_grep "$tmp/stderr" "read as" "respelling is noted"
 ! grep -q "imputed" "$tmp/stderr" && ok || bad "a respelled allele was imputed"
-# An off-ladder call makes the locus untyped for that sample (one locus fewer compared), with a
-# warning naming the sample and the file:line; two `OL` never count as a shared allele.
+# An off-ladder call is an allele of unknown designation: `a,OL` is read as the failed-allele
+# wildcard `a,F` (a seen, the other allele not determined), with a warning naming the sample and
+# the file:line; the locus is still compared, with exactly the LR of writing F, and two `OL`
+# never count as a shared allele.
 line=$(grep -n '^P002_B,TH01,' "$tmp/prof.csv" | cut -d: -f1)
 sed "${line}s/^P002_B,TH01,\([^,]*\),.*/P002_B,TH01,\1,OL/" "$tmp/prof.csv" > "$tmp/prof_ol.csv"
+sed "${line}s/^P002_B,TH01,\([^,]*\),.*/P002_B,TH01,\1,F/" "$tmp/prof.csv" > "$tmp/prof_f.csv"
 expect_rc 0 "off-ladder" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_ol.csv" --pairs "$tmp/pairs.csv" --out "$tmp/ol.csv" --per-locus "$tmp/ol_loci.csv"
-expect_grep "$tmp/stderr" "warning: .*prof_ol.csv:$line: sample P002_B locus TH01: off-ladder" "off-ladder warning names file:line"
-[ "$(col "$tmp/ol.csv" 2 5)" -eq $(( $(col "$tmp/ref.csv" 2 5) - 1 )) ] && ok || bad "off-ladder locus still compared"
-! grep -q ",TH01," "$tmp/ol_loci.csv" && ok || bad "off-ladder locus has a per-locus value"
+expect_grep "$tmp/stderr" "warning: .*prof_ol.csv:$line: sample P002_B locus TH01: off-ladder allele .* read as .*,F" "off-ladder warning names file:line"
+expect_rc 0 "failed allele F" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_f.csv" --pairs "$tmp/pairs.csv" --out "$tmp/f.csv" --per-locus "$tmp/f_loci.csv"
+[ "$(col "$tmp/ol.csv" 2 5)" -eq "$(col "$tmp/ref.csv" 2 5)" ] && ok || bad "off-ladder locus not compared"
+grep -q ",TH01," "$tmp/ol_loci.csv" && ok || bad "off-ladder locus has no per-locus value"
+cmp -s "$tmp/ol.csv" "$tmp/f.csv" && cmp -s "$tmp/ol_loci.csv" "$tmp/f_loci.csv" && ok || bad "OL and F give different LRs"
 # Stepwise mutation with an off-ladder call runs (the call never reaches the mutation model).
 expect_rc 0 "off-ladder with stepwise" "$bin" lr --freqs "$freqs" --profiles "$tmp/prof_ol.csv" --pairs "$tmp/pairs.csv" \
   --mutation-model stepwise --mutation-rate 0.002 --mutation-range 0.1 --sex1 male -q
