@@ -553,3 +553,81 @@ TEST_CASE("A NaN row entry is an Internal error, never a silent drop", "[screen]
     REQUIRE(tables->prefilter_row(0, 0)[4] == -128);
   }
 }
+
+TEST_CASE("Uncertain victims and references: observation columns keep the bound, equal Compute, any threads",
+          "[screen][property][observation]") {
+  // Victims degraded at random: single-allele observations (a,a) of one of their alleles,
+  // failed alleles (a,F), with drop-out and drop-in that differ by victim (so that the
+  // observation columns outnumber the free byte codes of the larger narrow loci and share
+  // kOtherCode); some references with failed alleles or drop-out (their evidence rows).
+  for (auto [rel, mut, theta] : {std::tuple{"parent-child", true, 0.0}, std::tuple{"full-siblings", false, 0.02}}) {
+    INFO(rel << " mutation " << mut << " theta " << theta);
+    AlleleFreqTable table = TestTable();
+    ProfileSet refs = RandomProfiles(table, 30, 1, 0.05);
+    ProfileSet victims = VictimsWithChildren(table, refs, 150, 2);
+    std::mt19937_64 rng(17);
+    std::uniform_real_distribution<double> u(0, 1);
+    auto degrade = [&](ProfileSet* p, double single, double failed) {
+      for (int l = 0; l < table.locus_ct(); ++l)
+        for (int s = 0; s < p->sample_ct(); ++s) {
+          const GenotypeIdx g = p->genotype(l, s);
+          if (g == kUntyped) continue;
+          const AllelePair ab = GenotypeAlleles(g);
+          const double x = u(rng);
+          if (x < single) p->set_genotype(l, s, GenotypeIndex(ab.b, ab.b));
+          else if (x < single + failed) p->set_genotype(l, s, WildcardCode(ab.a));
+        }
+    };
+    degrade(&victims, 0.3, 0.1);
+    degrade(&refs, 0.0, 0.1);
+    ObservationTable obs;
+    const double dropouts[] = {0.05, 0.1, 0.2, 0.3};
+    for (int v = 0; v < victims.sample_ct(); ++v)
+      obs.SetSample(victims.sample_id(v), {dropouts[v % 4], v % 3 == 0 ? 0.02 : 0.0});
+    obs.SetSample(refs.sample_id(0), {0.1, 0.0});
+    PairwiseOptions opts;
+    opts.theta = theta;
+    if (mut) opts.mutation.male = opts.mutation.female = {MutationModel::kStepwise, 0.003, 1e-5, 0.2};
+    auto calc = PairwiseCalculator::Create(table, *ParseRelationship(rel), opts);
+    REQUIRE(calc.ok());
+    ScoreTablesBuilder builder(table, &victims, &obs);
+    AddPairwiseCandidates(*calc, refs, &builder, &obs);
+    auto tables = std::move(builder).Build();
+    REQUIRE(tables.ok());
+    const VictimColumns columns(*tables, victims, &obs);
+    int shared = 0, own = 0;
+    for (int l = 0; l < tables->locus_ct(); ++l)
+      for (int v = 0; v < victims.sample_ct(); ++v) {
+        const GenotypeIdx c = columns.genotype(l, v);
+        if (c == kUntyped || c < tables->genotype_ct(l)) continue;
+        (columns.codes(l)[v] == kOtherCode ? shared : own) += 1;
+      }
+    CHECK(shared > 0);  // kOtherCode shared by observation columns
+    CHECK(own > 0);     // and columns with a code of their own
+    for (int c = 0; c < tables->candidate_ct(); ++c)
+      for (int v = 0; v < victims.sample_ct(); ++v) {
+        const ScreenHit h = ExactPair(*tables, columns, c, v);
+        const double bound = PrefilterSum(*tables, columns, c, v) / tables->scale() + tables->candidate_offset(c);
+        REQUIRE(bound >= h.log10_lr - 1e-9);
+        const PairResult r = calc->Compute(refs, c, victims, v, nullptr, &obs);
+        REQUIRE(h.log10_lr == Approx(r.log10_lr).margin(1e-12).epsilon(1e-14));
+        REQUIRE(h.loci_compared == r.loci_compared);
+        REQUIRE(h.loci_inconsistent == r.loci_inconsistent);
+      }
+    ScreenOptions sopts;
+    sopts.top_k = 4;
+    sopts.victim_block = 64;
+    sopts.kernel = ScreenKernel::kScalar;
+    ScreenResult one;
+    {
+      tbb::task_arena arena(1);
+      arena.execute([&] { one = Screen(*tables, columns, sopts); });
+    }
+    tbb::task_arena arena(2);
+    ScreenResult two;
+    arena.execute([&] { two = Screen(*tables, columns, sopts); });
+    REQUIRE(SameHits(one, two));
+    sopts.kernel = ScreenKernel::kAvx512;  // falls back to scalar where unsupported
+    REQUIRE(SameHits(one, Screen(*tables, columns, sopts)));
+  }
+}
