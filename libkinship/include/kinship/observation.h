@@ -18,8 +18,9 @@
 // A pedigree likelihood is then Σ over the true genotypes of everyone of
 // P(genotypes | H) Π_typed P(O_i | G_i): the engines take P(O | G) over the genotypes of the
 // locus as a member's evidence (kinship/pedigree_lr.h, kEvidence), and the screen folds it
-// into the victims' columns. An observation that is certain (no F, d = c = 0, and not an
-// apparent homozygote at a locus with a silent allele) is the genotype itself, as before.
+// into the victims' columns. An observation that is certain (ObservationUncertain: no F, no
+// drop-in, and not a single allele seen with drop-out or a silent allele at the locus) is the
+// genotype itself, as before.
 //
 //   kinship::ObservationParams bone{.dropout = 0.2, .dropin = 0.05};
 //   std::vector<double> w = kinship::ObservationLikelihoods(locus, kinship::GenotypeIndex(a, a), bone);
@@ -51,9 +52,11 @@ struct ObservationParams {
 };
 
 // Whether the observation `observed` (a GenotypeIdx read as the set of its alleles, or a
-// wildcard code; not kUntyped) at `locus` is anything but its own genotype for certain: a
-// wildcard, drop-out or drop-in above 0, or an apparent homozygote where the locus has a
-// silent allele.
+// wildcard code; not kUntyped) at `locus` is anything but its own genotype for certain, i.e.
+// P(O | G) > 0 for more than one genotype G: a wildcard, drop-in above 0, or a single allele
+// seen with drop-out above 0 or where the locus has a silent allele. Two alleles seen without
+// drop-in are certain whatever the drop-out: P(O | G) is then (1 - d)² for G = O and 0 for
+// every other genotype, a factor common to both hypotheses of any LR.
 bool ObservationUncertain(const Locus& locus, GenotypeIdx observed, ObservationParams params);
 
 // P(O | G) for every genotype G of `locus` (GenotypeIndex order), O = `observed` (see

@@ -56,11 +56,11 @@ double ObservationProbability(const Locus& locus, const std::vector<int>& o, int
 }
 
 bool ObservationUncertain(const Locus& locus, GenotypeIdx observed, ObservationParams params) {
-  if (IsWildcard(observed)) return true;
-  if (params.dropout > 0 || params.dropin > 0) return true;
-  if (locus.silent_allele() < 0) return false;
+  if (IsWildcard(observed) || params.dropin > 0) return true;
+  // Without drop-in, two alleles seen are the genotype itself (drop-out only multiplies both
+  // hypotheses by (1 - d)²); one allele seen may hide a dropped or a silent one.
   const AllelePair ab = GenotypeAlleles(observed);
-  return ab.a == ab.b;
+  return ab.a == ab.b && (params.dropout > 0 || locus.silent_allele() >= 0);
 }
 
 std::vector<double> ObservationLikelihoods(const Locus& locus, GenotypeIdx observed, ObservationParams params) {
