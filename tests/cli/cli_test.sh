@@ -236,6 +236,40 @@ awk -F, '$4 == "D3S1358" { found = 1; if ($5 + 0 != 0) exit 1 } END { exit !foun
 expect_rc 0 "one-sided without mutation" "$bin" lr --freqs "$nist" --profiles "$tmp/os_dad.csv" --profiles "$tmp/os_kid.csv" --pairs "$tmp/os_pairs.csv" --per-locus "$tmp/os5_loci.csv" --out "$tmp/os5.csv" -q
 [ "$(awk -F, 'NR > 1' "$tmp/os5_loci.csv" | wc -l)" -eq 2 ] && ok || bad "no mutation: per-locus rows only for loci typed in both"
 
+# Degraded profiles (docs/model.md, "Observations"): a half-sibling pair with drop-out per sample
+# and locus (--observation) gives the independent brute-force value of
+# tests/data/validation-observation (case O0071) to 1e-9; the screen gives the same number with
+# the victim's drop-out from the same file; a bad observation file stops the run (file:line, no
+# report); --victim-dropout out of range is refused; the parameters are in the report.
+obs="$root/tests/data/validation-observation"
+grep '^O0071_' "$obs/profiles.csv" | sed '1i sample_id,locus,allele1,allele2' > "$tmp/o71.csv"
+grep '^O0071_A' "$obs/profiles.csv" | sed '1i sample_id,locus,allele1,allele2' > "$tmp/o71_a.csv"
+grep '^O0071_B' "$obs/profiles.csv" | sed '1i sample_id,locus,allele1,allele2' > "$tmp/o71_b.csv"
+printf 'id1,id2,relationship\nO0071_A,O0071_B,half-siblings\n' > "$tmp/o71_pairs.csv"
+expect_rc 0 "lr --observation" "$bin" lr --freqs "$obs/freqs_toyA6.csv" --profiles "$tmp/o71.csv" --pairs "$tmp/o71_pairs.csv" \
+  --observation "$obs/obs_O0071.csv" --out "$tmp/o71.out" -q
+got=$(sed -n 2p "$tmp/o71.out" | cut -d, -f4); want=$(grep '^O0071,' "$obs/cases.csv" | cut -d, -f14)
+awk -v a="$got" -v b="$want" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(a != "" && d<1e-9)}' && ok || bad "lr --observation: $got, expected $want"
+expect_rc 0 "match --observation" "$bin" match --freqs "$obs/freqs_toyA6.csv" --victims "$tmp/o71_b.csv" --references "$tmp/o71_a.csv" \
+  --relationship half-siblings --observation "$obs/obs_O0071.csv" --min-log10-lr -inf --out "$tmp/o71.tsv" -q
+m=$(awk -F'\t' '!/^#/ && $1 == "O0071_B" { print $7 }' "$tmp/o71.tsv")
+awk -v a="$got" -v b="$m" 'BEGIN{d=a-b; if (d<0) d=-d; exit !(b != "" && d<1e-12)}' && ok || bad "match --observation: $m vs lr $got"
+expect_grep "$tmp/o71.tsv" "^##input.observation=" "observation file in the report's inputs"
+printf 'sample_id,dropout,dropin\nO0071_A,0.2,0\nO0071_A,0.3,0\n' > "$tmp/o71_twice.csv"
+expect_rc 1 "observation row twice" "$bin" match --freqs "$obs/freqs_toyA6.csv" --victims "$tmp/o71_b.csv" --references "$tmp/o71_a.csv" \
+  --relationship half-siblings --observation "$tmp/o71_twice.csv" --out "$tmp/o71_bad.tsv" -q
+expect_grep "$tmp/stderr" "o71_twice.csv:3" "observation error names file:line"
+[ ! -e "$tmp/o71_bad.tsv" ] && ok || bad "a report was written despite the bad observation file"
+printf 'sample_id,dropout,dropin\nNOBODY,0.2,0\n' > "$tmp/o71_nobody.csv"
+expect_rc 1 "observation of an unknown sample" "$bin" lr --freqs "$obs/freqs_toyA6.csv" --profiles "$tmp/o71.csv" \
+  --pairs "$tmp/o71_pairs.csv" --observation "$tmp/o71_nobody.csv" -q
+expect_grep "$tmp/stderr" "o71_nobody.csv:2: sample 'NOBODY' is in no profile file" "unknown sample names file:line"
+expect_rc 1 "victim drop-out 1" "$bin" match --freqs "$obs/freqs_toyA6.csv" --victims "$tmp/o71_b.csv" --references "$tmp/o71_a.csv" \
+  --relationship half-siblings --victim-dropout 1 -q
+expect_rc 0 "match --victim-dropout" "$bin" match --freqs "$obs/freqs_toyA6.csv" --victims "$tmp/o71_b.csv" --references "$tmp/o71_a.csv" \
+  --relationship half-siblings --victim-dropout 0.2 --min-log10-lr -inf --out "$tmp/o71_vd.tsv" -q
+expect_grep "$tmp/o71_vd.tsv" "^##parameter.victim_dropout=0.2" "victim drop-out in the report's parameters"
+
 # The demo data.
 expect_rc 0 "demo" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$data/examples/profiles.csv" --pairs "$data/examples/pairs.csv" --out "$tmp/demo.csv"
 [ "$(wc -l < "$tmp/demo.csv")" -eq 7 ] && ok || bad "demo rows"
