@@ -3,6 +3,7 @@
 // Tests of Simulate (kinship/simulate.h): reproducibility for a seed, Mendel's laws in every
 // family, victim dropout, the truth table, the CSV writers and the option errors.
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -207,4 +208,78 @@ TEST_CASE("Simulate: errors", "[sim]") {
   no_shapes.shapes.clear();
   CHECK(Simulate(Freqs(), no_shapes).status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(Simulate(AlleleFreqTable(), Options(1, 0, 1, 0)).status().code() == absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("Simulate: allelic drop-out and drop-in at their rates; observations are recorded", "[sim][observation]") {
+  // Without drop-in every observation is a subset of the true genotype; a heterozygote's
+  // alleles fail independently with probability d, a homozygote shows nothing with d². The
+  // rates are checked within 5 binomial standard deviations (seeded: deterministic).
+  SimulateOptions opts = Options(0, 3000, 11, 0);
+  const Simulation truth = Run(opts);
+  opts.allele_dropout = 0.2;
+  const Simulation sim = Run(opts);
+  REQUIRE(sim.victims.size() == truth.victims.size());
+  std::int64_t het_alleles = 0, het_lost = 0, hom = 0, hom_lost = 0, changed = 0;
+  for (size_t v = 0; v < sim.victims.size(); ++v)
+    for (size_t l = 0; l < sim.victims[v].genotypes.size(); ++l) {
+      const GenotypeIdx t = truth.victims[v].genotypes[l], o = sim.victims[v].genotypes[l];
+      const AllelePair ab = GenotypeAlleles(t);
+      changed += o != t;
+      if (ab.a == ab.b) {
+        ++hom;
+        hom_lost += o == kUntyped;
+        if (o != kUntyped) CHECK(o == t);
+        continue;
+      }
+      het_alleles += 2;
+      if (o == kUntyped) {
+        het_lost += 2;
+        continue;
+      }
+      const AllelePair s = GenotypeAlleles(o);
+      CHECK(Carries(t, s.a));
+      CHECK(Carries(t, s.b));
+      het_lost += s.a == s.b;
+    }
+  auto within = [](std::int64_t k, std::int64_t n, double p) {
+    const double sd = std::sqrt(n * p * (1 - p));
+    INFO(k << " of " << n << ", expected " << n * p << " ± " << 5 * sd);
+    CHECK(std::fabs(static_cast<double>(k) - n * p) < 5 * sd);
+  };
+  within(het_lost, het_alleles, 0.2);
+  within(hom_lost, hom, 0.04);
+  CHECK(static_cast<std::int64_t>(sim.observations.size()) == changed);
+  for (const SimulatedObservation& o : sim.observations) {
+    CHECK(o.truth == truth.victims[o.victim].genotypes[o.locus]);
+    CHECK(o.observed == sim.victims[o.victim].genotypes[o.locus]);
+  }
+  // Drop-in: a locus gains an allele with probability c (seen as a change unless the allele
+  // was already there, or a third allele made the locus untyped).
+  SimulateOptions in = Options(0, 3000, 11, 0);
+  in.dropin = 0.1;
+  const Simulation with_in = Run(in);
+  std::int64_t loci = 0, grown = 0;
+  for (size_t v = 0; v < with_in.victims.size(); ++v)
+    for (size_t l = 0; l < with_in.victims[v].genotypes.size(); ++l) {
+      const GenotypeIdx t = truth.victims[v].genotypes[l], o = with_in.victims[v].genotypes[l];
+      ++loci;
+      if (o == t) continue;
+      ++grown;
+      if (o == kUntyped) continue;  // a third allele
+      const AllelePair ab = GenotypeAlleles(t), s = GenotypeAlleles(o);
+      CHECK(ab.a == ab.b);  // only a homozygote can show a new allele and stay a two-allele row
+      CHECK((s.a == ab.a || s.b == ab.a));
+    }
+  CHECK(grown > 0);
+  CHECK(static_cast<double>(grown) < 0.1 * loci + 5 * std::sqrt(loci * 0.09));
+  // The same seed: the same output; 0 and 0: the output of a run without them.
+  CHECK(Dump(Run(opts)) == Dump(sim));
+  SimulateOptions zero = Options(0, 3000, 11, 0);
+  CHECK(Dump(Run(zero)) == Dump(truth));
+  SimulateOptions bad = Options(1, 0, 1, 0);
+  bad.allele_dropout = 1;
+  CHECK(Simulate(Freqs(), bad).status().code() == absl::StatusCode::kInvalidArgument);
+  bad.allele_dropout = 0;
+  bad.dropin = -0.1;
+  CHECK(Simulate(Freqs(), bad).status().code() == absl::StatusCode::kInvalidArgument);
 }

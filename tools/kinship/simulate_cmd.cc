@@ -27,7 +27,7 @@ int RunSimulate(int argc, char** argv) {
   std::string freqs_path, out_dir, shapes_arg;
   int families = 0, unrelated = 0;
   std::uint64_t seed = 1;
-  double dropout = 0;
+  double dropout = 0, allele_dropout = 0, dropin = 0;
   po::options_description desc(
       "Usage: kinship simulate --freqs FREQS --families N --seed S --out-dir DIR [options]\n\n"
       "Synthetic families with typed references, their missing persons as victims (and\n"
@@ -36,6 +36,8 @@ int RunSimulate(int argc, char** argv) {
       "  DIR/references.csv  the families' reference profiles (sample_id,locus,allele1,allele2)\n"
       "  DIR/victims.csv     victim profiles, in random order\n"
       "  DIR/truth.csv       victim_id,family,missing_id,shape (empty family: unrelated)\n"
+      "  DIR/observations.csv with --allele-dropout or --dropin: each victim locus they changed,\n"
+      "                      true and observed alleles\n"
       "Genotypes are drawn from FREQS (Hardy-Weinberg) and passed down by Mendel's laws,\n"
       "without mutation. The same seed and inputs give the same files.\n\nOptions");
   desc.add_options()
@@ -47,6 +49,9 @@ int RunSimulate(int argc, char** argv) {
        "comma-separated family shapes, used in turn")
       ("victims-unrelated", po::value(&unrelated)->default_value(0), "number of unrelated victims added")
       ("dropout", po::value(&dropout)->default_value(0), "probability that a victim's locus is untyped (partial profiles)")
+      ("allele-dropout", po::value(&allele_dropout)->default_value(0),
+       "probability that each visible allele of a victim fails to show (a homozygote: both copies, D^2)")
+      ("dropin", po::value(&dropin)->default_value(0), "probability that a victim's locus gains one drop-in allele")
       ("out-dir", po::value(&out_dir)->required(), "output folder (created if missing)");
   po::variables_map vm;
   if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map&) {
@@ -56,6 +61,8 @@ int RunSimulate(int argc, char** argv) {
         throw po::error(absl::StrCat("--families and --victims-unrelated must be at most ", kMaxSimulated));
       if (families + unrelated == 0) throw po::error("nothing to simulate: give --families or --victims-unrelated");
       if (!(dropout >= 0 && dropout < 1)) throw po::error("--dropout must be in [0, 1)");
+      if (!(allele_dropout >= 0 && allele_dropout < 1)) throw po::error("--allele-dropout must be in [0, 1)");
+      if (!(dropin >= 0 && dropin < 1)) throw po::error("--dropin must be in [0, 1)");
       }))
     return *code;
   Diagnostics diag;
@@ -67,6 +74,8 @@ int RunSimulate(int argc, char** argv) {
   opts.unrelated_ct = unrelated;
   opts.seed = seed;
   opts.dropout = dropout;
+  opts.allele_dropout = allele_dropout;
+  opts.dropin = dropin;
   opts.shapes = absl::StrSplit(shapes_arg, ',');
   SetStage(absl::StrCat("simulating ", families, " families and ", unrelated, " unrelated victims"));
   auto sim = Simulate(*table, opts);
@@ -80,9 +89,12 @@ int RunSimulate(int argc, char** argv) {
   std::filesystem::create_directories(out_dir, ec);
   if (ec)
     return ReportError(kCmd, absl::NotFoundError(absl::StrCat(out_dir, ": cannot create folder (", ec.message(), ")")));
-  AtomicOutput peds, refs, victims, truth;
+  const bool degraded = allele_dropout > 0 || dropin > 0;
+  AtomicOutput peds, refs, victims, truth, observed;
   for (auto [out, name] : {std::pair{&peds, "pedigrees.csv"}, std::pair{&refs, "references.csv"},
-                           std::pair{&victims, "victims.csv"}, std::pair{&truth, "truth.csv"}}) {
+                           std::pair{&victims, "victims.csv"}, std::pair{&truth, "truth.csv"},
+                           std::pair{&observed, "observations.csv"}}) {
+    if (out == &observed && !degraded) continue;
     auto st = out->Open((std::filesystem::path(out_dir) / name).string());
     if (!st.ok()) return ReportError(kCmd, st);
   }
@@ -90,10 +102,13 @@ int RunSimulate(int argc, char** argv) {
   WriteSimulatedProfilesCsv(sim->references, *table, refs.file());
   WriteSimulatedProfilesCsv(sim->victims, *table, victims.file());
   WriteSimulatedTruthCsv(*sim, truth.file());
-  if (auto st = CommitOutputs({&peds, &refs, &victims, &truth}); !st.ok())  // all or none
+  if (degraded) WriteSimulatedObservationsCsv(*sim, *table, observed.file());
+  if (auto st = CommitOutputs({&peds, &refs, &victims, &truth, &observed}); !st.ok())  // all or none
     return ReportError(kCmd, st);
   std::cerr << "kinship simulate: " << families << " families, " << sim->victims.size() << " victims written to "
-            << out_dir << "\n";
+            << out_dir;
+  if (degraded) std::cerr << "; " << sim->observations.size() << " victim loci changed by allelic drop-out or drop-in";
+  std::cerr << "\n";
   return kExitOk;
 }
 

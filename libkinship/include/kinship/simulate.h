@@ -50,6 +50,23 @@ struct SimulateOptions {
   std::vector<std::string> shapes = SimulationShapeNames();
   // Probability that a victim's locus is untyped, in [0, 1); a victim keeps at least one locus.
   double dropout = 0;
+  // Degraded victims (docs/model.md, "Observations"), on the loci kept above: each visible
+  // allele fails with probability `allele_dropout` (a homozygote's two copies both, d²), then
+  // with probability `dropin` one allele drawn from the visible alleles' frequencies joins. One
+  // allele seen is written x,x; nothing seen or three alleles leave the locus untyped. Both in
+  // [0, 1); at 0 no draw is made (the output is that of a run without them). A victim left
+  // with no locus gets one locus as it truly is.
+  double allele_dropout = 0;
+  double dropin = 0;
+};
+
+// A victim locus that allelic drop-out or drop-in changed: the truth and what is written
+// (kUntyped: nothing, or three alleles).
+struct SimulatedObservation {
+  int victim;  // index into Simulation::victims
+  int locus;
+  GenotypeIdx truth;
+  GenotypeIdx observed;
 };
 
 // One member of a simulated family, as a row of the pedigree file.
@@ -86,6 +103,7 @@ struct Simulation {
   std::vector<SimulatedProfile> references;   // the typed members' profiles, in member order
   std::vector<SimulatedProfile> victims;      // in random order, ids V0000001, ... in that order
   std::vector<SimulatedTruth> truth;          // truth[i] is about victims[i]
+  std::vector<SimulatedObservation> observations;  // allele drop-out and drop-in, in victim order
 };
 
 // Simulates `options.family_ct` families and `options.unrelated_ct` unrelated victims from
@@ -104,6 +122,9 @@ void WriteSimulatedPedigreesCsv(const Simulation& sim, std::FILE* out);
 // the smaller index first). REQUIRES: `freqs` is the table the profiles were simulated from.
 void WriteSimulatedProfilesCsv(const std::vector<SimulatedProfile>& profiles, const AlleleFreqTable& freqs,
                                std::FILE* out);
+// `victim_id,locus,true_allele1,true_allele2,observed_allele1,observed_allele2`: one row per
+// victim locus that allelic drop-out or drop-in changed (observed empty: left untyped).
+void WriteSimulatedObservationsCsv(const Simulation& sim, const AlleleFreqTable& freqs, std::FILE* out);
 // `victim_id,family,missing_id,shape` and one row per victim.
 void WriteSimulatedTruthCsv(const Simulation& sim, std::FILE* out);
 

@@ -89,6 +89,37 @@ int DrawAllele(const std::vector<double>& cumulative, Rng& rng) {
   return a;
 }
 
+// What a lab sees of the true genotype `truth` at `locus` (docs/model.md, "Observations"):
+// each visible allele (not silent) fails with probability d = allele_dropout (a homozygote's
+// two copies both with d²), then with probability c = dropin one allele drawn from the
+// visible alleles' frequencies joins. One allele seen is written x,x; nothing seen, or three
+// alleles (no two-allele row can hold them), is kUntyped. Draws: one uniform per visible
+// allele (one for a homozygote) when d > 0, then one for the drop-in and its allele when c > 0.
+GenotypeIdx Observe(const Locus& locus, GenotypeIdx truth, const SimulateOptions& options,
+                    const std::vector<double>& visible_cumulative, Rng& rng) {
+  const AllelePair ab = GenotypeAlleles(truth);
+  std::vector<int> seen;
+  for (int x : {static_cast<int>(ab.a), static_cast<int>(ab.b)})
+    if (locus.observable(x) && std::find(seen.begin(), seen.end(), x) == seen.end()) seen.push_back(x);
+  const double d = options.allele_dropout;
+  if (d > 0) {
+    if (seen.size() == 2) {
+      std::vector<int> kept;
+      for (int x : seen)
+        if (!(rng.Uniform() < d)) kept.push_back(x);
+      seen = kept;
+    } else if (seen.size() == 1 && rng.Uniform() < d * d) {
+      seen.clear();
+    }
+  }
+  if (options.dropin > 0 && rng.Uniform() < options.dropin) {
+    const int z = DrawAllele(visible_cumulative, rng);
+    if (std::find(seen.begin(), seen.end(), z) == seen.end()) seen.push_back(z);
+  }
+  if (seen.empty() || seen.size() > 2) return kUntyped;
+  return GenotypeIndex(seen[0], seen.size() == 2 ? seen[1] : seen[0]);
+}
+
 // Alleles per locus in the order drawn (a child takes its father's allele first): transmission
 // picks by position, so the order is part of the random stream.
 using OrderedGenotypes = std::vector<std::pair<int, int>>;
@@ -109,6 +140,10 @@ absl::Status CheckOptions(const AlleleFreqTable& freqs, const SimulateOptions& o
     return absl::InvalidArgumentError("nothing to simulate: no families and no unrelated victims");
   if (!(options.dropout >= 0 && options.dropout < 1))
     return absl::InvalidArgumentError("the dropout probability must be in [0, 1)");
+  if (!(options.allele_dropout >= 0 && options.allele_dropout < 1))
+    return absl::InvalidArgumentError("the allele drop-out probability must be in [0, 1)");
+  if (!(options.dropin >= 0 && options.dropin < 1))
+    return absl::InvalidArgumentError("the drop-in probability must be in [0, 1)");
   if (options.family_ct > 0 && options.shapes.empty())
     return absl::InvalidArgumentError("no family shapes given");
   if (freqs.locus_ct() == 0) return absl::FailedPreconditionError("the frequency table has no locus");
@@ -142,10 +177,14 @@ absl::StatusOr<Simulation> Simulate(const AlleleFreqTable& freqs, const Simulate
   if (absl::Status st = CheckOptions(freqs, options); !st.ok()) return st;
 
   const int locus_ct = freqs.locus_ct();
-  std::vector<std::vector<double>> cumulative(locus_ct);
+  std::vector<std::vector<double>> cumulative(locus_ct), visible_cumulative(locus_ct);
   for (int l = 0; l < locus_ct; ++l) {
-    double s = 0;
-    for (double f : freqs.locus(l).freqs()) cumulative[l].push_back(s += f);
+    double s = 0, v = 0;
+    const Locus& locus = freqs.locus(l);
+    for (int a = 0; a < locus.allele_ct(); ++a) {
+      cumulative[l].push_back(s += locus.freq(a));
+      visible_cumulative[l].push_back(v += locus.observable(a) ? locus.freq(a) : 0.0);  // drop-in draws
+    }
   }
   // The order of the draws below is part of the output for a seed: founders' alleles and
   // children's transmissions member by member, family by family; unrelated victims; the
@@ -213,6 +252,24 @@ absl::StatusOr<Simulation> Simulate(const AlleleFreqTable& freqs, const Simulate
       const int l = static_cast<int>(rng.Below(locus_ct));
       profile.genotypes[l] = GenotypeIndex(victims[i].alleles[l].first, victims[i].alleles[l].second);
     }
+    if (options.allele_dropout > 0 || options.dropin > 0) {  // no draws otherwise: the same bytes
+      kept_ct = 0;
+      for (int l = 0; l < locus_ct; ++l) {
+        const GenotypeIdx truth = profile.genotypes[l];
+        if (truth == kUntyped) continue;
+        profile.genotypes[l] = Observe(freqs.locus(l), truth, options, visible_cumulative[l], rng);
+        if (profile.genotypes[l] != truth)
+          sim.observations.push_back({static_cast<int>(i), l, truth, profile.genotypes[l]});
+        kept_ct += profile.genotypes[l] != kUntyped;
+      }
+      if (kept_ct == 0) {  // everything lost: the rule above, one locus as it truly is
+        const int l = static_cast<int>(rng.Below(locus_ct));
+        profile.genotypes[l] = GenotypeIndex(victims[i].alleles[l].first, victims[i].alleles[l].second);
+        if (!sim.observations.empty() && sim.observations.back().victim == static_cast<int>(i))
+          std::erase_if(sim.observations,
+                        [&](const SimulatedObservation& o) { return o.victim == static_cast<int>(i) && o.locus == l; });
+      }
+    }
     sim.victims.push_back(std::move(profile));
     sim.truth.push_back({victim_id, victims[i].family, victims[i].family.empty() ? "" : "MP", victims[i].shape});
     victims[i] = Victim();  // release as we go
@@ -235,10 +292,29 @@ void WriteSimulatedProfilesCsv(const std::vector<SimulatedProfile>& profiles, co
     for (size_t l = 0; l < p.genotypes.size(); ++l) {
       if (p.genotypes[l] == kUntyped) continue;
       const Locus& locus = freqs.locus(static_cast<int>(l));
-      const AllelePair ab = GenotypeAlleles(p.genotypes[l]);
+      AllelePair ab = GenotypeAlleles(p.genotypes[l]);
+      // A silent allele is never seen: a/silent is written a,a, silent/silent not at all.
+      if (!locus.observable(ab.a) && !locus.observable(ab.b)) continue;
+      if (!locus.observable(ab.a)) ab.a = ab.b;
+      if (!locus.observable(ab.b)) ab.b = ab.a;
       std::fprintf(out, "%s,%s,%s,%s\n", p.sample_id.c_str(), locus.name().c_str(), locus.label(ab.a).c_str(),
                    locus.label(ab.b).c_str());
     }
+  }
+}
+
+void WriteSimulatedObservationsCsv(const Simulation& sim, const AlleleFreqTable& freqs, std::FILE* out) {
+  std::fputs("victim_id,locus,true_allele1,true_allele2,observed_allele1,observed_allele2\n", out);
+  for (const SimulatedObservation& o : sim.observations) {
+    const Locus& locus = freqs.locus(o.locus);
+    const AllelePair t = GenotypeAlleles(o.truth);
+    std::string seen1, seen2;
+    if (o.observed != kUntyped) {
+      const AllelePair s = GenotypeAlleles(o.observed);
+      seen1 = locus.label(s.a), seen2 = locus.label(s.b);
+    }
+    std::fprintf(out, "%s,%s,%s,%s,%s,%s\n", sim.victims[o.victim].sample_id.c_str(), locus.name().c_str(),
+                 locus.label(t.a).c_str(), locus.label(t.b).c_str(), seen1.c_str(), seen2.c_str());
   }
 }
 
