@@ -1,6 +1,7 @@
 // Fuzzes ReadProfileRecords (long CSV and GeneMapper ID-X tab-separated exports), then
 // BuildProfileSet against a small table, with imputation and with a frozen table. What it
-// accepts must be consistent: every genotype is untyped or a valid index at its locus,
+// accepts must be consistent: every genotype is untyped, a valid index at its locus, or a
+// failed-allele wildcard (a,F) naming an observable allele of the locus,
 // imputed frequencies are in [kMinFrequency, 1), and the chunked reader gives the same
 // records as the whole-file reader.
 #include <cstddef>
@@ -23,7 +24,9 @@ void CheckSet(const kinship::ProfileSet& set, const kinship::AlleleFreqTable& ta
       KINSHIP_FUZZ_CHECK(locus.freq(a) >= kinship::kMinFrequency && locus.freq(a) <= 1);
     for (int s = 0; s < set.sample_ct(); ++s) {
       kinship::GenotypeIdx g = set.genotype(l, s);
-      KINSHIP_FUZZ_CHECK(g == kinship::kUntyped || g < locus.genotype_ct());
+      KINSHIP_FUZZ_CHECK(g == kinship::kUntyped || g < locus.genotype_ct() ||
+                         (kinship::IsWildcard(g) && kinship::WildcardAllele(g) < locus.allele_ct() &&
+                          locus.observable(kinship::WildcardAllele(g))));
     }
   }
   for (int s = 0; s < set.sample_ct(); ++s) KINSHIP_FUZZ_CHECK(set.FindSample(set.sample_id(s)) == s);
