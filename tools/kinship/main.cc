@@ -15,6 +15,7 @@ namespace kinship::cli {
 int RunLr(int argc, char** argv);
 int RunMatch(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
+int RunDviCmd(int argc, char** argv);
 }
 
 namespace {
@@ -28,6 +29,7 @@ const char kUsage[] =
     "Commands:\n"
     "  lr        exact likelihood ratios: pairs (relationship vs unrelated) or missing persons in pedigrees\n"
     "  match     screen every victim against every reference and family; ranked reports\n"
+    "  dvi       joint identification: many victims, families with several missing persons\n"
     "  simulate  synthetic families and victims (for demos, tests and benchmarks)\n"
     "  help CMD  options of a command (same as `kinship CMD --help`)\n"
     "\n"
@@ -67,12 +69,14 @@ int main(int argc, char** argv) {
       if (sub == "lr") return RunLr(2, args);
       if (sub == "match") return RunMatch(2, args);
       if (sub == "simulate") return RunSimulate(2, args);
+      if (sub == "dvi") return RunDviCmd(2, args);
       std::cerr << "kinship: unknown command '" << sub << "'\n";
       return kExitUsage;
     }
     if (cmd == "lr") return RunLr(argc - 1, argv + 1);
     if (cmd == "match") return RunMatch(argc - 1, argv + 1);
     if (cmd == "simulate") return RunSimulate(argc - 1, argv + 1);
+    if (cmd == "dvi") return RunDviCmd(argc - 1, argv + 1);
     std::cerr << "kinship: unknown command '" << cmd << "'\n\n" << kUsage;
     return kExitUsage;
   } catch (const std::bad_alloc&) {

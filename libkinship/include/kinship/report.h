@@ -16,8 +16,11 @@
 #ifndef KINSHIP_REPORT_H_
 #define KINSHIP_REPORT_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "kinship/lr.h"
@@ -35,6 +38,11 @@ double Posterior(double log10_lr, double prior);
 // The writers' last guard: a NaN result is a bug, an Internal error naming `what`, never a
 // row of a report.
 absl::Status CheckFinishedNumber(double v, const std::string& what);
+
+// The `##` lines every report of a run begins with: version, command, parameters, inputs
+// with SHA-256, frequency table, counts, notes, time.
+void WriteProvenanceLines(const Provenance& prov, const std::vector<std::pair<std::string, std::int64_t>>& counts,
+                          const std::vector<Note>& notes, double seconds, std::FILE* out);
 
 // The screen's report as TSV: `##` provenance lines (version, command, parameters, inputs
 // with SHA-256, frequency table, counts, notes, time), a header, one row per reported pair.

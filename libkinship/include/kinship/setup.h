@@ -22,6 +22,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -148,6 +149,13 @@ struct ProfileSource {
   static ProfileSource File(std::string path) { return {std::move(path), {}}; }
   static ProfileSource Records(std::vector<GenotypeRecord> records) { return {"", std::move(records)}; }
 };
+
+// Reads (or takes from memory) the profiles of `sources` into `binder`, recording the sample
+// ids in order of first appearance in `ids` (when not null) and in `set`; `stage` (may be
+// empty) is told of each file.
+absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinder* binder, Diagnostics* diag,
+                         const std::function<void(const std::string&)>& stage, std::vector<std::string>* ids,
+                         std::set<std::string>* set);
 
 // One input as the run read it: role ("freqs", "victims", ...), path and SHA-256.
 struct InputDigest {

@@ -34,35 +34,6 @@ struct CandidateInfo {
   std::string hypothesis;  // relationship name, or "missing-person"
 };
 
-// Reads (or takes from memory) the profiles of `sources` into `binder`, recording the sample
-// ids in order of first appearance in `ids` (when not null) and in `set`.
-absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinder* binder, Diagnostics* diag,
-                         const std::function<void(const std::string&)>& stage, std::vector<std::string>* ids,
-                         std::set<std::string>* set) {
-  auto record_ids = [&](const std::vector<GenotypeRecord>& batch) {
-    const std::string* last = nullptr;  // rows come grouped by sample: look up on change
-    for (const GenotypeRecord& rec : batch) {
-      if (last && *last == rec.sample_id) continue;
-      last = &rec.sample_id;
-      if (set->insert(rec.sample_id).second && ids) ids->push_back(rec.sample_id);
-    }
-  };
-  for (const ProfileSource& src : sources) {
-    if (src.path.empty()) {
-      record_ids(src.records);
-      KINSHIP_RETURN_IF_ERROR(binder->Add(src.records));
-      continue;
-    }
-    if (stage) stage(absl::StrCat("reading the profiles ", src.path));
-    auto sink = [&](std::vector<GenotypeRecord>* batch) -> absl::Status {
-      record_ids(*batch);
-      return binder->Add(*batch);
-    };
-    KINSHIP_RETURN_IF_ERROR(ReadProfileRecordsInChunks(src.path, diag, 1 << 20, sink));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {

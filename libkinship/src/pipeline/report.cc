@@ -45,18 +45,22 @@ absl::Status CheckFinishedNumber(double v, const std::string& what) {
   return absl::InternalError(what + " is NaN (a bug: no result is NaN); no report written");
 }
 
-void WriteMatchTsv(const MatchResult& result, std::FILE* f) {
-  const Provenance& prov = result.provenance;
+void WriteProvenanceLines(const Provenance& prov, const std::vector<std::pair<std::string, std::int64_t>>& counts,
+                          const std::vector<Note>& notes, double seconds, std::FILE* f) {
   std::fprintf(f, "##kinship_version=%s\n##command=%s\n", prov.version.c_str(), prov.command.c_str());
   for (const auto& [k, v] : prov.parameters) std::fprintf(f, "##parameter.%s=%s\n", k.c_str(), v.c_str());
   for (const InputDigest& in : prov.inputs)
     std::fprintf(f, "##input.%s=%s sha256=%s\n", in.role.c_str(), in.path.c_str(), in.sha256.c_str());
   std::fprintf(f, "##frequency_table=%s\n##frequency_table.effective_sha256=%s\n", prov.table.change.c_str(),
                prov.table.effective_sha256.c_str());
-  for (const auto& [k, v] : result.counts) std::fprintf(f, "##count.%s=%lld\n", k.c_str(), static_cast<long long>(v));
-  for (const Note& n : result.notes)
+  for (const auto& [k, v] : counts) std::fprintf(f, "##count.%s=%lld\n", k.c_str(), static_cast<long long>(v));
+  for (const Note& n : notes)
     std::fprintf(f, "##%s=%s\n", n.level == NoteLevel::kWarning ? "warning" : "note", n.message.c_str());
-  std::fprintf(f, "##time_seconds=%.3f\n", result.seconds);
+  std::fprintf(f, "##time_seconds=%.3f\n", seconds);
+}
+
+void WriteMatchTsv(const MatchResult& result, std::FILE* f) {
+  WriteProvenanceLines(result.provenance, result.counts, result.notes, result.seconds, f);
   const bool by_victim = result.by == RankBy::kVictim;
   if (by_victim)
     std::fputs("victim\trank\tcandidate\tfamily\tmissing_id\thypothesis\tlog10_lr\tposterior\tloci_compared\tloci_"

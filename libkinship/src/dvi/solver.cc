@@ -1,0 +1,415 @@
+// The joint DVI problem on the families' local tables (kinship/dvi.h: SolveDvi).
+//
+// Within a component the families are taken in order; F_i(m) sums the weights of the ways the
+// first i families use exactly the victim set m, B_i(m) those of the ways families i.. can go
+// on from m. F and B are kept on the same keys (the sets reachable from the empty one), as
+// sorted vectors, so every sum runs in one fixed order: the result is the same bits whatever
+// the thread count. The same passes in the (max, ×) semiring give each option's best
+// assignment, and B's max is the exact best completion that the best-first search for the
+// top assignments uses as its bound.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <queue>
+
+#include "absl/strings/str_cat.h"
+#include "kinship/dvi.h"
+
+namespace kinship {
+
+namespace {
+
+using Mask = unsigned __int128;
+using Real = long double;
+constexpr int kMaxComponentVictims = 128;
+
+Real Pow10(Real x) { return std::pow(Real{10}, x); }
+
+// log10(Σ 10^x) over `xs`, stable.
+double Log10SumExp(const std::vector<double>& xs) {
+  if (xs.empty()) return -INFINITY;
+  const double top = *std::max_element(xs.begin(), xs.end());
+  if (top == -INFINITY) return -INFINITY;
+  Real s = 0;
+  for (double x : xs) s += Pow10(static_cast<Real>(x) - top);
+  return top + static_cast<double>(std::log10(s));
+}
+
+struct Transition {
+  Mask mask;
+  Real weight;
+  int option;  // -1: none
+};
+
+struct Layer {
+  std::vector<Mask> keys;  // sorted
+  std::vector<Real> sum, max;
+  int Find(Mask m) const {
+    auto it = std::lower_bound(keys.begin(), keys.end(), m);
+    return it != keys.end() && *it == m ? static_cast<int>(it - keys.begin()) : -1;
+  }
+};
+
+struct ComponentTop {
+  std::vector<std::pair<double, std::vector<int>>> entries;  // (log10 LR, option per component family)
+};
+
+// Keeps the entries of `all` (sorted by decreasing first) up to k, plus those within 1e-9
+// of the k-th.
+template <typename T>
+void CutWithTies(std::vector<T>* all, int k) {
+  if (static_cast<int>(all->size()) <= k) return;
+  const double last = (*all)[k - 1].first;
+  size_t n = k;
+  while (n < all->size() && (*all)[n].first >= last - 1e-9 && n < static_cast<size_t>(k) + 1000) ++n;
+  all->resize(n);
+}
+
+class ComponentSolver {
+ public:
+  ComponentSolver(const DviProblem& p, const std::vector<std::vector<char>>& kept, std::vector<int> families,
+                  std::vector<int> victims, const DviSolveOptions& opts)
+      : p_(p), kept_(kept), fams_(std::move(families)), vics_(std::move(victims)), opts_(opts) {}
+
+  absl::Status Solve(DviSolution* sol, ComponentTop* top, std::int64_t* states) {
+    std::vector<int> local(p_.victim_ct, -1);
+    for (size_t i = 0; i < vics_.size(); ++i) local[vics_[i]] = static_cast<int>(i);
+    const int n = static_cast<int>(fams_.size());
+    trans_.resize(n);
+    scale_.assign(n, 0);
+    for (int i = 0; i < n; ++i) {
+      const DviFamilyOptions& fam = p_.families[fams_[i]];
+      double s = 0;
+      for (size_t x = 0; x < fam.options.size(); ++x)
+        if (kept_[fams_[i]][x]) s = std::max(s, fam.options[x].log10_lr);
+      scale_[i] = s;
+      trans_[i].push_back({0, Pow10(-static_cast<Real>(s)), -1});
+      for (size_t x = 0; x < fam.options.size(); ++x) {
+        if (!kept_[fams_[i]][x]) continue;
+        Mask m = 0;
+        for (const auto& [mp, v] : fam.options[x].placed) m |= Mask{1} << local[v];
+        trans_[i].push_back({m, Pow10(static_cast<Real>(fam.options[x].log10_lr) - s), static_cast<int>(x)});
+      }
+    }
+    const double scale_sum = std::accumulate(scale_.begin(), scale_.end(), 0.0);
+    // Forward.
+    fwd_.assign(n + 1, {});
+    fwd_[0].keys = {0};
+    fwd_[0].sum = {1};
+    fwd_[0].max = {1};
+    for (int i = 0; i < n; ++i) {
+      struct Entry {
+        Mask m;
+        Real s, x;
+      };
+      std::vector<Entry> next;
+      const Layer& cur = fwd_[i];
+      for (size_t k = 0; k < cur.keys.size(); ++k)
+        for (const Transition& t : trans_[i])
+          if ((cur.keys[k] & t.mask) == 0) next.push_back({cur.keys[k] | t.mask, cur.sum[k] * t.weight, cur.max[k] * t.weight});
+      std::stable_sort(next.begin(), next.end(), [](const Entry& a, const Entry& b) { return a.m < b.m; });
+      Layer& out = fwd_[i + 1];
+      for (const Entry& e : next) {
+        if (out.keys.empty() || out.keys.back() != e.m) {
+          out.keys.push_back(e.m);
+          out.sum.push_back(0);
+          out.max.push_back(0);
+        }
+        out.sum.back() += e.s;
+        out.max.back() = std::max(out.max.back(), e.x);
+      }
+      *states += static_cast<std::int64_t>(out.keys.size());
+      if (static_cast<std::int64_t>(out.keys.size()) > opts_.max_states)
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "a component of ", vics_.size(), " victims and ", n, " families needs more than ", opts_.max_states,
+            " states (sets of victims used); its assignments cannot be summed exactly within the limit"));
+    }
+    // Backward, on the forward keys.
+    bwd_.assign(n + 1, {});
+    bwd_[n].keys = fwd_[n].keys;
+    bwd_[n].sum.assign(fwd_[n].keys.size(), 1);
+    bwd_[n].max.assign(fwd_[n].keys.size(), 1);
+    for (int i = n - 1; i >= 0; --i) {
+      Layer& b = bwd_[i];
+      b.keys = fwd_[i].keys;
+      b.sum.assign(b.keys.size(), 0);
+      b.max.assign(b.keys.size(), 0);
+      for (size_t k = 0; k < b.keys.size(); ++k)
+        for (const Transition& t : trans_[i]) {
+          if ((b.keys[k] & t.mask) != 0) continue;
+          const int j = bwd_[i + 1].Find(b.keys[k] | t.mask);
+          b.sum[k] += t.weight * bwd_[i + 1].sum[j];
+          b.max[k] = std::max(b.max[k], t.weight * bwd_[i + 1].max[j]);
+        }
+    }
+    Real total = 0;
+    for (Real s : fwd_[n].sum) total += s;
+    if (!(total > 0) || !std::isfinite(static_cast<double>(std::log10(total))))
+      return absl::OutOfRangeError(absl::StrCat("a component of ", vics_.size(),
+                                                " victims: its likelihoods pass the range of long double"));
+    log10_total_ = static_cast<double>(std::log10(total)) + scale_sum;
+    // Each option's posterior and best assignment.
+    for (int i = 0; i < n; ++i) {
+      const int f = fams_[i];
+      for (const Transition& t : trans_[i]) {
+        Real s = 0, mx = 0;
+        for (size_t k = 0; k < fwd_[i].keys.size(); ++k) {
+          if ((fwd_[i].keys[k] & t.mask) != 0) continue;
+          const int j = bwd_[i + 1].Find(fwd_[i].keys[k] | t.mask);
+          s += fwd_[i].sum[k] * t.weight * bwd_[i + 1].sum[j];
+          mx = std::max(mx, fwd_[i].max[k] * t.weight * bwd_[i + 1].max[j]);
+        }
+        const double best = mx > 0 ? static_cast<double>(std::log10(mx)) + scale_sum : -INFINITY;
+        if (t.option < 0) {
+          sol->none_best_log10[f] = best;
+        } else {
+          sol->option_posterior[f][t.option] = static_cast<double>(s / total);
+          sol->option_best_log10[f][t.option] = best;
+        }
+      }
+    }
+    return TopAssignments(top);
+  }
+
+  double log10_total() const { return log10_total_; }
+
+ private:
+  // Best-first over partial assignments (families 0..i decided), priority = prefix weight ×
+  // the exact best completion B_i.max: complete assignments come out best first.
+  absl::Status TopAssignments(ComponentTop* top) {
+    struct Node {
+      int layer, key, parent, option;
+      Real prefix;
+    };
+    std::vector<Node> nodes;
+    using Item = std::pair<Real, int>;  // (priority, node); ties: the earlier node first
+    auto cmp = [](const Item& a, const Item& b) { return a.first != b.first ? a.first < b.first : a.second > b.second; };
+    std::priority_queue<Item, std::vector<Item>, decltype(cmp)> queue(cmp);
+    const int n = static_cast<int>(fams_.size());
+    nodes.push_back({0, 0, -1, -1, 1});
+    queue.push({bwd_[0].max[0], 0});
+    const int k_max = std::max(1, opts_.top_k);
+    std::vector<std::pair<double, std::vector<int>>> out;
+    while (!queue.empty()) {
+      const auto [prio, id] = queue.top();
+      queue.pop();
+      const Node node = nodes[id];
+      if (node.layer == n) {
+        std::vector<int> choice(n, -1);
+        for (int q = id; nodes[q].parent >= 0; q = nodes[q].parent) choice[nodes[q].layer - 1] = nodes[q].option;
+        double log10 = 0;
+        for (int i = 0; i < n; ++i)
+          if (choice[i] >= 0) log10 += p_.families[fams_[i]].options[choice[i]].log10_lr;
+        if (static_cast<int>(out.size()) >= k_max && log10 < out[k_max - 1].first - 1e-9) break;
+        out.push_back({log10, std::move(choice)});
+        if (static_cast<int>(out.size()) >= k_max + 1000) break;
+        continue;
+      }
+      if (prio == 0) break;
+      const Mask m = fwd_[node.layer].keys[node.key];
+      for (const Transition& t : trans_[node.layer]) {
+        if ((m & t.mask) != 0) continue;
+        const int j = fwd_[node.layer + 1].Find(m | t.mask);
+        const Real prefix = node.prefix * t.weight;
+        const Real p = prefix * bwd_[node.layer + 1].max[j];
+        if (p == 0) continue;
+        nodes.push_back({node.layer + 1, j, id, t.option, prefix});
+        queue.push({p, static_cast<int>(nodes.size()) - 1});
+      }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    CutWithTies(&out, k_max);
+    top->entries = std::move(out);
+    return absl::OkStatus();
+  }
+
+  const DviProblem& p_;
+  const std::vector<std::vector<char>>& kept_;
+  std::vector<int> fams_, vics_;
+  const DviSolveOptions& opts_;
+  std::vector<std::vector<Transition>> trans_;
+  std::vector<double> scale_;
+  std::vector<Layer> fwd_, bwd_;
+  double log10_total_ = 0;
+};
+
+int FindRoot(std::vector<int>* parent, int x) {
+  while ((*parent)[x] != x) x = (*parent)[x] = (*parent)[(*parent)[x]];
+  return x;
+}
+
+}  // namespace
+
+absl::StatusOr<DviSolution> SolveDvi(const DviProblem& p, const DviSolveOptions& opts) {
+  const int nv = p.victim_ct, nf = static_cast<int>(p.families.size());
+  if (nv < 0) return absl::InvalidArgumentError("negative victim count");
+  if (opts.top_k < 1) return absl::InvalidArgumentError("--top must be at least 1");
+  for (int f = 0; f < nf; ++f)
+    for (const DviOption& o : p.families[f].options) {
+      if (!std::isfinite(o.log10_lr)) return absl::InvalidArgumentError("a local assignment's log10 LR is not finite");
+      if (o.placed.empty()) return absl::InvalidArgumentError("a local assignment places no victim");
+      for (size_t a = 0; a < o.placed.size(); ++a) {
+        if (o.placed[a].second < 0 || o.placed[a].second >= nv)
+          return absl::InvalidArgumentError("a local assignment's victim is out of range");
+        for (size_t b = 0; b < a; ++b)
+          if (o.placed[a].second == o.placed[b].second || o.placed[a].first == o.placed[b].first)
+            return absl::InvalidArgumentError("a local assignment uses a victim or a missing person twice");
+      }
+    }
+  DviSolution sol;
+  sol.option_posterior.resize(nf);
+  sol.option_best_log10.resize(nf);
+  sol.none_best_log10.assign(nf, 0);
+  std::vector<std::vector<char>> kept(nf);
+  for (int f = 0; f < nf; ++f) {
+    sol.option_posterior[f].assign(p.families[f].options.size(), 0);
+    sol.option_best_log10[f].assign(p.families[f].options.size(), -INFINITY);
+    kept[f].assign(p.families[f].options.size(), 1);
+  }
+
+  // Pruning under a proven bound. Let T_f = 1 + Σ_x R_f(x). The assignments that use a
+  // dropped option x of family f weigh at most R_f(x) Π_{g≠f} T_g together (the other
+  // families chosen freely, victims reused or not: every term is ≥ 0), so the dropped mass is
+  // D ≤ Σ_f dropped_f Π_{g≠f} T_g = Π_g T_g Σ_f dropped_f / T_f. The kept sum S is at least
+  // the greedy assignment's LR G (and at least 1, the null's). Dropping in family f the
+  // options with R_f(x) ≤ T_f ε G / (N_f F Π_g T_g) makes D ≤ ε G ≤ ε S; every posterior then
+  // moves by at most D / S (a kept assignment's w/S against w/(S + D); a dropped one is ≤ D/S).
+  std::vector<double> log10_t(nf, 0);
+  std::vector<double> dropped(nf, -INFINITY);
+  if (!opts.exact) {
+    double sum_log10_t = 0;
+    int with_options = 0;
+    for (int f = 0; f < nf; ++f) {
+      std::vector<double> xs = {0.0};
+      for (const DviOption& o : p.families[f].options) xs.push_back(o.log10_lr);
+      log10_t[f] = Log10SumExp(xs);
+      sum_log10_t += log10_t[f];
+      with_options += !p.families[f].options.empty();
+    }
+    // Greedy: the options with LR > 1 by decreasing LR, each if its family and victims are free.
+    std::vector<std::tuple<double, int, int>> order;
+    for (int f = 0; f < nf; ++f)
+      for (size_t x = 0; x < p.families[f].options.size(); ++x)
+        if (p.families[f].options[x].log10_lr > 0) order.push_back({-p.families[f].options[x].log10_lr, f, static_cast<int>(x)});
+    std::sort(order.begin(), order.end());
+    std::vector<char> fam_used(nf, 0), vic_used(nv, 0);
+    double greedy = 0;
+    for (const auto& [neg, f, x] : order) {
+      if (fam_used[f]) continue;
+      bool free = true;
+      for (const auto& [mp, v] : p.families[f].options[x].placed) free &= !vic_used[v];
+      if (!free) continue;
+      fam_used[f] = 1;
+      for (const auto& [mp, v] : p.families[f].options[x].placed) vic_used[v] = 1;
+      greedy += -neg;
+    }
+    const double budget = std::log10(opts.max_error) + greedy - sum_log10_t;
+    for (int f = 0; f < nf; ++f) {
+      const auto& o = p.families[f].options;
+      if (o.empty()) continue;
+      const double cut = log10_t[f] + budget - std::log10(static_cast<double>(o.size()) * with_options);
+      std::vector<double> gone;
+      for (size_t x = 0; x < o.size(); ++x)
+        if (o[x].log10_lr <= cut) {
+          kept[f][x] = 0;
+          gone.push_back(o[x].log10_lr);
+          ++sol.options_dropped;
+        }
+      dropped[f] = Log10SumExp(gone);
+    }
+  }
+
+  // Components: victims and families linked by kept options.
+  std::vector<int> parent(nv + nf);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::vector<char> active(nf, 0);
+  for (int f = 0; f < nf; ++f)
+    for (size_t x = 0; x < p.families[f].options.size(); ++x) {
+      if (!kept[f][x]) continue;
+      active[f] = 1;
+      for (const auto& [mp, v] : p.families[f].options[x].placed)
+        parent[FindRoot(&parent, nv + f)] = FindRoot(&parent, v);
+    }
+  std::vector<std::vector<int>> comp_fams, comp_vics;
+  std::vector<int> comp_of(nv + nf, -1);
+  for (int f = 0; f < nf; ++f) {
+    if (!active[f]) continue;
+    const int r = FindRoot(&parent, nv + f);
+    if (comp_of[r] < 0) {
+      comp_of[r] = static_cast<int>(comp_fams.size());
+      comp_fams.push_back({});
+      comp_vics.push_back({});
+    }
+    comp_fams[comp_of[r]].push_back(f);
+  }
+  for (int v = 0; v < nv; ++v) {
+    const int r = FindRoot(&parent, v);
+    if (comp_of[r] >= 0) comp_vics[comp_of[r]].push_back(v);
+  }
+  sol.components = static_cast<int>(comp_fams.size());
+  for (int f = 0; f < nf; ++f)
+    if (!active[f]) sol.none_best_log10[f] = 0;  // refined below: the best of the others
+
+  // Each component alone; the whole is their product.
+  std::vector<std::pair<double, std::vector<int>>> global = {{0.0, std::vector<int>(nf, -1)}};
+  double log10_total = 0;
+  std::vector<double> comp_best(comp_fams.size(), 0);
+  for (size_t c = 0; c < comp_fams.size(); ++c) {
+    if (static_cast<int>(comp_vics[c].size()) > kMaxComponentVictims)
+      return absl::ResourceExhaustedError(absl::StrCat("a component links ", comp_vics[c].size(),
+                                                       " victims; at most ", kMaxComponentVictims,
+                                                       " are solved exactly together"));
+    sol.largest_component_victims = std::max(sol.largest_component_victims, static_cast<int>(comp_vics[c].size()));
+    ComponentSolver solver(p, kept, comp_fams[c], comp_vics[c], opts);
+    ComponentTop top;
+    if (absl::Status st = solver.Solve(&sol, &top, &sol.states); !st.ok()) return st;
+    log10_total += solver.log10_total();
+    comp_best[c] = top.entries.empty() ? 0 : top.entries[0].first;
+    std::vector<std::pair<double, std::vector<int>>> merged;
+    for (const auto& [g_lr, g_choice] : global)
+      for (const auto& [c_lr, c_choice] : top.entries) {
+        std::vector<int> choice = g_choice;
+        for (size_t i = 0; i < comp_fams[c].size(); ++i) choice[comp_fams[c][i]] = c_choice[i];
+        merged.push_back({g_lr + c_lr, std::move(choice)});
+      }
+    std::stable_sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    CutWithTies(&merged, opts.top_k);
+    global = std::move(merged);
+  }
+  sol.log10_total = log10_total;
+  // The best LRs so far are within their component: add the other components' best.
+  double best_all = 0;
+  for (double b : comp_best) best_all += b;
+  for (size_t c = 0; c < comp_fams.size(); ++c)
+    for (int f : comp_fams[c]) {
+      const double others = best_all - comp_best[c];
+      for (double& b : sol.option_best_log10[f]) b += others;
+      sol.none_best_log10[f] += others;
+    }
+  for (int f = 0; f < nf; ++f)
+    if (!active[f]) sol.none_best_log10[f] = best_all;
+  for (auto& [lr, choice] : global) {
+    DviJointAssignment a;
+    a.option_of_family = std::move(choice);
+    for (int f = 0; f < nf; ++f)
+      if (a.option_of_family[f] >= 0) a.log10_lr += p.families[f].options[a.option_of_family[f]].log10_lr;
+    a.posterior = std::pow(10.0, a.log10_lr - log10_total);
+    sol.top.push_back(std::move(a));
+  }
+  sol.unassigned_posterior.assign(nv, 1.0);
+  for (int f = 0; f < nf; ++f)
+    for (size_t x = 0; x < p.families[f].options.size(); ++x)
+      for (const auto& [mp, v] : p.families[f].options[x].placed) sol.unassigned_posterior[v] -= sol.option_posterior[f][x];
+  for (double& u : sol.unassigned_posterior) u = std::clamp(u, 0.0, 1.0);
+  // The bound on what pruning moved: Π T Σ_f dropped_f / T_f over the kept sum.
+  std::vector<double> terms;
+  double sum_log10_t = 0;
+  for (int f = 0; f < nf; ++f) {
+    sum_log10_t += log10_t[f];
+    if (dropped[f] > -INFINITY) terms.push_back(dropped[f] - log10_t[f]);
+  }
+  if (!terms.empty()) sol.error_bound = std::pow(10.0, Log10SumExp(terms) + sum_log10_t - log10_total);
+  return sol;
+}
+
+}  // namespace kinship
