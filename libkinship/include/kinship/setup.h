@@ -69,6 +69,9 @@ struct ModelOptions {
 
 // Loci off 1 by more than this are an error unless allow_unnormalised.
 inline constexpr double kFrequencySumTolerance = 0.01;
+// With normalize_freqs off, a locus summing to within this of 1 is used as written (no rest
+// allele); past it, a deficit becomes a rest allele and an excess is an error.
+inline constexpr double kAsWrittenTolerance = 1e-9;
 
 // A loaded model: the table (completed by binding and FinishTable), the table as read (to
 // say what the run changed), and the mutation specification.

@@ -238,87 +238,11 @@ int FindRoot(std::vector<int>* parent, int x) {
   return x;
 }
 
-}  // namespace
-
-absl::StatusOr<DviSolution> SolveDvi(const DviProblem& p, const DviSolveOptions& opts) {
+// Everything after pruning: components, each solved alone, and their product.
+absl::StatusOr<DviSolution> Core(const DviProblem& p, const DviSolveOptions& opts,
+                                 const std::vector<std::vector<char>>& kept, const std::vector<double>& log10_t,
+                                 const std::vector<double>& dropped, DviSolution sol) {
   const int nv = p.victim_ct, nf = static_cast<int>(p.families.size());
-  if (nv < 0) return absl::InvalidArgumentError("negative victim count");
-  if (opts.top_k < 1) return absl::InvalidArgumentError("--top must be at least 1");
-  for (int f = 0; f < nf; ++f)
-    for (const DviOption& o : p.families[f].options) {
-      if (!std::isfinite(o.log10_lr)) return absl::InvalidArgumentError("a local assignment's log10 LR is not finite");
-      if (o.placed.empty()) return absl::InvalidArgumentError("a local assignment places no victim");
-      for (size_t a = 0; a < o.placed.size(); ++a) {
-        if (o.placed[a].second < 0 || o.placed[a].second >= nv)
-          return absl::InvalidArgumentError("a local assignment's victim is out of range");
-        for (size_t b = 0; b < a; ++b)
-          if (o.placed[a].second == o.placed[b].second || o.placed[a].first == o.placed[b].first)
-            return absl::InvalidArgumentError("a local assignment uses a victim or a missing person twice");
-      }
-    }
-  DviSolution sol;
-  sol.option_posterior.resize(nf);
-  sol.option_best_log10.resize(nf);
-  sol.none_best_log10.assign(nf, 0);
-  std::vector<std::vector<char>> kept(nf);
-  for (int f = 0; f < nf; ++f) {
-    sol.option_posterior[f].assign(p.families[f].options.size(), 0);
-    sol.option_best_log10[f].assign(p.families[f].options.size(), -INFINITY);
-    kept[f].assign(p.families[f].options.size(), 1);
-  }
-
-  // Pruning under a proven bound. Let T_f = 1 + Σ_x R_f(x). The assignments that use a
-  // dropped option x of family f weigh at most R_f(x) Π_{g≠f} T_g together (the other
-  // families chosen freely, victims reused or not: every term is ≥ 0), so the dropped mass is
-  // D ≤ Σ_f dropped_f Π_{g≠f} T_g = Π_g T_g Σ_f dropped_f / T_f. The kept sum S is at least
-  // the greedy assignment's LR G (and at least 1, the null's). Dropping in family f the
-  // options with R_f(x) ≤ T_f ε G / (N_f F Π_g T_g) makes D ≤ ε G ≤ ε S; every posterior then
-  // moves by at most D / S (a kept assignment's w/S against w/(S + D); a dropped one is ≤ D/S).
-  std::vector<double> log10_t(nf, 0);
-  std::vector<double> dropped(nf, -INFINITY);
-  if (!opts.exact) {
-    double sum_log10_t = 0;
-    int with_options = 0;
-    for (int f = 0; f < nf; ++f) {
-      std::vector<double> xs = {0.0};
-      for (const DviOption& o : p.families[f].options) xs.push_back(o.log10_lr);
-      log10_t[f] = Log10SumExp(xs);
-      sum_log10_t += log10_t[f];
-      with_options += !p.families[f].options.empty();
-    }
-    // Greedy: the options with LR > 1 by decreasing LR, each if its family and victims are free.
-    std::vector<std::tuple<double, int, int>> order;
-    for (int f = 0; f < nf; ++f)
-      for (size_t x = 0; x < p.families[f].options.size(); ++x)
-        if (p.families[f].options[x].log10_lr > 0) order.push_back({-p.families[f].options[x].log10_lr, f, static_cast<int>(x)});
-    std::sort(order.begin(), order.end());
-    std::vector<char> fam_used(nf, 0), vic_used(nv, 0);
-    double greedy = 0;
-    for (const auto& [neg, f, x] : order) {
-      if (fam_used[f]) continue;
-      bool free = true;
-      for (const auto& [mp, v] : p.families[f].options[x].placed) free &= !vic_used[v];
-      if (!free) continue;
-      fam_used[f] = 1;
-      for (const auto& [mp, v] : p.families[f].options[x].placed) vic_used[v] = 1;
-      greedy += -neg;
-    }
-    const double budget = std::log10(opts.max_error) + greedy - sum_log10_t;
-    for (int f = 0; f < nf; ++f) {
-      const auto& o = p.families[f].options;
-      if (o.empty()) continue;
-      const double cut = log10_t[f] + budget - std::log10(static_cast<double>(o.size()) * with_options);
-      std::vector<double> gone;
-      for (size_t x = 0; x < o.size(); ++x)
-        if (o[x].log10_lr <= cut) {
-          kept[f][x] = 0;
-          gone.push_back(o[x].log10_lr);
-          ++sol.options_dropped;
-        }
-      dropped[f] = Log10SumExp(gone);
-    }
-  }
-
   // Components: victims and families linked by kept options.
   std::vector<int> parent(nv + nf);
   std::iota(parent.begin(), parent.end(), 0);
@@ -410,6 +334,121 @@ absl::StatusOr<DviSolution> SolveDvi(const DviProblem& p, const DviSolveOptions&
   }
   if (!terms.empty()) sol.error_bound = std::pow(10.0, Log10SumExp(terms) + sum_log10_t - log10_total);
   return sol;
+}
+
+}  // namespace
+
+absl::StatusOr<DviSolution> SolveDvi(const DviProblem& p, const DviSolveOptions& opts) {
+  const int nv = p.victim_ct, nf = static_cast<int>(p.families.size());
+  if (nv < 0) return absl::InvalidArgumentError("negative victim count");
+  if (opts.top_k < 1) return absl::InvalidArgumentError("--top must be at least 1");
+  for (int f = 0; f < nf; ++f)
+    for (const DviOption& o : p.families[f].options) {
+      if (!std::isfinite(o.log10_lr)) return absl::InvalidArgumentError("a local assignment's log10 LR is not finite");
+      if (o.placed.empty()) return absl::InvalidArgumentError("a local assignment places no victim");
+      for (size_t a = 0; a < o.placed.size(); ++a) {
+        if (o.placed[a].second < 0 || o.placed[a].second >= nv)
+          return absl::InvalidArgumentError("a local assignment's victim is out of range");
+        for (size_t b = 0; b < a; ++b)
+          if (o.placed[a].second == o.placed[b].second || o.placed[a].first == o.placed[b].first)
+            return absl::InvalidArgumentError("a local assignment uses a victim or a missing person twice");
+      }
+    }
+  DviSolution sol;
+  sol.option_posterior.resize(nf);
+  sol.option_best_log10.resize(nf);
+  sol.none_best_log10.assign(nf, 0);
+  std::vector<std::vector<char>> kept(nf);
+  for (int f = 0; f < nf; ++f) {
+    sol.option_posterior[f].assign(p.families[f].options.size(), 0);
+    sol.option_best_log10[f].assign(p.families[f].options.size(), -INFINITY);
+    kept[f].assign(p.families[f].options.size(), 1);
+  }
+
+  // Pruning under a proven bound. Let T_f = 1 + Σ_x R_f(x). The assignments that use a
+  // dropped option x of family f weigh at most R_f(x) Π_{g≠f} T_g together (the other
+  // families chosen freely, victims reused or not: every term is ≥ 0), so the dropped mass is
+  // D ≤ Σ_f dropped_f Π_{g≠f} T_g = Π_g T_g Σ_f dropped_f / T_f. The kept sum S is at least
+  // the greedy assignment's LR G (and at least 1, the null's). Dropping in family f the
+  // options with R_f(x) ≤ T_f ε G / (N_f F Π_g T_g) makes D ≤ ε G ≤ ε S; every posterior then
+  // moves by at most D / S (a kept assignment's w/S against w/(S + D); a dropped one is ≤ D/S).
+  std::vector<double> log10_t(nf, 0);
+  std::vector<double> dropped(nf, -INFINITY);
+  if (!opts.exact) {
+    double sum_log10_t = 0;
+    int with_options = 0;
+    for (int f = 0; f < nf; ++f) {
+      std::vector<double> xs = {0.0};
+      for (const DviOption& o : p.families[f].options) xs.push_back(o.log10_lr);
+      log10_t[f] = Log10SumExp(xs);
+      sum_log10_t += log10_t[f];
+      with_options += !p.families[f].options.empty();
+    }
+    // Greedy: the options with LR > 1 by decreasing LR, each if its family and victims are free.
+    std::vector<std::tuple<double, int, int>> order;
+    for (int f = 0; f < nf; ++f)
+      for (size_t x = 0; x < p.families[f].options.size(); ++x)
+        if (p.families[f].options[x].log10_lr > 0) order.push_back({-p.families[f].options[x].log10_lr, f, static_cast<int>(x)});
+    std::sort(order.begin(), order.end());
+    std::vector<char> fam_used(nf, 0), vic_used(nv, 0);
+    double greedy = 0;
+    for (const auto& [neg, f, x] : order) {
+      if (fam_used[f]) continue;
+      bool free = true;
+      for (const auto& [mp, v] : p.families[f].options[x].placed) free &= !vic_used[v];
+      if (!free) continue;
+      fam_used[f] = 1;
+      for (const auto& [mp, v] : p.families[f].options[x].placed) vic_used[v] = 1;
+      greedy += -neg;
+    }
+    const double budget = std::log10(opts.max_error) + greedy - sum_log10_t;
+    for (int f = 0; f < nf; ++f) {
+      const auto& o = p.families[f].options;
+      if (o.empty()) continue;
+      const double cut = log10_t[f] + budget - std::log10(static_cast<double>(o.size()) * with_options);
+      std::vector<double> gone;
+      for (size_t x = 0; x < o.size(); ++x)
+        if (o[x].log10_lr <= cut) {
+          kept[f][x] = 0;
+          gone.push_back(o[x].log10_lr);
+          ++sol.options_dropped;
+        }
+      dropped[f] = Log10SumExp(gone);
+    }
+  }
+
+  std::vector<double> log10_m(nf, 0);  // max(1, the family's largest LR)
+  for (int f = 0; f < nf; ++f)
+    for (const DviOption& o : p.families[f].options) log10_m[f] = std::max(log10_m[f], o.log10_lr);
+  auto first = Core(p, opts, kept, log10_t, dropped, sol);
+  if (!first.ok()) return first.status();
+  DviSolution out = std::move(*first);
+  if (sol.options_dropped == 0) return out;
+  // The top list must be exact too: an assignment that uses a dropped option x of family f
+  // has LR at most R_f(x) Π_{g≠f} M_g (M_g: 1 or family g's largest LR). Options that could
+  // reach the k-th listed LR (all of them when fewer than k are listed) are put back, and
+  // the problem solved again; putting options back only raises the k-th LR, so once is enough.
+  double sum_log10_m = 0;
+  for (double m : log10_m) sum_log10_m += m;
+  const double kth = static_cast<int>(out.top.size()) >= opts.top_k ? out.top[opts.top_k - 1].log10_lr : -INFINITY;
+  bool back = false;
+  for (int f = 0; f < nf; ++f) {
+    const double need = kth - (sum_log10_m - log10_m[f]) - 1e-9;
+    std::vector<double> gone;
+    for (size_t x = 0; x < p.families[f].options.size(); ++x) {
+      if (kept[f][x]) continue;
+      if (p.families[f].options[x].log10_lr >= need) {
+        kept[f][x] = 1;
+        --sol.options_dropped;
+        back = true;
+      } else {
+        gone.push_back(p.families[f].options[x].log10_lr);
+      }
+    }
+    dropped[f] = Log10SumExp(gone);
+  }
+  if (!back) return out;
+  return Core(p, opts, kept, log10_t, dropped, sol);
 }
 
 }  // namespace kinship

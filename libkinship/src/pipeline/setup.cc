@@ -111,12 +111,15 @@ absl::StatusOr<TableReport> FinishTable(const ModelOptions& opts, AlleleFreqTabl
     for (int li = 0; li < table->locus_ct(); ++li) {
       Locus& l = table->mutable_locus(li);
       const double sum = l.FrequencySum();
-      if (sum > 1 + 1e-12)
+      // Within kAsWrittenTolerance of 1 (rounding in the table as published) a locus is used
+      // exactly as written, as pedprobr and Familias use it: no rest allele, no error.
+      if (std::abs(sum - 1) <= kAsWrittenTolerance) continue;
+      if (sum > 1)
         return absl::FailedPreconditionError(absl::StrFormat(
             "locus %s: the frequencies sum to %.12g, more than 1, and --normalize-freqs no uses them as written; "
             "expected a sum of at most 1 (use --normalize-freqs yes)",
             l.name(), sum));
-      if (sum < 1 - 1e-12) {
+      if (sum < 1) {
         l.AddRestAllele(1 - sum);
         rest.push_back(absl::StrFormat("%s %.6g", l.name(), 1 - sum));
       }
