@@ -185,6 +185,9 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
   for (size_t k = 0; k < mps.size(); ++k)
     for (int v : compat[k]) level.push_back({{static_cast<int>(k), v}});
   *evaluated += static_cast<std::int64_t>(level.size());
+  if (*evaluated > limit)
+    return absl::ResourceExhaustedError(absl::StrCat("family ", family, ": more than ", limit,
+                                                     " local assignments to evaluate; raise --max-local-assignments"));
   std::vector<Placed> kept;
   for (const Placed& c : level) {
     std::vector<std::pair<int, int>> members = {{mps[c[0].first], c[0].second}};
