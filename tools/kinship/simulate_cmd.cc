@@ -28,6 +28,7 @@ int RunSimulate(int argc, char** argv) {
   int families = 0, unrelated = 0;
   std::uint64_t seed = 1;
   double dropout = 0, allele_dropout = 0, dropin = 0;
+  bool dvi = false;
   po::options_description desc(
       "Usage: kinship simulate --freqs FREQS --families N --seed S --out-dir DIR [options]\n\n"
       "Synthetic families with typed references, their missing persons as victims (and\n"
@@ -38,12 +39,13 @@ int RunSimulate(int argc, char** argv) {
       "  DIR/truth.csv       victim_id,family,missing_id,shape (empty family: unrelated)\n"
       "  DIR/observations.csv with --allele-dropout or --dropin: each victim locus they changed,\n"
       "                      true and observed alleles\n"
+      "  DIR/victim_sex.csv  with --dvi: sample_id,sex of every victim (kinship dvi --victim-sex)\n"
       "Genotypes are drawn from FREQS (Hardy-Weinberg) and passed down by Mendel's laws,\n"
       "without mutation. The same seed and inputs give the same files.\n\nOptions");
   desc.add_options()
       ("help,h", "this text")
       ("freqs", po::value(&freqs_path)->required(), "allele frequency table")
-      ("families", po::value(&families)->required(), "number of families (one missing person each)")
+      ("families", po::value(&families)->required(), "number of families (each missing person a victim)")
       ("seed", po::value(&seed)->default_value(1), "random seed")
       ("shapes", po::value(&shapes_arg)->default_value(absl::StrJoin(SimulationShapeNames(), ",")),
        "comma-separated family shapes, used in turn")
@@ -52,6 +54,9 @@ int RunSimulate(int argc, char** argv) {
       ("allele-dropout", po::value(&allele_dropout)->default_value(0),
        "probability that each visible allele of a victim fails to show (a homozygote: both copies, D^2)")
       ("dropin", po::value(&dropin)->default_value(0), "probability that a victim's locus gains one drop-in allele")
+      ("dvi", po::bool_switch(&dvi),
+       ("joint-identification data for kinship dvi: families with one to three missing persons (default shapes " +
+           absl::StrJoin(SimulationDviShapeNames(), ",") + "), missing persons named <family>_<id>, victims' sexes").c_str())
       ("out-dir", po::value(&out_dir)->required(), "output folder (created if missing)");
   po::variables_map vm;
   if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map&) {
@@ -77,6 +82,8 @@ int RunSimulate(int argc, char** argv) {
   opts.allele_dropout = allele_dropout;
   opts.dropin = dropin;
   opts.shapes = absl::StrSplit(shapes_arg, ',');
+  opts.dvi = dvi;
+  if (dvi && vm["shapes"].defaulted()) opts.shapes = SimulationDviShapeNames();
   SetStage(absl::StrCat("simulating ", families, " families and ", unrelated, " unrelated victims"));
   auto sim = Simulate(*table, opts);
   if (!sim.ok()) {
@@ -90,11 +97,12 @@ int RunSimulate(int argc, char** argv) {
   if (ec)
     return ReportError(kCmd, absl::NotFoundError(absl::StrCat(out_dir, ": cannot create folder (", ec.message(), ")")));
   const bool degraded = allele_dropout > 0 || dropin > 0;
-  AtomicOutput peds, refs, victims, truth, observed;
+  AtomicOutput peds, refs, victims, truth, observed, sexes;
   for (auto [out, name] : {std::pair{&peds, "pedigrees.csv"}, std::pair{&refs, "references.csv"},
                            std::pair{&victims, "victims.csv"}, std::pair{&truth, "truth.csv"},
-                           std::pair{&observed, "observations.csv"}}) {
+                           std::pair{&observed, "observations.csv"}, std::pair{&sexes, "victim_sex.csv"}}) {
     if (out == &observed && !degraded) continue;
+    if (out == &sexes && !dvi) continue;
     auto st = out->Open((std::filesystem::path(out_dir) / name).string());
     if (!st.ok()) return ReportError(kCmd, st);
   }
@@ -103,7 +111,8 @@ int RunSimulate(int argc, char** argv) {
   WriteSimulatedProfilesCsv(sim->victims, *table, victims.file());
   WriteSimulatedTruthCsv(*sim, truth.file());
   if (degraded) WriteSimulatedObservationsCsv(*sim, *table, observed.file());
-  if (auto st = CommitOutputs({&peds, &refs, &victims, &truth, &observed}); !st.ok())  // all or none
+  if (dvi) WriteSimulatedVictimSexCsv(*sim, sexes.file());
+  if (auto st = CommitOutputs({&peds, &refs, &victims, &truth, &observed, &sexes}); !st.ok())  // all or none
     return ReportError(kCmd, st);
   std::cerr << "kinship simulate: " << families << " families, " << sim->victims.size() << " victims written to "
             << out_dir;

@@ -1,7 +1,8 @@
 // File: kinship/simulate.h
 //
 // Synthetic data for demos, tests and benchmarks: what `kinship simulate` writes. Families of
-// a few fixed shapes, each with one missing person ("MP") and typed references; the missing
+// a few fixed shapes, each with one missing person ("MP"; the joint-identification shapes
+// have two or three) and typed references; the missing
 // persons become victims, optionally with unrelated victims added, in random order and with
 // loci dropped at random (partial profiles); a truth table says which victim is whose missing
 // person. Founders' genotypes are drawn from the frequency table (Hardy-Weinberg), children's
@@ -41,9 +42,15 @@ inline constexpr int kMaxSimulated = 100000000;
 // The family shapes, in their default order: "parents", "mother-sister", "wife-children",
 // "grandparents-aunt", "siblings", "father" (docs/user-guide.md draws each).
 std::vector<std::string> SimulationShapeNames();
+// Shapes with several missing persons, for joint identification (`kinship dvi`), in their
+// default order for `dvi`: "father" (one MP), "father-son" (father and son missing; mother
+// and a daughter typed), "two-sisters" (two daughters missing; father and a son typed),
+// "parents-son" (father, mother and son missing; the mother's mother and a daughter typed).
+// Any shape may be used in either mode.
+std::vector<std::string> SimulationDviShapeNames();
 
 struct SimulateOptions {
-  int family_ct = 0;     // families, one missing person (and victim) each; in [0, kMaxSimulated]
+  int family_ct = 0;     // families (each missing person a victim); in [0, kMaxSimulated]
   int unrelated_ct = 0;  // unrelated victims added; in [0, kMaxSimulated]
   std::uint64_t seed = 1;
   // Family shapes (SimulationShapeNames()), used in turn: family i has shapes[i % size].
@@ -58,6 +65,10 @@ struct SimulateOptions {
   // with no locus gets one locus as it truly is.
   double allele_dropout = 0;
   double dropin = 0;
+  // Joint-identification data: missing persons named "<family>_<id>" (unique across
+  // families), each victim with a sex (an unrelated victim's drawn; WriteSimulatedVictimSexCsv).
+  // Off: no sex drawn, the output is that of a run without it.
+  bool dvi = false;
 };
 
 // A victim locus that allelic drop-out or drop-in changed: the truth and what is written
@@ -94,8 +105,9 @@ struct SimulatedProfile {
 struct SimulatedTruth {
   std::string victim_id;   // "V0000001", ...
   std::string family;      // empty for an unrelated victim
-  std::string missing_id;  // "MP"; empty for an unrelated victim
+  std::string missing_id;  // the member's id ("MP" in the one-MP shapes); empty for an unrelated victim
   std::string shape;       // the family's shape; empty for an unrelated victim
+  int sex = 0;             // 1 male, 2 female; 0 (not drawn) for an unrelated victim without `dvi`
 };
 
 struct Simulation {
@@ -125,6 +137,8 @@ void WriteSimulatedProfilesCsv(const std::vector<SimulatedProfile>& profiles, co
 // `victim_id,locus,true_allele1,true_allele2,observed_allele1,observed_allele2`: one row per
 // victim locus that allelic drop-out or drop-in changed (observed empty: left untyped).
 void WriteSimulatedObservationsCsv(const Simulation& sim, const AlleleFreqTable& freqs, std::FILE* out);
+// `sample_id,sex` (1 male, 2 female) and one row per victim (`kinship dvi --victim-sex`).
+void WriteSimulatedVictimSexCsv(const Simulation& sim, std::FILE* out);
 // `victim_id,family,missing_id,shape` and one row per victim.
 void WriteSimulatedTruthCsv(const Simulation& sim, std::FILE* out);
 

@@ -16,14 +16,15 @@ namespace kinship {
 
 namespace {
 
-// A family shape: members (id, father, mother, sex, typed) in parent-before-child order;
-// the member "MP" is the missing person.
+// A family shape: members (id, father, mother, sex, typed, missing) in parent-before-child
+// order. The one-MP shapes name their missing person "MP".
 struct ShapeMember {
   const char* id;
   const char* father;
   const char* mother;
   int sex;
   bool typed;
+  bool missing = false;
 };
 struct Shape {
   const char* name;
@@ -57,9 +58,31 @@ const std::vector<Shape>& Shapes() {
         {"S2", "FA", "MO", 1, true},
         {"MP", "FA", "MO", 1, false}}},
       {"father", {{"FA", nullptr, nullptr, 1, true}, {"MO", nullptr, nullptr, 2, false}, {"MP", "FA", "MO", 1, false}}},
+      // Several missing persons (for `kinship dvi`; SimulationDviShapeNames()).
+      {"father-son",
+       {{"FA", nullptr, nullptr, 1, false, true},
+        {"MO", nullptr, nullptr, 2, true},
+        {"S1", "FA", "MO", 1, false, true},
+        {"D1", "FA", "MO", 2, true}}},
+      {"two-sisters",
+       {{"FA", nullptr, nullptr, 1, true},
+        {"MO", nullptr, nullptr, 2, false},
+        {"D1", "FA", "MO", 2, false, true},
+        {"D2", "FA", "MO", 2, false, true},
+        {"S1", "FA", "MO", 1, true}}},
+      {"parents-son",
+       {{"GF", nullptr, nullptr, 1, false},
+        {"GM", nullptr, nullptr, 2, true},
+        {"FA", nullptr, nullptr, 1, false, true},
+        {"MO", "GF", "GM", 2, false, true},
+        {"S1", "FA", "MO", 1, false, true},
+        {"D1", "FA", "MO", 2, true}}},
   };
   return shapes;
 }
+
+bool IsMissing(const ShapeMember& m) { return m.missing || std::string(m.id) == "MP"; }
+constexpr int kDefaultShapeCount = 6;  // the one-MP shapes: SimulationShapeNames()
 
 int MemberIndex(const Shape& shape, const char* id) {
   for (size_t i = 0; i < shape.members.size(); ++i)
@@ -157,9 +180,11 @@ absl::Status CheckOptions(const AlleleFreqTable& freqs, const SimulateOptions& o
 
 std::vector<std::string> SimulationShapeNames() {
   std::vector<std::string> names;
-  for (const Shape& s : Shapes()) names.emplace_back(s.name);
+  for (int i = 0; i < kDefaultShapeCount; ++i) names.emplace_back(Shapes()[i].name);
   return names;
 }
+
+std::vector<std::string> SimulationDviShapeNames() { return {"father", "father-son", "two-sisters", "parents-son"}; }
 
 absl::StatusOr<Simulation> Simulate(const AlleleFreqTable& freqs, const SimulateOptions& options) {
   std::vector<const Shape*> shapes;
@@ -193,7 +218,8 @@ absl::StatusOr<Simulation> Simulate(const AlleleFreqTable& freqs, const Simulate
   Simulation sim;
   struct Victim {
     OrderedGenotypes alleles;
-    std::string family, shape;
+    std::string family, shape, missing_id;
+    int sex = 0;
   };
   std::vector<Victim> victims;
   victims.reserve(static_cast<size_t>(options.family_ct) + options.unrelated_ct);
@@ -217,21 +243,28 @@ absl::StatusOr<Simulation> Simulate(const AlleleFreqTable& freqs, const Simulate
       SimulatedMember member;
       member.family = family_id;
       member.id = m.id;
-      member.father = m.father ? m.father : "";
-      member.mother = m.mother ? m.mother : "";
+      auto parent_id = [&](const char* id) -> std::string {
+        if (!id) return "";
+        return options.dvi && IsMissing(shape.members[MemberIndex(shape, id)]) ? absl::StrCat(family_id, "_", id) : id;
+      };
+      member.father = parent_id(m.father);
+      member.mother = parent_id(m.mother);
       member.sex = m.sex;
       member.sample_id = m.typed ? absl::StrCat(family_id, "_", m.id) : "";
-      member.missing = member.id == "MP";
+      member.missing = IsMissing(m);
+      // Missing persons named across families (`kinship dvi` names them in assignments).
+      if (options.dvi && member.missing) member.id = absl::StrCat(family_id, "_", m.id);
       member.genotypes = Unordered(alleles[i]);
       if (m.typed) sim.references.push_back({member.sample_id, member.genotypes});
+      if (member.missing) victims.push_back({alleles[i], family_id, shape.name, member.id, m.sex});
       sim.members.push_back(std::move(member));
     }
-    victims.push_back({alleles[MemberIndex(shape, "MP")], family_id, shape.name});
   }
   for (int u = 0; u < options.unrelated_ct; ++u) {
     OrderedGenotypes alleles(locus_ct);
     for (int l = 0; l < locus_ct; ++l) alleles[l] = {DrawAllele(cumulative[l], rng), DrawAllele(cumulative[l], rng)};
-    victims.push_back({std::move(alleles), "", ""});
+    const int sex = options.dvi ? (rng.Coin() ? 1 : 2) : 0;  // no draw otherwise: the same stream
+    victims.push_back({std::move(alleles), "", "", "", sex});
   }
   // Fisher-Yates with our own draws.
   for (size_t i = victims.size(); i > 1; --i) std::swap(victims[i - 1], victims[rng.Below(i)]);
@@ -271,7 +304,7 @@ absl::StatusOr<Simulation> Simulate(const AlleleFreqTable& freqs, const Simulate
       }
     }
     sim.victims.push_back(std::move(profile));
-    sim.truth.push_back({victim_id, victims[i].family, victims[i].family.empty() ? "" : "MP", victims[i].shape});
+    sim.truth.push_back({victim_id, victims[i].family, victims[i].missing_id, victims[i].shape, victims[i].sex});
     victims[i] = Victim();  // release as we go
   }
   return sim;
@@ -316,6 +349,11 @@ void WriteSimulatedObservationsCsv(const Simulation& sim, const AlleleFreqTable&
     std::fprintf(out, "%s,%s,%s,%s,%s,%s\n", sim.victims[o.victim].sample_id.c_str(), locus.name().c_str(),
                  locus.label(t.a).c_str(), locus.label(t.b).c_str(), seen1.c_str(), seen2.c_str());
   }
+}
+
+void WriteSimulatedVictimSexCsv(const Simulation& sim, std::FILE* out) {
+  std::fputs("sample_id,sex\n", out);
+  for (const SimulatedTruth& t : sim.truth) std::fprintf(out, "%s,%d\n", t.victim_id.c_str(), t.sex);
 }
 
 void WriteSimulatedTruthCsv(const Simulation& sim, std::FILE* out) {
