@@ -283,3 +283,54 @@ TEST_CASE("Simulate: allelic drop-out and drop-in at their rates; observations a
   bad.dropin = -0.1;
   CHECK(Simulate(Freqs(), bad).status().code() == absl::StatusCode::kInvalidArgument);
 }
+
+TEST_CASE("Simulate --dvi: several missing persons per family, named across families, victims with sexes", "[sim][dvi]") {
+  SimulateOptions o = Options(40, 10, 5, 0);
+  o.dvi = true;
+  o.shapes = SimulationDviShapeNames();
+  const Simulation sim = Run(o);
+  std::map<std::pair<std::string, std::string>, const SimulatedMember*> by_id;
+  std::map<std::string, const SimulatedMember*> missing;  // by id: unique across families
+  std::map<std::string, int> per_family;
+  for (const SimulatedMember& m : sim.members) {
+    by_id[{m.family, m.id}] = &m;
+    if (!m.missing) continue;
+    CHECK(m.id.rfind(m.family + "_", 0) == 0);
+    CHECK(missing.emplace(m.id, &m).second);
+    ++per_family[m.family];
+  }
+  // Parents named as their members are (a missing parent by its qualified id).
+  for (const SimulatedMember& m : sim.members)
+    if (!m.father.empty()) CHECK((by_id.count({m.family, m.father}) && by_id.count({m.family, m.mother})));
+  // 1, 2, 2, 3 missing persons in the four shapes, in turn: 10 of each.
+  CHECK(missing.size() == 10 * (1 + 2 + 2 + 3));
+  for (const auto& [fam, n] : per_family) {
+    const int shape = (std::stoi(fam.substr(1)) - 1) % 4;
+    CHECK(n == std::vector<int>{1, 2, 2, 3}[shape]);
+  }
+  // Every missing person is a victim with its genotypes and its sex; unrelated ones have a sex too.
+  REQUIRE(sim.victims.size() == missing.size() + 10);
+  int female = 0;
+  for (size_t i = 0; i < sim.victims.size(); ++i) {
+    const SimulatedTruth& t = sim.truth[i];
+    CHECK((t.sex == 1 || t.sex == 2));
+    female += t.sex == 2;
+    if (t.family.empty()) continue;
+    const SimulatedMember* m = missing.at(t.missing_id);
+    CHECK(m->family == t.family);
+    CHECK(m->sex == t.sex);
+    CHECK(sim.victims[i].genotypes == m->genotypes);
+  }
+  CHECK(female > 0);
+  const std::string sexes = Written([&](std::FILE* f) { WriteSimulatedVictimSexCsv(sim, f); });
+  CHECK_THAT(sexes, Contains("sample_id,sex\nV0000001,"));
+  // Without dvi: the missing persons keep their short ids and no sex is drawn for the
+  // unrelated (the random stream, hence every file, is that of a run before --dvi existed).
+  SimulateOptions plain = o;
+  plain.dvi = false;
+  const Simulation p = Run(plain);
+  for (const SimulatedTruth& t : p.truth) {
+    if (t.family.empty()) CHECK(t.sex == 0);
+    else CHECK(t.missing_id.find('_') == std::string::npos);
+  }
+}
