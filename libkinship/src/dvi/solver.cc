@@ -10,7 +10,9 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <map>
 #include <queue>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "kinship/dvi.h"
@@ -92,6 +94,13 @@ class ComponentSolver {
       }
     }
     const double scale_sum = std::accumulate(scale_.begin(), scale_.end(), 0.0);
+    // A state keeps only the used victims that a later family could still take: the others
+    // can no longer conflict (the frontier of the order; OrderFamilies keeps it narrow).
+    future_.assign(n + 1, 0);
+    for (int i = n - 1; i >= 0; --i) {
+      future_[i] = future_[i + 1];
+      for (const Transition& t : trans_[i]) future_[i] |= t.mask;
+    }
     // Forward.
     fwd_.assign(n + 1, {});
     fwd_[0].keys = {0};
@@ -106,7 +115,8 @@ class ComponentSolver {
       const Layer& cur = fwd_[i];
       for (size_t k = 0; k < cur.keys.size(); ++k)
         for (const Transition& t : trans_[i])
-          if ((cur.keys[k] & t.mask) == 0) next.push_back({cur.keys[k] | t.mask, cur.sum[k] * t.weight, cur.max[k] * t.weight});
+          if ((cur.keys[k] & t.mask) == 0)
+            next.push_back({(cur.keys[k] | t.mask) & future_[i + 1], cur.sum[k] * t.weight, cur.max[k] * t.weight});
       std::stable_sort(next.begin(), next.end(), [](const Entry& a, const Entry& b) { return a.m < b.m; });
       Layer& out = fwd_[i + 1];
       for (const Entry& e : next) {
@@ -137,7 +147,7 @@ class ComponentSolver {
       for (size_t k = 0; k < b.keys.size(); ++k)
         for (const Transition& t : trans_[i]) {
           if ((b.keys[k] & t.mask) != 0) continue;
-          const int j = bwd_[i + 1].Find(b.keys[k] | t.mask);
+          const int j = bwd_[i + 1].Find((b.keys[k] | t.mask) & future_[i + 1]);
           b.sum[k] += t.weight * bwd_[i + 1].sum[j];
           b.max[k] = std::max(b.max[k], t.weight * bwd_[i + 1].max[j]);
         }
@@ -155,7 +165,7 @@ class ComponentSolver {
         Real s = 0, mx = 0;
         for (size_t k = 0; k < fwd_[i].keys.size(); ++k) {
           if ((fwd_[i].keys[k] & t.mask) != 0) continue;
-          const int j = bwd_[i + 1].Find(fwd_[i].keys[k] | t.mask);
+          const int j = bwd_[i + 1].Find((fwd_[i].keys[k] | t.mask) & future_[i + 1]);
           s += fwd_[i].sum[k] * t.weight * bwd_[i + 1].sum[j];
           mx = std::max(mx, fwd_[i].max[k] * t.weight * bwd_[i + 1].max[j]);
         }
@@ -209,7 +219,7 @@ class ComponentSolver {
       const Mask m = fwd_[node.layer].keys[node.key];
       for (const Transition& t : trans_[node.layer]) {
         if ((m & t.mask) != 0) continue;
-        const int j = fwd_[node.layer + 1].Find(m | t.mask);
+        const int j = fwd_[node.layer + 1].Find((m | t.mask) & future_[node.layer + 1]);
         const Real prefix = node.prefix * t.weight;
         const Real p = prefix * bwd_[node.layer + 1].max[j];
         if (p == 0) continue;
@@ -230,6 +240,7 @@ class ComponentSolver {
   std::vector<std::vector<Transition>> trans_;
   std::vector<double> scale_;
   std::vector<Layer> fwd_, bwd_;
+  std::vector<Mask> future_;  // future_[i]: the victims that families i.. can still take
   double log10_total_ = 0;
 };
 
@@ -238,10 +249,57 @@ int FindRoot(std::vector<int>* parent, int x) {
   return x;
 }
 
+// The families of a component in the order the dynamic programme takes them: greedily the
+// one that leaves the fewest victims shared between the families taken and those left (the
+// frontier, whose subsets are the states); ties to the lower index. Deterministic.
+std::vector<int> OrderFamilies(const DviProblem& p, const std::vector<std::vector<char>>& kept,
+                               const std::vector<int>& fams) {
+  const int n = static_cast<int>(fams.size());
+  std::vector<std::vector<int>> victims(n);
+  for (int i = 0; i < n; ++i) {
+    const auto& o = p.families[fams[i]].options;
+    for (size_t x = 0; x < o.size(); ++x)
+      if (kept[fams[i]][x])
+        for (const auto& [mp, v] : o[x].placed) victims[i].push_back(v);
+    std::sort(victims[i].begin(), victims[i].end());
+    victims[i].erase(std::unique(victims[i].begin(), victims[i].end()), victims[i].end());
+  }
+  std::map<int, int> left;  // victim -> families not yet taken that can take it
+  for (int i = 0; i < n; ++i)
+    for (int v : victims[i]) ++left[v];
+  std::set<int> taken_victims;  // victims of the families taken
+  std::vector<char> done(n, 0);
+  std::vector<int> order;
+  for (int step = 0; step < n; ++step) {
+    int best = -1;
+    long best_frontier = 0;
+    for (int i = 0; i < n; ++i) {
+      if (done[i]) continue;
+      // The frontier after taking i: victims of taken families or of i still wanted by others.
+      long frontier = 0;
+      for (int v : taken_victims) {
+        const bool in_i = std::binary_search(victims[i].begin(), victims[i].end(), v);
+        frontier += left[v] - (in_i ? 1 : 0) > 0;
+      }
+      for (int v : victims[i])
+        if (!taken_victims.count(v)) frontier += left[v] - 1 > 0;
+      if (best < 0 || frontier < best_frontier) best = i, best_frontier = frontier;
+    }
+    done[best] = 1;
+    order.push_back(fams[best]);
+    for (int v : victims[best]) {
+      --left[v];
+      taken_victims.insert(v);
+    }
+    for (auto it = taken_victims.begin(); it != taken_victims.end();)  // no longer wanted: off the frontier
+      it = left[*it] == 0 ? taken_victims.erase(it) : std::next(it);
+  }
+  return order;
+}
+
 // Everything after pruning: components, each solved alone, and their product.
 absl::StatusOr<DviSolution> Core(const DviProblem& p, const DviSolveOptions& opts,
-                                 const std::vector<std::vector<char>>& kept, const std::vector<double>& log10_t,
-                                 const std::vector<double>& dropped, DviSolution sol) {
+                                 const std::vector<std::vector<char>>& kept, DviSolution sol) {
   const int nv = p.victim_ct, nf = static_cast<int>(p.families.size());
   // Components: victims and families linked by kept options.
   std::vector<int> parent(nv + nf);
@@ -284,6 +342,7 @@ absl::StatusOr<DviSolution> Core(const DviProblem& p, const DviSolveOptions& opt
                                                        " victims; at most ", kMaxComponentVictims,
                                                        " are solved exactly together"));
     sol.largest_component_victims = std::max(sol.largest_component_victims, static_cast<int>(comp_vics[c].size()));
+    comp_fams[c] = OrderFamilies(p, kept, comp_fams[c]);
     ComponentSolver solver(p, kept, comp_fams[c], comp_vics[c], opts);
     ComponentTop top;
     if (absl::Status st = solver.Solve(&sol, &top, &sol.states); !st.ok()) return st;
@@ -325,14 +384,6 @@ absl::StatusOr<DviSolution> Core(const DviProblem& p, const DviSolveOptions& opt
     for (size_t x = 0; x < p.families[f].options.size(); ++x)
       for (const auto& [mp, v] : p.families[f].options[x].placed) sol.unassigned_posterior[v] -= sol.option_posterior[f][x];
   for (double& u : sol.unassigned_posterior) u = std::clamp(u, 0.0, 1.0);
-  // The bound on what pruning moved: Π T Σ_f dropped_f / T_f over the kept sum.
-  std::vector<double> terms;
-  double sum_log10_t = 0;
-  for (int f = 0; f < nf; ++f) {
-    sum_log10_t += log10_t[f];
-    if (dropped[f] > -INFINITY) terms.push_back(dropped[f] - log10_t[f]);
-  }
-  if (!terms.empty()) sol.error_bound = std::pow(10.0, Log10SumExp(terms) + sum_log10_t - log10_total);
   return sol;
 }
 
@@ -365,90 +416,129 @@ absl::StatusOr<DviSolution> SolveDvi(const DviProblem& p, const DviSolveOptions&
     kept[f].assign(p.families[f].options.size(), 1);
   }
 
-  // Pruning under a proven bound. Let T_f = 1 + Σ_x R_f(x). The assignments that use a
-  // dropped option x of family f weigh at most R_f(x) Π_{g≠f} T_g together (the other
-  // families chosen freely, victims reused or not: every term is ≥ 0), so the dropped mass is
-  // D ≤ Σ_f dropped_f Π_{g≠f} T_g = Π_g T_g Σ_f dropped_f / T_f. The kept sum S is at least
-  // the greedy assignment's LR G (and at least 1, the null's). Dropping in family f the
-  // options with R_f(x) ≤ T_f ε G / (N_f F Π_g T_g) makes D ≤ ε G ≤ ε S; every posterior then
-  // moves by at most D / S (a kept assignment's w/S against w/(S + D); a dropped one is ≤ D/S).
+  if (opts.exact) return Core(p, opts, kept, sol);
+
+  // Pruning under a proven bound; two rules, each given half the error budget ε.
+  //
+  // Rule 1 (small against the problem's scale). Let T_f = 1 + Σ_x R_f(x). The assignments
+  // that use a dropped option x of family f weigh at most R_f(x) Π_{g≠f} T_g together (the
+  // other families chosen freely, victims reused or not: every term is ≥ 0), so their mass
+  // is D1 ≤ Π_g T_g Σ_f d1_f / T_f. The kept sum S is at least the greedy assignment's LR G
+  // (its options are never dropped). Dropping in family f the options with
+  // R_f(x) ≤ T_f ε G / (N_f F Π_g T_g) makes D1 ≤ ε G ≤ ε S.
+  //
+  // Rule 2 (small against nobody). An assignment a that uses option x of family f has
+  // LR(a) = R_f(x) LR(a without x), and "a without x" (f's victims unassigned) is valid, one
+  // for each a: the assignments using x weigh at most R_f(x) S_true. Dropping the options
+  // with R_f(x) ≤ ε / N (N options in all) makes D2 ≤ δ S_true, δ = Σ of their R ≤ ε.
+  //
+  // Together D ≤ D1 + δ (S + D), so D / S ≤ (D1 / S + δ) / (1 - δ); and also, rule 2's
+  // argument for every dropped option, D / S ≤ δ_all / (1 - δ_all). Every posterior moves by
+  // at most D / S (a kept assignment's w/S against w/(S + D); a dropped one is ≤ D/S), every
+  // marginal too. error_bound is the smaller of the two.
+  const double eps = opts.max_error / 2.2;
   std::vector<double> log10_t(nf, 0);
-  std::vector<double> dropped(nf, -INFINITY);
-  if (!opts.exact) {
-    double sum_log10_t = 0;
-    int with_options = 0;
-    for (int f = 0; f < nf; ++f) {
-      std::vector<double> xs = {0.0};
-      for (const DviOption& o : p.families[f].options) xs.push_back(o.log10_lr);
-      log10_t[f] = Log10SumExp(xs);
-      sum_log10_t += log10_t[f];
-      with_options += !p.families[f].options.empty();
-    }
-    // Greedy: the options with LR > 1 by decreasing LR, each if its family and victims are free.
-    std::vector<std::tuple<double, int, int>> order;
-    for (int f = 0; f < nf; ++f)
-      for (size_t x = 0; x < p.families[f].options.size(); ++x)
-        if (p.families[f].options[x].log10_lr > 0) order.push_back({-p.families[f].options[x].log10_lr, f, static_cast<int>(x)});
-    std::sort(order.begin(), order.end());
-    std::vector<char> fam_used(nf, 0), vic_used(nv, 0);
-    double greedy = 0;
-    for (const auto& [neg, f, x] : order) {
-      if (fam_used[f]) continue;
-      bool free = true;
-      for (const auto& [mp, v] : p.families[f].options[x].placed) free &= !vic_used[v];
-      if (!free) continue;
-      fam_used[f] = 1;
-      for (const auto& [mp, v] : p.families[f].options[x].placed) vic_used[v] = 1;
-      greedy += -neg;
-    }
-    const double budget = std::log10(opts.max_error) + greedy - sum_log10_t;
-    for (int f = 0; f < nf; ++f) {
-      const auto& o = p.families[f].options;
-      if (o.empty()) continue;
-      const double cut = log10_t[f] + budget - std::log10(static_cast<double>(o.size()) * with_options);
-      std::vector<double> gone;
-      for (size_t x = 0; x < o.size(); ++x)
-        if (o[x].log10_lr <= cut) {
-          kept[f][x] = 0;
-          gone.push_back(o[x].log10_lr);
-          ++sol.options_dropped;
-        }
-      dropped[f] = Log10SumExp(gone);
+  double sum_log10_t = 0;
+  int with_options = 0;
+  std::int64_t option_ct = 0;
+  for (int f = 0; f < nf; ++f) {
+    std::vector<double> xs = {0.0};
+    for (const DviOption& o : p.families[f].options) xs.push_back(o.log10_lr);
+    log10_t[f] = Log10SumExp(xs);
+    sum_log10_t += log10_t[f];
+    with_options += !p.families[f].options.empty();
+    option_ct += static_cast<std::int64_t>(p.families[f].options.size());
+  }
+  // Greedy: the options with LR > 1 by decreasing LR, each if its family and victims are free.
+  std::vector<std::tuple<double, int, int>> order;
+  for (int f = 0; f < nf; ++f)
+    for (size_t x = 0; x < p.families[f].options.size(); ++x)
+      if (p.families[f].options[x].log10_lr > 0) order.push_back({-p.families[f].options[x].log10_lr, f, static_cast<int>(x)});
+  std::sort(order.begin(), order.end());
+  std::vector<char> fam_used(nf, 0), vic_used(nv, 0);
+  std::vector<std::vector<char>> greedy_option(nf);
+  for (int f = 0; f < nf; ++f) greedy_option[f].assign(p.families[f].options.size(), 0);
+  double greedy = 0;
+  for (const auto& [neg, f, x] : order) {
+    if (fam_used[f]) continue;
+    bool free = true;
+    for (const auto& [mp, v] : p.families[f].options[x].placed) free &= !vic_used[v];
+    if (!free) continue;
+    fam_used[f] = 1;
+    greedy_option[f][x] = 1;
+    for (const auto& [mp, v] : p.families[f].options[x].placed) vic_used[v] = 1;
+    greedy += -neg;
+  }
+  const double budget = std::log10(eps) + greedy - sum_log10_t;
+  const double cut2 = std::log10(eps) - std::log10(static_cast<double>(std::max<std::int64_t>(option_ct, 1)));
+  std::vector<std::vector<char>> rule1(nf);  // dropped by rule 1 (else by rule 2 only)
+  for (int f = 0; f < nf; ++f) {
+    const auto& o = p.families[f].options;
+    rule1[f].assign(o.size(), 0);
+    const double cut1 = o.empty() ? -INFINITY
+                                  : log10_t[f] + budget - std::log10(static_cast<double>(o.size()) * with_options);
+    for (size_t x = 0; x < o.size(); ++x) {
+      if (greedy_option[f][x]) continue;
+      rule1[f][x] = o[x].log10_lr <= cut1;
+      if (rule1[f][x] || o[x].log10_lr <= cut2) kept[f][x] = 0;
     }
   }
-
-  std::vector<double> log10_m(nf, 0);  // max(1, the family's largest LR)
-  for (int f = 0; f < nf; ++f)
-    for (const DviOption& o : p.families[f].options) log10_m[f] = std::max(log10_m[f], o.log10_lr);
-  auto first = Core(p, opts, kept, log10_t, dropped, sol);
+  // The bound for the options now dropped, given the kept sum.
+  auto bound = [&](double log10_kept) {
+    std::vector<double> terms, all, only2;
+    for (int f = 0; f < nf; ++f) {
+      std::vector<double> d1;
+      for (size_t x = 0; x < p.families[f].options.size(); ++x) {
+        if (kept[f][x]) continue;
+        const double r = p.families[f].options[x].log10_lr;
+        all.push_back(r);
+        if (rule1[f][x]) d1.push_back(r);
+        else only2.push_back(r);
+      }
+      if (!d1.empty()) terms.push_back(Log10SumExp(d1) - log10_t[f]);
+    }
+    if (all.empty()) return 0.0;
+    const double delta_all = std::pow(10.0, Log10SumExp(all));
+    const double delta2 = std::pow(10.0, Log10SumExp(only2));
+    const double d1 = terms.empty() ? 0.0 : std::pow(10.0, Log10SumExp(terms) + sum_log10_t - log10_kept);
+    const double a = delta2 < 1 ? (d1 + delta2) / (1 - delta2) : INFINITY;
+    const double b = delta_all < 1 ? delta_all / (1 - delta_all) : INFINITY;
+    return std::min(a, b);
+  };
+  auto count_dropped = [&] {
+    std::int64_t n = 0;
+    for (const auto& k : kept)
+      for (char c : k) n += !c;
+    return n;
+  };
+  sol.options_dropped = count_dropped();
+  auto first = Core(p, opts, kept, sol);
   if (!first.ok()) return first.status();
   DviSolution out = std::move(*first);
+  out.error_bound = bound(out.log10_total);
   if (sol.options_dropped == 0) return out;
   // The top list must be exact too: an assignment that uses a dropped option x of family f
   // has LR at most R_f(x) Π_{g≠f} M_g (M_g: 1 or family g's largest LR). Options that could
   // reach the k-th listed LR (all of them when fewer than k are listed) are put back, and
   // the problem solved again; putting options back only raises the k-th LR, so once is enough.
+  std::vector<double> log10_m(nf, 0);
+  for (int f = 0; f < nf; ++f)
+    for (const DviOption& o : p.families[f].options) log10_m[f] = std::max(log10_m[f], o.log10_lr);
   double sum_log10_m = 0;
   for (double m : log10_m) sum_log10_m += m;
   const double kth = static_cast<int>(out.top.size()) >= opts.top_k ? out.top[opts.top_k - 1].log10_lr : -INFINITY;
   bool back = false;
   for (int f = 0; f < nf; ++f) {
     const double need = kth - (sum_log10_m - log10_m[f]) - 1e-9;
-    std::vector<double> gone;
-    for (size_t x = 0; x < p.families[f].options.size(); ++x) {
-      if (kept[f][x]) continue;
-      if (p.families[f].options[x].log10_lr >= need) {
-        kept[f][x] = 1;
-        --sol.options_dropped;
-        back = true;
-      } else {
-        gone.push_back(p.families[f].options[x].log10_lr);
-      }
-    }
-    dropped[f] = Log10SumExp(gone);
+    for (size_t x = 0; x < p.families[f].options.size(); ++x)
+      if (!kept[f][x] && p.families[f].options[x].log10_lr >= need) kept[f][x] = 1, back = true;
   }
   if (!back) return out;
-  return Core(p, opts, kept, log10_t, dropped, sol);
+  sol.options_dropped = count_dropped();
+  auto second = Core(p, opts, kept, sol);
+  if (!second.ok()) return second.status();
+  second->error_bound = bound(second->log10_total);
+  return second;
 }
 
 }  // namespace kinship
