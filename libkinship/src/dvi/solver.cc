@@ -103,31 +103,58 @@ class ComponentSolver {
     }
     // Forward.
     fwd_.assign(n + 1, {});
+    succ_.assign(n, {});
     fwd_[0].keys = {0};
     fwd_[0].sum = {1};
     fwd_[0].max = {1};
     for (int i = 0; i < n; ++i) {
-      struct Entry {
-        Mask m;
-        Real s, x;
-      };
-      std::vector<Entry> next;
+      // Successors grouped by key through an open-addressing table, in the order first seen
+      // (so each key's sum runs in generation order: deterministic), then sorted by key.
       const Layer& cur = fwd_[i];
+      const size_t tn = trans_[i].size();
+      succ_[i].assign(cur.keys.size() * tn, -1);
+      size_t cap = 16;
+      while (cap < 2 * cur.keys.size() * tn + 16) cap <<= 1;
+      std::vector<int> table(cap, -1);
+      std::vector<Mask> keys;
+      std::vector<Real> sum, mx;
       for (size_t k = 0; k < cur.keys.size(); ++k)
-        for (const Transition& t : trans_[i])
-          if ((cur.keys[k] & t.mask) == 0)
-            next.push_back({(cur.keys[k] | t.mask) & future_[i + 1], cur.sum[k] * t.weight, cur.max[k] * t.weight});
-      std::stable_sort(next.begin(), next.end(), [](const Entry& a, const Entry& b) { return a.m < b.m; });
-      Layer& out = fwd_[i + 1];
-      for (const Entry& e : next) {
-        if (out.keys.empty() || out.keys.back() != e.m) {
-          out.keys.push_back(e.m);
-          out.sum.push_back(0);
-          out.max.push_back(0);
+        for (size_t t = 0; t < tn; ++t) {
+          const Transition& tr = trans_[i][t];
+          if ((cur.keys[k] & tr.mask) != 0) continue;
+          const Mask m = (cur.keys[k] | tr.mask) & future_[i + 1];
+          const std::uint64_t lo = static_cast<std::uint64_t>(m), hi = static_cast<std::uint64_t>(m >> 64);
+          std::uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15ull)) * 0xBF58476D1CE4E5B9ull;
+          h ^= h >> 31;
+          size_t at = h & (cap - 1);
+          while (table[at] >= 0 && keys[table[at]] != m) at = (at + 1) & (cap - 1);
+          if (table[at] < 0) {
+            table[at] = static_cast<int>(keys.size());
+            keys.push_back(m);
+            sum.push_back(0);
+            mx.push_back(0);
+          }
+          const int q = table[at];
+          sum[q] += cur.sum[k] * tr.weight;
+          mx[q] = std::max(mx[q], cur.max[k] * tr.weight);
+          succ_[i][k * tn + t] = q;
         }
-        out.sum.back() += e.s;
-        out.max.back() = std::max(out.max.back(), e.x);
+      std::vector<int> order(keys.size());
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(), [&](int a, int b) { return keys[a] < keys[b]; });
+      std::vector<int> rank(keys.size());
+      Layer& out = fwd_[i + 1];
+      out.keys.resize(keys.size());
+      out.sum.resize(keys.size());
+      out.max.resize(keys.size());
+      for (size_t r = 0; r < order.size(); ++r) {
+        rank[order[r]] = static_cast<int>(r);
+        out.keys[r] = keys[order[r]];
+        out.sum[r] = sum[order[r]];
+        out.max[r] = mx[order[r]];
       }
+      for (int& j : succ_[i])
+        if (j >= 0) j = rank[j];
       *states += static_cast<std::int64_t>(out.keys.size());
       if (static_cast<std::int64_t>(out.keys.size()) > opts_.max_states)
         return absl::ResourceExhaustedError(absl::StrCat(
@@ -144,10 +171,12 @@ class ComponentSolver {
       b.keys = fwd_[i].keys;
       b.sum.assign(b.keys.size(), 0);
       b.max.assign(b.keys.size(), 0);
+      const size_t tn = trans_[i].size();
       for (size_t k = 0; k < b.keys.size(); ++k)
-        for (const Transition& t : trans_[i]) {
-          if ((b.keys[k] & t.mask) != 0) continue;
-          const int j = bwd_[i + 1].Find((b.keys[k] | t.mask) & future_[i + 1]);
+        for (size_t ti = 0; ti < tn; ++ti) {
+          const int j = succ_[i][k * tn + ti];
+          if (j < 0) continue;
+          const Transition& t = trans_[i][ti];
           b.sum[k] += t.weight * bwd_[i + 1].sum[j];
           b.max[k] = std::max(b.max[k], t.weight * bwd_[i + 1].max[j]);
         }
@@ -161,11 +190,13 @@ class ComponentSolver {
     // Each option's posterior and best assignment.
     for (int i = 0; i < n; ++i) {
       const int f = fams_[i];
-      for (const Transition& t : trans_[i]) {
+      const size_t tn = trans_[i].size();
+      for (size_t ti = 0; ti < tn; ++ti) {
+        const Transition& t = trans_[i][ti];
         Real s = 0, mx = 0;
         for (size_t k = 0; k < fwd_[i].keys.size(); ++k) {
-          if ((fwd_[i].keys[k] & t.mask) != 0) continue;
-          const int j = bwd_[i + 1].Find((fwd_[i].keys[k] | t.mask) & future_[i + 1]);
+          const int j = succ_[i][k * tn + ti];
+          if (j < 0) continue;
           s += fwd_[i].sum[k] * t.weight * bwd_[i + 1].sum[j];
           mx = std::max(mx, fwd_[i].max[k] * t.weight * bwd_[i + 1].max[j]);
         }
@@ -216,10 +247,11 @@ class ComponentSolver {
         continue;
       }
       if (prio == 0) break;
-      const Mask m = fwd_[node.layer].keys[node.key];
-      for (const Transition& t : trans_[node.layer]) {
-        if ((m & t.mask) != 0) continue;
-        const int j = fwd_[node.layer + 1].Find((m | t.mask) & future_[node.layer + 1]);
+      const size_t tn = trans_[node.layer].size();
+      for (size_t ti = 0; ti < tn; ++ti) {
+        const Transition& t = trans_[node.layer][ti];
+        const int j = succ_[node.layer][node.key * tn + ti];
+        if (j < 0) continue;
         const Real prefix = node.prefix * t.weight;
         const Real p = prefix * bwd_[node.layer + 1].max[j];
         if (p == 0) continue;
@@ -240,7 +272,8 @@ class ComponentSolver {
   std::vector<std::vector<Transition>> trans_;
   std::vector<double> scale_;
   std::vector<Layer> fwd_, bwd_;
-  std::vector<Mask> future_;  // future_[i]: the victims that families i.. can still take
+  std::vector<Mask> future_;
+  std::vector<std::vector<int>> succ_;  // succ_[i][k * T_i + t]: the state after transition t, -1 if it conflicts  // future_[i]: the victims that families i.. can still take
   double log10_total_ = 0;
 };
 
