@@ -134,9 +134,16 @@ class FamilyEvaluator {
         if (g == kEvidence) ev[m] = victims_.w[v][l];
         singles += victims_.log10_single[v][l];
       }
-      EngineLimits lim;
-      lim.evidence = &ev;
-      KINSHIP_ASSIGN_OR_RETURN(const double x, PedigreeLog10Likelihood(ped_, h1, model, lim));
+      bool evidence = ref_evidence;
+      for (GenotypeIdx x : h1) evidence |= x == kEvidence;
+      double x;
+      if (!model.mutation() && model.theta() == 0 && !evidence) {
+        KINSHIP_ASSIGN_OR_RETURN(x, Lumped(h1, model));
+      } else {
+        EngineLimits lim;
+        lim.evidence = &ev;
+        KINSHIP_ASSIGN_OR_RETURN(x, PedigreeLog10Likelihood(ped_, h1, model, lim));
+      }
       if (x == -INFINITY) return -INFINITY;
       total += x - log10_refs_[l] - singles;
     }
@@ -144,6 +151,36 @@ class FamilyEvaluator {
   }
 
  private:
+  // log10 P(genotypes `g`) with the alleles no member carries lumped into one (their summed
+  // frequency, so Σp is kept): exact without mutation at θ = 0, where an allele that no one
+  // shows is only ever summed over, and the engine's factors shrink from n to k + 1 alleles
+  // per variable (pedprobr lumps the same way).
+  absl::StatusOr<double> Lumped(const std::vector<GenotypeIdx>& g, const PedigreeLocusModel& model) const {
+    const int n = model.allele_ct();
+    std::vector<int> map(n, -1);
+    int k = 0;
+    for (GenotypeIdx x : g) {
+      if (x == kUntyped) continue;
+      const AllelePair ab = GenotypeAlleles(x);
+      for (int a : {static_cast<int>(ab.a), static_cast<int>(ab.b)})
+        if (map[a] < 0) map[a] = k++;
+    }
+    if (k + 1 >= n) return PedigreeLog10Likelihood(ped_, g, model, EngineLimits{});
+    std::vector<double> freqs(k + 1, 0.0);
+    for (int a = 0; a < n; ++a) {
+      if (map[a] < 0) map[a] = k;
+      freqs[map[a]] += model.freqs()[a];  // observed alleles alone; the rest summed in allele order
+    }
+    std::vector<GenotypeIdx> lumped(g.size(), kUntyped);
+    for (size_t i = 0; i < g.size(); ++i) {
+      if (g[i] == kUntyped) continue;
+      const AllelePair ab = GenotypeAlleles(g[i]);
+      lumped[i] = GenotypeIndex(map[ab.a], map[ab.b]);
+    }
+    KINSHIP_ASSIGN_OR_RETURN(auto lm, PedigreeLocusModel::Create(std::move(freqs), {}, {}, 0.0));
+    return PedigreeLog10Likelihood(ped_, lumped, lm, EngineLimits{});
+  }
+
   const Pedigree& ped_;
   std::vector<std::vector<GenotypeIdx>> refs_;
   FamilyEvidence ev_;
