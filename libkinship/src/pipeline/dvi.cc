@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <tbb/parallel_for.h>
 
@@ -85,6 +86,18 @@ class FamilyEvaluator {
   absl::Status Init() {
     const int locus_ct = static_cast<int>(models_.size());
     log10_refs_.assign(locus_ct, 0);
+    // With mutation at θ = 0 and references without evidence, sets of victims are scored
+    // through chained family tables (Chained), one thread per family.
+    chained_ = ev_.empty();
+    for (const PedigreeLocusModel& m : models_) chained_ &= m.theta() == 0 && m.mutation();
+    if (chained_) {
+      slot_.assign(locus_ct, {});
+      for (int l = 0; l < locus_ct; ++l)
+        for (const auto& g : victims_.g) {
+          if (g[l] == kUntyped || g[l] == kEvidence) continue;
+          slot_[l].emplace(g[l], static_cast<int>(slot_[l].size()));
+        }
+    }
     for (int l = 0; l < locus_ct; ++l) {
       EngineLimits lim;
       MemberEvidence ev = ev_.empty() ? MemberEvidence{} : ev_[l];
@@ -127,6 +140,16 @@ class FamilyEvaluator {
         total += std::log10(lr);
         continue;
       }
+      if (chained_ && placed.size() > 1) {
+        bool plain = true;
+        for (const auto& [m, v] : placed) plain &= victims_.g[v][l] != kEvidence;
+        if (plain) {
+          KINSHIP_ASSIGN_OR_RETURN(const double x, Chained(placed, l));
+          if (x == -INFINITY) return -INFINITY;
+          total += x;
+          continue;
+        }
+      }
       for (const auto& [m, v] : placed) {
         const GenotypeIdx g = victims_.g[v][l];
         if (g == kUntyped) continue;
@@ -150,7 +173,97 @@ class FamilyEvaluator {
     return total;
   }
 
+  // Whether Evaluate uses the caches of one thread (call it from one thread at a time).
+  bool serial() const { return chained_; }
+  void ReleaseCaches() {
+    chain_.clear();
+    tables_.clear();
+  }
+
+  // In chained mode (serial()): log10 R of `prefix` ((member, victim) pairs, by member order;
+  // its value `base`) extended by each victim of `vs` at member `m` (after the prefix's
+  // members), into out[i]: base + Σ_l log10 LR_l(v at m | references, the prefix at its
+  // members), one family table per locus for all of `vs`. A victim with evidence at a locus
+  // (a failed allele) is evaluated whole by Evaluate.
+  absl::Status Extend(const std::vector<std::pair<int, int>>& prefix, double base, int m, const std::vector<int>& vs,
+                      double* out) const {
+    const int locus_ct = static_cast<int>(models_.size());
+    std::vector<char> whole(vs.size(), 0);
+    for (size_t i = 0; i < vs.size(); ++i) out[i] = base;
+    for (int l = 0; l < locus_ct; ++l) {
+      bool any = false;
+      for (size_t i = 0; i < vs.size(); ++i) {
+        const GenotypeIdx g = victims_.g[vs[i]][l];
+        if (g == kEvidence) whole[i] = 1;
+        any |= g != kUntyped && !whole[i];
+      }
+      if (!any) continue;
+      std::vector<std::pair<int, GenotypeIdx>> fixed;
+      bool prefix_evidence = false;
+      for (const auto& [pm, pv] : prefix) {
+        const GenotypeIdx g = victims_.g[pv][l];
+        if (g == kEvidence) prefix_evidence = true;
+        if (g != kUntyped) fixed.push_back({pm, g});
+      }
+      if (prefix_evidence) {  // the prefix's value already holds its evidence: evaluate whole
+        std::fill(whole.begin(), whole.end(), 1);
+        break;
+      }
+      KINSHIP_ASSIGN_OR_RETURN(const std::vector<double>* slots, CachedTable(l, fixed, m));
+      for (size_t i = 0; i < vs.size(); ++i) {
+        const GenotypeIdx g = victims_.g[vs[i]][l];
+        if (whole[i] || g == kUntyped || out[i] == -INFINITY) continue;
+        const double lr = (*slots)[slot_[l].at(g)];
+        out[i] = lr == 0 ? -INFINITY : out[i] + std::log10(lr);
+      }
+    }
+    for (size_t i = 0; i < vs.size(); ++i) {
+      if (!whole[i]) continue;
+      std::vector<std::pair<int, int>> members = prefix;
+      members.push_back({m, vs[i]});
+      KINSHIP_ASSIGN_OR_RETURN(out[i], Evaluate(members));
+    }
+    return absl::OkStatus();
+  }
+
  private:
+  // The family table of member m at locus l with the members of `fixed` typed, kept for the
+  // victims' genotypes at l (slot_), cached: sets of victims with the same genotypes at l
+  // share it (ReleaseCaches frees them once the family is done).
+  absl::StatusOr<const std::vector<double>*> CachedTable(int l, const std::vector<std::pair<int, GenotypeIdx>>& fixed,
+                                                         int m) const {
+    auto key = std::make_tuple(l, fixed, m);
+    auto it = chain_.find(key);
+    if (it == chain_.end()) {
+      std::vector<GenotypeIdx> h = refs_[l];
+      for (const auto& [fm, fg] : fixed) h[fm] = fg;
+      KINSHIP_ASSIGN_OR_RETURN(std::vector<double> t, FamilyTable(ped_, h, m, models_[l]));
+      std::vector<double> kept(slot_[l].size());
+      for (const auto& [gen, k] : slot_[l]) kept[k] = t[gen];
+      it = chain_.emplace(std::move(key), std::move(kept)).first;
+    }
+    return &it->second;
+  }
+
+  // log10 R at locus l of victims placed at several members, as a chain of family tables:
+  // P(refs, g1, ..., gk) / (P(refs) Π p(gi)) = Π_i LR(gi at mi | refs, g1 at m1, ..., g(i-1)
+  // at m(i-1)), each factor the family table of mi with the members before it typed (one pass
+  // gives every genotype; kept for the victims' genotypes at l, keyed by what is fixed).
+  absl::StatusOr<double> Chained(const std::vector<std::pair<int, int>>& placed, int l) const {
+    std::vector<std::pair<int, GenotypeIdx>> fixed;
+    double total = 0;
+    for (const auto& [m, v] : placed) {
+      const GenotypeIdx g = victims_.g[v][l];
+      if (g == kUntyped) continue;
+      KINSHIP_ASSIGN_OR_RETURN(const std::vector<double>* t, CachedTable(l, fixed, m));
+      const double lr = (*t)[slot_[l].at(g)];
+      if (lr == 0) return -INFINITY;
+      total += std::log10(lr);
+      fixed.push_back({m, g});
+    }
+    return total;
+  }
+
   // log10 P(genotypes `g`) with the alleles no member carries lumped into one (their summed
   // frequency, so Σp is kept): exact without mutation at θ = 0, where an allele that no one
   // shows is only ever summed over, and the engine's factors shrink from n to k + 1 alleles
@@ -188,6 +301,9 @@ class FamilyEvaluator {
   const Victims& victims_;
   std::vector<double> log10_refs_;
   mutable std::map<std::pair<int, int>, std::vector<double>> tables_;  // one thread per family at level 1
+  bool chained_ = false;
+  std::vector<std::map<GenotypeIdx, int>> slot_;  // per locus: victims' genotypes -> slot
+  mutable std::map<std::tuple<int, std::vector<std::pair<int, GenotypeIdx>>, int>, std::vector<double>> chain_;
 };
 
 // Every local assignment of a family with LR > 0: victims placed at 1, 2, ... of its MPs. A
@@ -207,13 +323,18 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
           " missing persons) to evaluate; raise --max-local-assignments or split the problem"));
     values->assign(cands.size(), 0);
     std::vector<absl::Status> errors(cands.size());
-    tbb::parallel_for(size_t{0}, cands.size(), [&](size_t i) {
+    auto one = [&](size_t i) {
       Placed members = cands[i];
       for (auto& [k, v] : members) k = mps[k];
       auto r = eval.Evaluate(members);
       if (r.ok()) (*values)[i] = *r;
       else errors[i] = r.status();
-    });
+    };
+    if (eval.serial()) {
+      for (size_t i = 0; i < cands.size(); ++i) one(i);
+    } else {
+      tbb::parallel_for(size_t{0}, cands.size(), one);
+    }
     for (const absl::Status& st : errors) KINSHIP_RETURN_IF_ERROR(st);
     return absl::OkStatus();
   };
@@ -226,6 +347,7 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
     return absl::ResourceExhaustedError(absl::StrCat("family ", family, ": more than ", limit,
                                                      " local assignments to evaluate; raise --max-local-assignments"));
   std::vector<Placed> kept;
+  std::vector<double> kept_values;
   for (const Placed& c : level) {
     std::vector<std::pair<int, int>> members = {{mps[c[0].first], c[0].second}};
     KINSHIP_ASSIGN_OR_RETURN(const double x, eval.Evaluate(members));
@@ -233,13 +355,16 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
     if (x == -INFINITY) continue;
     out->options.push_back({c, x});
     kept.push_back(c);
+    kept_values.push_back(x);
   }
   for (size_t size = 2; size <= mps.size() && !kept.empty(); ++size) {
     std::set<Placed> prev(kept.begin(), kept.end());
     std::vector<Placed> cands;
-    for (const Placed& o : kept)
-      for (size_t k = o.back().first + 1; k < mps.size(); ++k)
+    std::vector<int> parent;  // the index in `kept` each candidate extends
+    for (size_t oi = 0; oi < kept.size(); ++oi)
+      for (size_t k = kept[oi].back().first + 1; k < mps.size(); ++k)
         for (int v : compat[k]) {
+          const Placed& o = kept[oi];
           bool used = false;
           for (const auto& [kk, vv] : o) used |= vv == v;
           if (used) continue;
@@ -252,15 +377,41 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
               if (j != drop) sub.push_back(c[j]);
             all_sub = prev.count(sub) > 0;
           }
-          if (all_sub) cands.push_back(std::move(c));
+          if (all_sub) {
+            cands.push_back(std::move(c));
+            parent.push_back(static_cast<int>(oi));
+          }
         }
     std::vector<double> values;
-    KINSHIP_RETURN_IF_ERROR(evaluate(cands, &values));
+    if (eval.serial()) {
+      // Chained family tables: the candidates extending one set at one MP share them.
+      *evaluated += static_cast<std::int64_t>(cands.size());
+      if (*evaluated > limit)
+        return absl::ResourceExhaustedError(absl::StrCat(
+            "family ", family, ": more than ", limit, " local assignments (victims placed at its ", mps.size(),
+            " missing persons) to evaluate; raise --max-local-assignments or split the problem"));
+      values.assign(cands.size(), 0);
+      for (size_t i = 0; i < cands.size();) {
+        size_t j = i;
+        std::vector<int> vs;
+        while (j < cands.size() && parent[j] == parent[i] && cands[j].back().first == cands[i].back().first)
+          vs.push_back(cands[j++].back().second);
+        Placed prefix = kept[parent[i]];
+        for (auto& [k, v] : prefix) k = mps[k];
+        KINSHIP_RETURN_IF_ERROR(
+            eval.Extend(prefix, kept_values[parent[i]], mps[cands[i].back().first], vs, values.data() + i));
+        i = j;
+      }
+    } else {
+      KINSHIP_RETURN_IF_ERROR(evaluate(cands, &values));
+    }
     kept.clear();
+    kept_values.clear();
     for (size_t i = 0; i < cands.size(); ++i) {
       if (values[i] == -INFINITY) continue;
       out->options.push_back({cands[i], values[i]});
       kept.push_back(cands[i]);
+      kept_values.push_back(values[i]);
     }
   }
   return absl::OkStatus();
@@ -447,6 +598,7 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
     if (st.ok())
       st = LocalAssignments(*evals[f], fam_mps[f], compat[f], req.max_local_assignments, ped.family(),
                             &problem.families[f], &single[f], &evaluated[f]);
+    evals[f]->ReleaseCaches();
     errors[f] = st;
   });
   for (const absl::Status& st : errors) KINSHIP_RETURN_IF_ERROR(st);
