@@ -25,7 +25,7 @@ using Mask = unsigned __int128;
 using Real = long double;
 constexpr int kMaxComponentVictims = 128;
 
-Real Pow10(Real x) { return std::pow(Real{10}, x); }
+Real Pow10(Real x) { return std::exp(x * 2.302585092994045684017991454684364208L); }  // faster than powl
 
 // log10(Σ 10^x) over `xs`, stable.
 double Log10SumExp(const std::vector<double>& xs) {

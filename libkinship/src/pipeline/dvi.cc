@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_set>
 
 #include <tbb/parallel_for.h>
 
@@ -92,11 +93,16 @@ class FamilyEvaluator {
     for (const PedigreeLocusModel& m : models_) chained_ &= m.theta() == 0 && m.mutation();
     if (chained_) {
       slot_.assign(locus_ct, {});
-      for (int l = 0; l < locus_ct; ++l)
+      slot_genotype_.assign(locus_ct, {});
+      for (int l = 0; l < locus_ct; ++l) {
+        const int n = models_[l].allele_ct();
+        slot_[l].assign(static_cast<size_t>(n) * (n + 1) / 2, -1);
         for (const auto& g : victims_.g) {
-          if (g[l] == kUntyped || g[l] == kEvidence) continue;
-          slot_[l].emplace(g[l], static_cast<int>(slot_[l].size()));
+          if (g[l] == kUntyped || g[l] == kEvidence || slot_[l][g[l]] >= 0) continue;
+          slot_[l][g[l]] = static_cast<int>(slot_genotype_[l].size());
+          slot_genotype_[l].push_back(g[l]);
         }
+      }
     }
     for (int l = 0; l < locus_ct; ++l) {
       EngineLimits lim;
@@ -213,7 +219,7 @@ class FamilyEvaluator {
       for (size_t i = 0; i < vs.size(); ++i) {
         const GenotypeIdx g = victims_.g[vs[i]][l];
         if (whole[i] || g == kUntyped || out[i] == -INFINITY) continue;
-        const double lr = (*slots)[slot_[l].at(g)];
+        const double lr = (*slots)[slot_[l][g]];
         out[i] = lr == 0 ? -INFINITY : out[i] + std::log10(lr);
       }
     }
@@ -238,8 +244,8 @@ class FamilyEvaluator {
       std::vector<GenotypeIdx> h = refs_[l];
       for (const auto& [fm, fg] : fixed) h[fm] = fg;
       KINSHIP_ASSIGN_OR_RETURN(std::vector<double> t, FamilyTable(ped_, h, m, models_[l]));
-      std::vector<double> kept(slot_[l].size());
-      for (const auto& [gen, k] : slot_[l]) kept[k] = t[gen];
+      std::vector<double> kept(slot_genotype_[l].size());
+      for (size_t k = 0; k < kept.size(); ++k) kept[k] = t[slot_genotype_[l][k]];
       it = chain_.emplace(std::move(key), std::move(kept)).first;
     }
     return &it->second;
@@ -256,7 +262,7 @@ class FamilyEvaluator {
       const GenotypeIdx g = victims_.g[v][l];
       if (g == kUntyped) continue;
       KINSHIP_ASSIGN_OR_RETURN(const std::vector<double>* t, CachedTable(l, fixed, m));
-      const double lr = (*t)[slot_[l].at(g)];
+      const double lr = (*t)[slot_[l][g]];
       if (lr == 0) return -INFINITY;
       total += std::log10(lr);
       fixed.push_back({m, g});
@@ -302,7 +308,8 @@ class FamilyEvaluator {
   std::vector<double> log10_refs_;
   mutable std::map<std::pair<int, int>, std::vector<double>> tables_;  // one thread per family at level 1
   bool chained_ = false;
-  std::vector<std::map<GenotypeIdx, int>> slot_;  // per locus: victims' genotypes -> slot
+  std::vector<std::vector<int>> slot_;  // per locus: genotype -> slot among the victims' genotypes (-1: none)
+  std::vector<std::vector<GenotypeIdx>> slot_genotype_;  // per locus: slot -> genotype
   mutable std::map<std::tuple<int, std::vector<std::pair<int, GenotypeIdx>>, int>, std::vector<double>> chain_;
 };
 
@@ -315,6 +322,7 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
                               const std::string& family, DviFamilyOptions* out,
                               std::vector<std::vector<double>>* single, std::int64_t* evaluated) {
   using Placed = std::vector<std::pair<int, int>>;  // (MP index, victim), by MP
+  const size_t victim_ct = single->empty() ? 0 : (*single)[0].size();
   auto evaluate = [&](const std::vector<Placed>& cands, std::vector<double>* values) -> absl::Status {
     *evaluated += static_cast<std::int64_t>(cands.size());
     if (*evaluated > limit)
@@ -358,7 +366,20 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
     kept_values.push_back(x);
   }
   for (size_t size = 2; size <= mps.size() && !kept.empty(); ++size) {
-    std::set<Placed> prev(kept.begin(), kept.end());
+    // The previous level's sets, to check subsets: packed in 64 bits up to two placements
+    // (an MP index below 256 and a victim below 2^24 each), else as vectors.
+    auto pack = [](const Placed& x) {
+      std::uint64_t key = 0;
+      for (const auto& [k, v] : x) key = (key << 32) | (static_cast<std::uint64_t>(k) << 24) | static_cast<std::uint64_t>(v);
+      return key;
+    };
+    const bool packed = size - 1 <= 2 && mps.size() < 256 && victim_ct < (1 << 24);
+    std::unordered_set<std::uint64_t> prev_packed;
+    std::set<Placed> prev;
+    for (const Placed& x : kept) {
+      if (packed) prev_packed.insert(pack(x));
+      else prev.insert(x);
+    }
     std::vector<Placed> cands;
     std::vector<int> parent;  // the index in `kept` each candidate extends
     for (size_t oi = 0; oi < kept.size(); ++oi)
@@ -375,7 +396,7 @@ absl::Status LocalAssignments(const FamilyEvaluator& eval, const std::vector<int
             Placed sub;
             for (size_t j = 0; j < c.size(); ++j)
               if (j != drop) sub.push_back(c[j]);
-            all_sub = prev.count(sub) > 0;
+            all_sub = packed ? prev_packed.count(pack(sub)) > 0 : prev.count(sub) > 0;
           }
           if (all_sub) {
             cands.push_back(std::move(c));
@@ -650,18 +671,21 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
       result.assignments.push_back({static_cast<int>(i) + 1, rows[i].second, rows[i].first,
                                     std::pow(10.0, rows[i].first - sol.log10_total)});
   }
-  // Marginals and the summary.
+  // Marginals and the summary. Each option's posterior added to its pairings once.
+  std::vector<std::vector<double>> pair_post(nf);  // [family][k * nv + v]
+  for (int f = 0; f < nf; ++f) {
+    pair_post[f].assign(fam_mps[f].size() * nv, 0.0);
+    const auto& opts = problem.families[f].options;
+    for (size_t x = 0; x < opts.size(); ++x)
+      for (const auto& [k, vv] : opts[x].placed) pair_post[f][static_cast<size_t>(k) * nv + vv] += sol.option_posterior[f][x];
+  }
   for (int v = 0; v < nv; ++v) {
     DviSummaryRow best{victims.ids[v], "", "*", sol.unassigned_posterior[v], NAN, "not identified"};
     int best_f = -1, best_k = -1;
     for (int f = 0; f < nf; ++f)
       for (size_t k = 0; k < fam_mps[f].size(); ++k) {
         if (!Compatible(victims.sex[v], peds[f].person(fam_mps[f][k]).sex)) continue;
-        double post = 0;
-        const auto& opts = problem.families[f].options;
-        for (size_t x = 0; x < opts.size(); ++x)
-          for (const auto& [kk, vv] : opts[x].placed)
-            if (kk == static_cast<int>(k) && vv == v) post += sol.option_posterior[f][x];
+        const double post = pair_post[f][k * nv + v];
         result.marginals.push_back({victims.ids[v], peds[f].family(), peds[f].person(fam_mps[f][k]).id, post});
         if (post > best.posterior) {
           best.posterior = post;
