@@ -176,6 +176,17 @@ struct Provenance {
   TableReport table;
 };
 
+// The model's parameters as every report writes them, in this order: theta, mutation_model,
+// mutation_rate_male/female, mutation_rate2, mutation_range, mutation_transform, min_freq,
+// normalize_freqs.
+std::vector<std::pair<std::string, std::string>> ModelParameters(const ModelOptions& model,
+                                                                 const MutationSpec& mutation);
+
+// Each (role, path) read by the run as a provenance input with the checksum its reader
+// recorded in `diag`; Internal when a reader recorded none (a bug).
+absl::Status AddInputDigests(const std::vector<std::pair<std::string, std::string>>& inputs,
+                             const Diagnostics& diag, Provenance* prov);
+
 // Whether the sexes' mutation models differ anywhere (then a person's sex changes an LR).
 bool SexesDiffer(const MutationSpec& mutation);
 

@@ -717,16 +717,8 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   Provenance& prov = result.provenance;
   prov.version = KINSHIP_VERSION_STRING;
   prov.command = req.command;
-  prov.parameters = {
-      {"theta", FormatDouble(theta)},
-      {"mutation_model", MutationModelName(req.model.mutation_model)},
-      {"mutation_rate_male", FormatDouble(mutation.male.rate)},
-      {"mutation_rate_female", FormatDouble(mutation.female.rate)},
-      {"mutation_rate2", FormatDouble(req.model.mutation_rate2)},
-      {"mutation_range", FormatDouble(req.model.mutation_range)},
-      {"mutation_transform", MutationTransformName(mutation.male.transform)},
-      {"min_freq", FormatDouble(req.model.min_freq)},
-      {"normalize_freqs", req.model.normalize_freqs ? "yes" : "no"},
+  prov.parameters = ModelParameters(req.model, mutation);
+  prov.parameters.insert(prov.parameters.end(), {
       {"freeze_freqs", req.model.freeze_freqs ? "yes" : "no"},
       {"allow_unnormalised", req.model.allow_unnormalised ? "yes" : "no"},
       {"top", absl::StrCat(req.top_k)},
@@ -736,15 +728,10 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
       {"log10_valid_assignments", FormatDouble(result.log10_valid_assignments)},
       {"log10_total_lr", FormatDouble(sol.log10_total)},
       {"posterior_error_bound", FormatDouble(sol.error_bound)},
-  };
+  });
   if (mutation.enabled())
     for (const auto& [locus, r] : RatesInUse(*table, mutation)) prov.parameters.push_back({"mutation_rate." + locus, r});
-  for (const auto& [role, path] : inputs) {
-    const InputRecord* read = diag->FindInput(path);
-    if (!read)
-      return absl::InternalError(absl::StrCat(path, " (--", role, "): no checksum recorded while reading it"));
-    prov.inputs.push_back({role, path, read->sha256});
-  }
+  KINSHIP_RETURN_IF_ERROR(AddInputDigests(inputs, *diag, &prov));
   prov.table = std::move(table_report);
   std::int64_t options = 0, evaluated_all = 0;
   for (const DviFamilyOptions& f : problem.families) options += static_cast<std::int64_t>(f.options.size());

@@ -354,17 +354,8 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   Provenance& prov = result.provenance;
   prov.version = KINSHIP_VERSION_STRING;
   prov.command = req.command;
-  const MutationSpec& mut = mutation;
-  prov.parameters = {
-      {"theta", FormatDouble(theta)},
-      {"mutation_model", MutationModelName(req.model.mutation_model)},
-      {"mutation_rate_male", FormatDouble(mut.male.rate)},
-      {"mutation_rate_female", FormatDouble(mut.female.rate)},
-      {"mutation_rate2", FormatDouble(req.model.mutation_rate2)},
-      {"mutation_range", FormatDouble(req.model.mutation_range)},
-      {"mutation_transform", MutationTransformName(mut.male.transform)},
-      {"min_freq", FormatDouble(req.model.min_freq)},
-      {"normalize_freqs", req.model.normalize_freqs ? "yes" : "no"},
+  prov.parameters = ModelParameters(req.model, mutation);
+  prov.parameters.insert(prov.parameters.end(), {
       {"untyped_founders", UntypedFoundersName(req.model.untyped_founders)},
       {"relationships", absl::StrJoin(req.relationships, ";")},
       {"sex1", SexName(req.reference_sex)},
@@ -375,19 +366,14 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       {"prefilter_scale", FormatDouble(tables.scale())},
       {"freeze_freqs", req.model.freeze_freqs ? "yes" : "no"},
       {"allow_unnormalised", req.model.allow_unnormalised ? "yes" : "no"},
-  };
+  });
   if (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0) {  // absent otherwise, as before
     prov.parameters.push_back({"victim_dropout", FormatDouble(req.victim_observation.dropout)});
     prov.parameters.push_back({"victim_dropin", FormatDouble(req.victim_observation.dropin)});
   }
   if (mutation.enabled())
     for (const auto& [locus, r] : RatesInUse(*table, mutation)) prov.parameters.push_back({"mutation_rate." + locus, r});
-  for (const auto& [role, path] : inputs) {
-    const InputRecord* read = diag->FindInput(path);
-    if (!read)
-      return absl::InternalError(absl::StrCat(path, " (--", role, "): no checksum recorded while reading it"));
-    prov.inputs.push_back({role, path, read->sha256});
-  }
+  KINSHIP_RETURN_IF_ERROR(AddInputDigests(inputs, *diag, &prov));
   prov.table = std::move(table_report);
   result.counts = {{"victims", victim_ct},
                    {"references", static_cast<std::int64_t>(reference_ids.size())},

@@ -289,4 +289,30 @@ absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinde
 }
 
 
+std::vector<std::pair<std::string, std::string>> ModelParameters(const ModelOptions& model,
+                                                                 const MutationSpec& mutation) {
+  return {
+      {"theta", FormatDouble(model.theta)},
+      {"mutation_model", MutationModelName(model.mutation_model)},
+      {"mutation_rate_male", FormatDouble(mutation.male.rate)},
+      {"mutation_rate_female", FormatDouble(mutation.female.rate)},
+      {"mutation_rate2", FormatDouble(model.mutation_rate2)},
+      {"mutation_range", FormatDouble(model.mutation_range)},
+      {"mutation_transform", MutationTransformName(mutation.male.transform)},
+      {"min_freq", FormatDouble(model.min_freq)},
+      {"normalize_freqs", model.normalize_freqs ? "yes" : "no"},
+  };
+}
+
+absl::Status AddInputDigests(const std::vector<std::pair<std::string, std::string>>& inputs,
+                             const Diagnostics& diag, Provenance* prov) {
+  for (const auto& [role, path] : inputs) {
+    const InputRecord* read = diag.FindInput(path);
+    if (!read)
+      return absl::InternalError(absl::StrCat(path, " (--", role, "): no checksum recorded while reading it"));
+    prov->inputs.push_back({role, path, read->sha256});
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace kinship
