@@ -349,3 +349,36 @@ TEST_CASE("DVI: the same bytes for 1 and 2 threads, and bad inputs", "[dvi]") {
   bad.max_local_assignments = 1;
   REQUIRE(RunDvi(bad, &diag).status().code() == absl::StatusCode::kResourceExhausted);
 }
+
+TEST_CASE("DVI: drop-out turns an exclusion into evidence, by hand", "[dvi][observation]") {
+  // V1 shows 12 alone. Without drop-out V1 = 12/12 cannot be S (S takes 10 or 11 from MO).
+  // With drop-out d = 0.1 the true genotype may be 12/x with x dropped (d(1 - d)), or 12/12
+  // (1 - d²). Pairwise at S: numerator Σ_G P(O | G) P(S = G | MO = 10/11, FA untyped):
+  // P(S = 10/12) = P(S = 11/12) = 1/2 · p12 = 0.25, P(S = 12/12) = 0, so 0.5 d(1 - d) = 0.045;
+  // denominator Σ_G P(O | G) HW(G) = 0.25 (1 - d²) + d(1 - d)(2·0.2·0.5 + 2·0.3·0.5)
+  // = 0.2475 + 0.045 = 0.2925. LR = 0.045 / 0.2925 = 2/13.
+  FatherSon t("sample_id,locus,allele1,allele2\nV1,L1,12,12\nV2,L1,10,12\n", "sample_id,sex\nV1,1\nV2,1\n");
+  Diagnostics diag;
+  auto plain = RunDvi(t.req, &diag);
+  REQUIRE(plain.ok());
+  t.req.victim_observation = {0.1, 0};
+  auto r = RunDvi(t.req, &diag);
+  INFO(r.status());
+  REQUIRE(r.ok());
+  std::map<std::string, double> pw, pw0;
+  for (const DviPairwiseRow& x : r->pairwise) pw[x.victim + "=" + x.missing_id] = x.log10_lr;
+  for (const DviPairwiseRow& x : plain->pairwise) pw0[x.victim + "=" + x.missing_id] = x.log10_lr;
+  REQUIRE(pw0["V1=S"] == -INFINITY);
+  REQUIRE(pw["V1=S"] == Approx(std::log10(2.0 / 13)).margin(1e-12));
+  // V2 shows two alleles: certain whatever the drop-out (a factor common to both hypotheses).
+  REQUIRE(pw["V2=S"] == Approx(pw0["V2=S"]).margin(1e-12));
+  // The same through a file: V1's row, V2 none.
+  t.req.victim_observation = {};
+  t.req.observation_path = t.dir.Write("obs.csv", "sample_id,dropout,dropin\nV1,0.1,0\n");
+  auto f = RunDvi(t.req, &diag);
+  REQUIRE(f.ok());
+  for (const DviPairwiseRow& x : f->pairwise)
+    if (x.victim == "V1" && x.missing_id == "S") REQUIRE(x.log10_lr == pw["V1=S"]);
+  t.req.observation_path = t.dir.Write("obs2.csv", "sample_id,dropout,dropin\nNOBODY,0.1,0\n");
+  REQUIRE(RunDvi(t.req, &diag).status().code() == absl::StatusCode::kFailedPrecondition);
+}

@@ -28,7 +28,8 @@ const char kCmd[] = "dvi";
 int RunDviCmd(int argc, char** argv) {
   const auto t_start = std::chrono::steady_clock::now();
   std::vector<std::string> victim_paths, profile_paths;
-  std::string pedigrees_path, victim_sex_path, out_dir;
+  std::string pedigrees_path, victim_sex_path, out_dir, observation_path;
+  double victim_dropout = 0, victim_dropin = 0;
   ModelArgs model_args;
   int top = 20, threads = 0;
   bool exact = false, quiet = false;
@@ -50,6 +51,10 @@ int RunDviCmd(int argc, char** argv) {
       ("pedigrees", po::value(&pedigrees_path)->required(), "pedigrees CSV: family,id,father,mother,sex,sample_id,missing (missing = 1: a missing person; one or more per family)")
       ("profiles", po::value(&profile_paths)->required()->composing(), "the families' reference profiles (repeatable)")
       ("victim-sex", po::value(&victim_sex_path), "victims' sexes: CSV sample_id,sex (1/2 or male/female); default each victim's Amelogenin; a victim with neither may go to either sex")
+      ("observation", po::value(&observation_path),
+       "drop-out and drop-in per sample: CSV sample_id,dropout,dropin[,locus] (as in kinship lr)")
+      ("victim-dropout", po::value(&victim_dropout)->default_value(0), "drop-out of every victim without a row in --observation, in [0, 1)")
+      ("victim-dropin", po::value(&victim_dropin)->default_value(0), "drop-in of every victim without a row in --observation, in [0, 1)")
       ("top", po::value(&top)->default_value(20), "assignments to report")
       ("exact", po::bool_switch(&exact), "no pruning: every local assignment with LR > 0 enters the sum (default: negligible ones are dropped under a proven bound of 1e-13 on every posterior)")
       ("identified-lr", po::value(&identified_lr)->default_value(1e4, "1e4"), "summary: LR of the best assignment with the pairing over the best without it, for 'identified'")
@@ -63,6 +68,8 @@ int RunDviCmd(int argc, char** argv) {
   if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map&) {
         if (top < 1) throw po::error("--top must be at least 1");
         if (threads < 0) throw po::error("--threads must be >= 0");
+        if (!(victim_dropout >= 0 && victim_dropout < 1)) throw po::error("--victim-dropout must be in [0, 1)");
+        if (!(victim_dropin >= 0 && victim_dropin < 1)) throw po::error("--victim-dropin must be in [0, 1)");
       }))
     return *code;
   std::unique_ptr<tbb::global_control> thread_limit;
@@ -82,6 +89,8 @@ int RunDviCmd(int argc, char** argv) {
   for (const std::string& p : profile_paths) req.profiles.push_back(ProfileSource::File(p));
   req.pedigrees_path = pedigrees_path;
   req.victim_sex_path = victim_sex_path;
+  req.observation_path = observation_path;
+  req.victim_observation = {victim_dropout, victim_dropin};
   req.top_k = top;
   req.exact = exact;
   req.identified_lr = identified_lr;

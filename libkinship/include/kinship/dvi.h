@@ -48,6 +48,7 @@
 
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include "kinship/observation.h"
 #include "kinship/setup.h"
 
 namespace kinship {
@@ -125,6 +126,10 @@ struct DviRequest {
   std::string pedigrees_path;            // families: `missing` = 1 marks each MP
   std::vector<ProfileSource> profiles;   // the families' references
   std::string victim_sex_path;           // optional: `sample_id,sex`; else each victim's Amelogenin
+  // Drop-out and drop-in (kinship/observation.h): per sample (and locus) from a file, and a
+  // default for every victim without a row (references without a row: 0, 0).
+  std::string observation_path;
+  ObservationParams victim_observation;
   int top_k = 20;
   bool exact = false;
   double identified_lr = 1e4;  // conclusion thresholds (dvir's dviSolve defaults)

@@ -512,6 +512,19 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   NoteRatesInUse(*table, mutation, diag);
   const int locus_ct = table->locus_ct();
 
+  for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
+    if (!(x >= 0 && x < 1))
+      return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));
+  ObservationTable ref_obs;
+  if (!req.observation_path.empty()) {
+    stage(absl::StrCat("reading the observation parameters ", req.observation_path));
+    KINSHIP_ASSIGN_OR_RETURN(ref_obs, ReadObservations(req.observation_path, *table, diag));
+    inputs.push_back({"observation", req.observation_path});
+    KINSHIP_RETURN_IF_ERROR(CheckObservationSamples(ref_obs, {&all}, req.observation_path));
+  }
+  ObservationTable victim_obs = ref_obs;
+  victim_obs.set_default(req.victim_observation);
+
   stage(absl::StrCat("reading the pedigrees ", req.pedigrees_path));
   KINSHIP_ASSIGN_OR_RETURN(std::vector<Pedigree> peds, ReadPedigrees(req.pedigrees_path, /*require_missing=*/true, diag));
   {
@@ -565,7 +578,7 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
     std::vector<std::vector<double>> w(locus_ct);
     std::vector<double> single(locus_ct, 0);
     for (int l = 0; l < locus_ct; ++l) {
-      g[l] = EngineObservation(table->locus(l), all.genotype(l, s), ObservationParams{}, &w[l]);
+      g[l] = EngineObservation(table->locus(l), all.genotype(l, s), victim_obs.Get(id, l), &w[l]);
       if (g[l] != kUntyped) single[l] = VictimLog10(models[l].freqs(), theta, g[l], w[l]);
     }
     victims.g.push_back(std::move(g));
@@ -590,7 +603,7 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   for (int f = 0; f < nf; ++f) {
     const Pedigree& ped = peds[f];
     FamilyEvidence ev;
-    KINSHIP_ASSIGN_OR_RETURN(auto refs, FamilyGenotypes(ped, all, *table, nullptr, &ev, req.pedigrees_path));
+    KINSHIP_ASSIGN_OR_RETURN(auto refs, FamilyGenotypes(ped, all, *table, &ref_obs, &ev, req.pedigrees_path));
     CheckSexesAgainstAmel(ped, all, diag);
     for (int l = 0; l < locus_ct; ++l)
       KINSHIP_RETURN_IF_ERROR(CheckFamilyReferences(ped, refs[l], mutation.enabled() ? plain[l] : models[l], models[l],
@@ -729,6 +742,10 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
       {"log10_total_lr", FormatDouble(sol.log10_total)},
       {"posterior_error_bound", FormatDouble(sol.error_bound)},
   });
+  if (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0) {
+    prov.parameters.push_back({"victim_dropout", FormatDouble(req.victim_observation.dropout)});
+    prov.parameters.push_back({"victim_dropin", FormatDouble(req.victim_observation.dropin)});
+  }
   if (mutation.enabled())
     for (const auto& [locus, r] : RatesInUse(*table, mutation)) prov.parameters.push_back({"mutation_rate." + locus, r});
   KINSHIP_RETURN_IF_ERROR(AddInputDigests(inputs, *diag, &prov));
