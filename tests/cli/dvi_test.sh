@@ -41,6 +41,11 @@ for f in pairwise assignments marginals summary; do
     && ok || bad "dvi $f: 1 and 2 threads differ"
 done
 
+# Degraded victims: the parameter in the provenance; a rate outside [0, 1) a usage error.
+expect_rc 0 "dvi --victim-dropout" run "$tmp/pcd" --victim-dropout 0.1
+expect_grep "$tmp/pcd/summary.tsv" "^##parameter.victim_dropout=0.10000000000000001$" "victim dropout in provenance"
+expect_rc 2 "dvi --victim-dropout 1" run "$tmp/pcd2" --victim-dropout 1
+
 # Simulated joint identification end to end: every identified victim is its true missing person.
 expect_rc 0 "simulate --dvi" "$bin" simulate --freqs "$nist" --families 20 --victims-unrelated 5 --dvi --seed 8 --out-dir "$tmp/sim"
 [ -s "$tmp/sim/victim_sex.csv" ] && ok || bad "simulate --dvi: no victim_sex.csv"
