@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "kinship/dvi.h"
+#include "kinship/lr.h"
 #include "stats/validation_util.h"
 
 using namespace kinship;
@@ -166,4 +167,33 @@ TEST_CASE("DVI: exclusionExample, 4e13 valid assignments, dvir's pairwise LRs; p
   for (const DviSummaryRow& s : r->summary)
     if (s.conclusion == "identified") best[s.victim] = s.missing_id;
   REQUIRE(best == std::map<std::string, std::string>{{"V15", "M6"}, {"V5", "M13"}});
+}
+
+TEST_CASE("DVI: each pairwise LR equals kinship lr's missing-person LR for that case", "[dvi][validation]") {
+  // At theta = 0 a victim alone at an MP is kinship lr's case (family, MP, victim): the same
+  // number from the same engine, through the family table or the direct path.
+  for (const char* name : {"planecrash", "fire", "KETPchap484"}) {
+    INFO(name);
+    Diagnostics diag;
+    DviRequest req = Request(name);
+    auto r = RunDvi(req, &diag);
+    REQUIRE(r.ok());
+    LrRequest lr;
+    lr.model = req.model;
+    lr.profiles = {req.profiles[0], req.victims[0]};
+    lr.pedigrees_path = req.pedigrees_path;
+    for (const DviPairwiseRow& p : r->pairwise) lr.cases.push_back({p.family, p.missing_id, p.victim, "test"});
+    Diagnostics diag2;
+    auto got = ComputeLrs(lr, &diag2);
+    INFO(got.status());
+    REQUIRE(got.ok());
+    REQUIRE(got->rows.size() == r->pairwise.size());
+    for (size_t i = 0; i < r->pairwise.size(); ++i) {
+      if (std::isinf(r->pairwise[i].log10_lr)) {
+        REQUIRE(got->rows[i].log10_lr == r->pairwise[i].log10_lr);
+        continue;
+      }
+      REQUIRE(got->rows[i].log10_lr == Approx(r->pairwise[i].log10_lr).margin(1e-12));
+    }
+  }
 }
