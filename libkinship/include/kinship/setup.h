@@ -182,6 +182,15 @@ struct Provenance {
 std::vector<std::pair<std::string, std::string>> ModelParameters(const ModelOptions& model,
                                                                  const MutationSpec& mutation);
 
+// The drop-out and drop-in file (`--observation`) when `path` is not empty, read over
+// `table`, its samples checked against `profiles` (ReadObservations, CheckObservationSamples)
+// and recorded in `inputs` as ("observation", path); an empty table (every sample 0, 0) when
+// `path` is empty. `stage` (may be empty) is told of the reading.
+absl::StatusOr<ObservationTable> LoadObservations(const std::string& path, const AlleleFreqTable& table,
+                                                  const ProfileSet& profiles, Diagnostics* diag,
+                                                  const std::function<void(const std::string&)>& stage,
+                                                  std::vector<std::pair<std::string, std::string>>* inputs);
+
 // Each (role, path) read by the run as a provenance input with the checksum its reader
 // recorded in `diag`; Internal when a reader recorded none (a bug).
 absl::Status AddInputDigests(const std::vector<std::pair<std::string, std::string>>& inputs,

@@ -362,8 +362,6 @@ absl::StatusOr<DviSolution> Core(const DviProblem& p, const DviSolveOptions& opt
     if (comp_of[r] >= 0) comp_vics[comp_of[r]].push_back(v);
   }
   sol.components = static_cast<int>(comp_fams.size());
-  for (int f = 0; f < nf; ++f)
-    if (!active[f]) sol.none_best_log10[f] = 0;  // refined below: the best of the others
 
   // Each component alone; the whole is their product.
   std::vector<std::pair<double, std::vector<int>>> global = {{0.0, std::vector<int>(nf, -1)}};

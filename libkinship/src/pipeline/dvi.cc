@@ -516,13 +516,8 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
     if (!(x >= 0 && x < 1))
       return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));
-  ObservationTable ref_obs;
-  if (!req.observation_path.empty()) {
-    stage(absl::StrCat("reading the observation parameters ", req.observation_path));
-    KINSHIP_ASSIGN_OR_RETURN(ref_obs, ReadObservations(req.observation_path, *table, diag));
-    inputs.push_back({"observation", req.observation_path});
-    KINSHIP_RETURN_IF_ERROR(CheckObservationSamples(ref_obs, {&all}, req.observation_path));
-  }
+  KINSHIP_ASSIGN_OR_RETURN(ObservationTable ref_obs,
+                           LoadObservations(req.observation_path, *table, all, diag, req.stage, &inputs));
   ObservationTable victim_obs = ref_obs;
   victim_obs.set_default(req.victim_observation);
 

@@ -98,13 +98,8 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   const ProfileSet victims = subset(victim_ids);
   const ProfileSet references = subset(reference_ids);
   // Drop-out and drop-in: the file's rows, and the victims' default (references: 0, 0).
-  ObservationTable ref_obs;
-  if (!req.observation_path.empty()) {
-    stage(absl::StrCat("reading the observation parameters ", req.observation_path));
-    KINSHIP_ASSIGN_OR_RETURN(ref_obs, ReadObservations(req.observation_path, *table, diag));
-    inputs.push_back({"observation", req.observation_path});
-    KINSHIP_RETURN_IF_ERROR(CheckObservationSamples(ref_obs, {&all}, req.observation_path));
-  }
+  KINSHIP_ASSIGN_OR_RETURN(ObservationTable ref_obs,
+                           LoadObservations(req.observation_path, *table, all, diag, req.stage, &inputs));
   for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
     if (!(x >= 0 && x < 1))
       return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));

@@ -315,4 +315,17 @@ absl::Status AddInputDigests(const std::vector<std::pair<std::string, std::strin
   return absl::OkStatus();
 }
 
+absl::StatusOr<ObservationTable> LoadObservations(const std::string& path, const AlleleFreqTable& table,
+                                                  const ProfileSet& profiles, Diagnostics* diag,
+                                                  const std::function<void(const std::string&)>& stage,
+                                                  std::vector<std::pair<std::string, std::string>>* inputs) {
+  ObservationTable obs;
+  if (path.empty()) return obs;
+  if (stage) stage(absl::StrCat("reading the observation parameters ", path));
+  KINSHIP_ASSIGN_OR_RETURN(obs, ReadObservations(path, table, diag));
+  inputs->push_back({"observation", path});
+  KINSHIP_RETURN_IF_ERROR(CheckObservationSamples(obs, {&profiles}, path));
+  return obs;
+}
+
 }  // namespace kinship
