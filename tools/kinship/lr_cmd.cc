@@ -20,7 +20,7 @@ const char kCmd[] = "lr";
 }  // namespace
 
 int RunLr(int argc, char** argv) {
-  std::string pairs_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path, observation_path;
+  std::string pairs_path, trios_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path, observation_path;
   std::string sex1_name = "unknown";
   std::vector<std::string> profile_paths;
   ModelArgs model_args;
@@ -28,19 +28,25 @@ int RunLr(int argc, char** argv) {
 
   po::options_description desc(
       "Usage: kinship lr --freqs FREQS --profiles FILE [--profiles FILE ...] --pairs PAIRS.csv [options]\n"
-      "       kinship lr --freqs FREQS --profiles FILE ... --pedigrees PEDS.csv --cases CASES.csv [options]\n\n"
+      "       kinship lr --freqs FREQS --profiles FILE ... --pedigrees PEDS.csv --cases CASES.csv [options]\n"
+      "       kinship lr --freqs FREQS --profiles FILE ... --trios TRIOS.csv [options]\n\n"
       "Exact likelihood ratios, locus by locus. With --pairs: each pair's stated\n"
       "relationship against unrelated (PAIRS.csv: id1,id2,relationship; for parent-child,\n"
       "grandparent and avuncular id1 is the older generation). Relationships:\n"
       "parent-child, full-siblings, half-siblings, grandparent, avuncular, first-cousins,\n"
       "unrelated, ibd:k0:k1:k2. With --pedigrees: the LR that a candidate is a family's\n"
       "missing person (H1) against unrelated (H2), given every typed member of the family\n"
-      "(CASES.csv: family,missing_id,sample_id).\n\nOptions");
+      "(CASES.csv: family,missing_id,sample_id). With --trios: the paternity (maternity)\n"
+      "index of each alleged parent with the child's other parent known (TRIOS.csv:\n"
+      "alleged_parent,child[,known_parent][,sex]).\n\nOptions");
   desc.add_options()("help,h", "this text");
   AddModelOptions(&desc, &model_args);
   desc.add_options()
       ("profiles", po::value(&profile_paths)->required()->composing(), "profiles: CSV sample_id,locus,allele1,allele2 or a GeneMapper ID-X export (repeatable)")
       ("pairs", po::value(&pairs_path), "pairs CSV: id1,id2,relationship")
+      ("trios", po::value(&trios_path),
+       "trios CSV: alleged_parent,child, optionally known_parent (empty: a duo) and sex (of the alleged parent); "
+       "the paternity index against an unrelated alleged parent")
       ("pedigrees", po::value(&pedigrees_path), "pedigrees CSV: family,id,father,mother,sex,sample_id,missing")
       ("cases", po::value(&cases_path), "with --pedigrees: cases CSV family,missing_id,sample_id")
       ("pedigrees-h2", po::value(&pedigrees_h2_path),
@@ -58,13 +64,14 @@ int RunLr(int argc, char** argv) {
   po::variables_map vm;
   if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [&](const po::variables_map& vm) {
       const bool pair_mode = vm.count("pairs"), ped_mode = vm.count("pedigrees") || vm.count("cases");
-      if (pair_mode == ped_mode)
-        throw po::error("give either --pairs, or --pedigrees with --cases");
+      const bool trio_mode = vm.count("trios");
+      if (pair_mode + ped_mode + trio_mode != 1)
+        throw po::error("give one of --pairs, --trios, or --pedigrees with --cases");
       if (ped_mode && (!vm.count("pedigrees") || !vm.count("cases")))
         throw po::error("--pedigrees and --cases go together");
       if (vm.count("pedigrees-h2") && !ped_mode) throw po::error("--pedigrees-h2 goes with --pedigrees and --cases");
-      if (ped_mode && !vm["sex1"].defaulted())
-        throw po::error("--sex1 applies to --pairs; a pedigree gives every member's sex");
+      if (!pair_mode && !vm["sex1"].defaulted())
+        throw po::error("--sex1 applies to --pairs; a pedigree gives every member's sex, a trios file its sex column");
       }))
     return *code;
 
@@ -83,6 +90,7 @@ int RunLr(int argc, char** argv) {
   req.sex1 = *sex1;
   for (const std::string& p : profile_paths) req.profiles.push_back(ProfileSource::File(p));
   req.pairs_path = pairs_path;
+  req.trios_path = trios_path;
   req.pedigrees_path = pedigrees_path;
   req.cases_path = cases_path;
   req.pedigrees_h2_path = pedigrees_h2_path;

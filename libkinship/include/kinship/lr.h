@@ -61,11 +61,22 @@ struct CaseQuery {
   std::string where;
 };
 
+// One paternity (or maternity) question: is `alleged_parent` the parent of `child`, whose other
+// parent `known_parent` is typed (empty: a duo, the other parent untyped)? `sex` is the alleged
+// parent's sex as written (empty: from the Amelogenin of the alleged parent, else opposite to
+// the known parent's, else male when the sexes' mutation rates are equal; an error otherwise).
+struct TrioQuery {
+  std::string alleged_parent, child, known_parent, sex;
+  std::string where;
+};
+
 // Reads a pairs CSV (header id1,id2,relationship, optionally alternative,sex1,sex2, in any
 // order) and a cases CSV (family,missing_id,sample_id). CRLF, a UTF-8 BOM, blank and '#'
 // lines are accepted; InvalidArgument naming file and line for anything else.
 absl::StatusOr<std::vector<PairQuery>> ReadPairs(const std::string& path);
 absl::StatusOr<std::vector<CaseQuery>> ReadCases(const std::string& path);
+// Reads a trios CSV: header alleged_parent,child and optionally known_parent,sex, in any order.
+absl::StatusOr<std::vector<TrioQuery>> ReadTrios(const std::string& path);
 
 struct LrRequest {
   ModelOptions model;
@@ -81,6 +92,11 @@ struct LrRequest {
   std::string cases_path;
   std::vector<CaseQuery> cases;
   std::string pedigrees_h2_path;
+  // Trios mode: the paternity index of each trio (TrioQuery), from a file or in memory. Each
+  // is computed as the case of a family {missing parent, known parent, child} with the alleged
+  // parent as the candidate against unrelated (the same engine, model and checks as cases).
+  std::string trios_path;
+  std::vector<TrioQuery> trios;
   // Drop-out and drop-in per sample (and locus): a file read by ReadObservations
   // (kinship/observation.h); empty: none (failed and silent alleles are modelled all the same).
   std::string observation_path;
@@ -89,8 +105,10 @@ struct LrRequest {
 };
 
 struct LrRow {
-  std::vector<std::string> key;    // id1,id2,relationship or family,missing_id,sample_id
-  std::vector<std::string> extra;  // pairs: alternative, sex1, sex2 (as used)
+  std::vector<std::string> key;    // id1,id2,relationship; family,missing_id,sample_id; or
+                                   // alleged_parent,child,known_parent
+  std::vector<std::string> extra;  // pairs: alternative, sex1, sex2 (as used); trios: the
+                                   // alleged parent's sex (as used)
   double log10_lr = 0;
   int loci_compared = 0;
   int loci_inconsistent = 0;
@@ -98,7 +116,8 @@ struct LrRow {
 };
 
 struct LrResult {
-  bool cases = false;                   // cases mode (else pairs)
+  bool cases = false;                   // cases or trios mode (else pairs)
+  bool trios = false;                   // trios mode
   std::vector<std::string> key_header;  // names of the key columns
   std::vector<std::string> locus_names;  // the table's loci, in order (per_locus' index)
   std::vector<LrRow> rows;              // in request order
@@ -107,7 +126,8 @@ struct LrResult {
   MutationModel mutation_model = MutationModel::kNone;
 };
 
-// Computes every LR of `request` (pairs when pairs_path or pairs are given, else cases).
+// Computes every LR of `request` (pairs when pairs_path or pairs are given, trios when
+// trios_path or trios are, else cases).
 absl::StatusOr<LrResult> ComputeLrs(const LrRequest& request, Diagnostics* diag);
 
 }  // namespace kinship

@@ -107,4 +107,15 @@ absl::StatusOr<std::vector<CaseQuery>> ReadCases(const std::string& path) {
   return out;
 }
 
+absl::StatusOr<std::vector<TrioQuery>> ReadTrios(const std::string& path) {
+  KINSHIP_ASSIGN_OR_RETURN(auto rows, ReadCsvColumns(path, {"alleged_parent", "child"}, {"known_parent", "sex"}));
+  std::vector<TrioQuery> out;
+  out.reserve(rows.size());
+  for (CsvRow& r : rows) {
+    auto& f = r.fields;
+    out.push_back({std::move(f[0]), std::move(f[1]), std::move(f[2]), std::move(f[3]), std::move(r.where)});
+  }
+  return out;
+}
+
 }  // namespace kinship

@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "internal/status_macros.h"
@@ -248,21 +249,14 @@ absl::StatusOr<double> ObservedCaseLocus(const Pedigree& ped, const std::vector<
   return *h1_log10 - l2;
 }
 
-absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, const MutationSpec& mutation,
-                          const ProfileSet& profiles, const ObservationTable* obs, Diagnostics* diag,
-                          LrResult* result) {
+// The cases `cases` of the families `peds` (read from `peds_label`, named in messages).
+absl::Status ComputeCases(const LrRequest& req, const std::vector<Pedigree>& peds, const std::string& peds_label,
+                          const std::vector<CaseQuery>& cases, const AlleleFreqTable& table,
+                          const MutationSpec& mutation, const ProfileSet& profiles, const ObservationTable* obs,
+                          Diagnostics* diag, LrResult* result) {
   const int locus_ct = table.locus_ct();
   const double theta = req.model.theta;
   result->key_header = {"family", "missing_id", "sample_id"};
-  if (req.stage) req.stage(absl::StrCat("reading the pedigrees ", req.pedigrees_path));
-  KINSHIP_ASSIGN_OR_RETURN(std::vector<Pedigree> peds,
-                           ReadPedigrees(req.pedigrees_path, /*require_missing=*/true, diag));
-  std::vector<CaseQuery> read_cases;
-  if (!req.cases_path.empty()) {
-    if (req.stage) req.stage(absl::StrCat("reading the cases ", req.cases_path));
-    KINSHIP_ASSIGN_OR_RETURN(read_cases, ReadCases(req.cases_path));
-  }
-  const std::vector<CaseQuery>& cases = req.cases_path.empty() ? req.cases : read_cases;
   std::map<std::string, int> fam_index;
   // Per family: every member's genotypes per locus.
   std::vector<std::vector<std::vector<GenotypeIdx>>> refs(peds.size());
@@ -270,8 +264,8 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
   for (size_t f = 0; f < peds.size(); ++f) {
     const Pedigree& ped = peds[f];
     if (!fam_index.emplace(ped.family(), static_cast<int>(f)).second)
-      return absl::InvalidArgumentError(absl::StrCat(req.pedigrees_path, ": family ", ped.family(), " twice"));
-    KINSHIP_ASSIGN_OR_RETURN(refs[f], FamilyGenotypes(ped, profiles, table, obs, &ref_ev[f], req.pedigrees_path));
+      return absl::InvalidArgumentError(absl::StrCat(peds_label, ": family ", ped.family(), " twice"));
+    KINSHIP_ASSIGN_OR_RETURN(refs[f], FamilyGenotypes(ped, profiles, table, obs, &ref_ev[f], peds_label));
   }
   for (const Pedigree& ped : peds) CheckSexesAgainstAmel(ped, profiles, diag);
   // The alternative hypothesis' pedigrees, by family.
@@ -318,7 +312,7 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
     auto fit = fam_index.find(q.family);
     if (fit == fam_index.end())
       return absl::FailedPreconditionError(
-          absl::StrCat(q.where, ": family '", q.family, "' is not in ", req.pedigrees_path));
+          absl::StrCat(q.where, ": family '", q.family, "' is not in ", peds_label));
     const int f = fit->second;
     const Pedigree& ped = peds[f];
     const int mp = ped.Find(q.missing_id);
@@ -411,12 +405,118 @@ absl::Status ComputeCases(const LrRequest& req, const AlleleFreqTable& table, co
   return absl::OkStatus();
 }
 
+// Cases mode: the pedigrees and cases files (or cases in memory).
+absl::Status ComputeCasesFromFiles(const LrRequest& req, const AlleleFreqTable& table, const MutationSpec& mutation,
+                                   const ProfileSet& profiles, const ObservationTable* obs, Diagnostics* diag,
+                                   LrResult* result) {
+  if (req.stage) req.stage(absl::StrCat("reading the pedigrees ", req.pedigrees_path));
+  KINSHIP_ASSIGN_OR_RETURN(std::vector<Pedigree> peds,
+                           ReadPedigrees(req.pedigrees_path, /*require_missing=*/true, diag));
+  std::vector<CaseQuery> read_cases;
+  if (!req.cases_path.empty()) {
+    if (req.stage) req.stage(absl::StrCat("reading the cases ", req.cases_path));
+    KINSHIP_ASSIGN_OR_RETURN(read_cases, ReadCases(req.cases_path));
+  }
+  return ComputeCases(req, peds, req.pedigrees_path, req.cases_path.empty() ? req.cases : read_cases, table,
+                      mutation, profiles, obs, diag, result);
+}
+
+// Trios mode: each trio is the family {alleged parent (missing), known parent, child} (the
+// known parent untyped for a duo) with the alleged parent's sample as the candidate, against
+// unrelated: P(data | AP parent of C) / P(data | AP unrelated, C's other parent untyped), which
+// is the paternity index with the known parent (Evett & Weir 1998, ch. 9).
+absl::Status ComputeTrios(const LrRequest& req, const AlleleFreqTable& table, const MutationSpec& mutation,
+                          const ProfileSet& profiles, const ObservationTable* obs, Diagnostics* diag,
+                          LrResult* result) {
+  std::vector<TrioQuery> read_trios;
+  if (!req.trios_path.empty()) {
+    if (req.stage) req.stage(absl::StrCat("reading the trios ", req.trios_path));
+    KINSHIP_ASSIGN_OR_RETURN(read_trios, ReadTrios(req.trios_path));
+  }
+  const std::vector<TrioQuery>& trios = req.trios_path.empty() ? req.trios : read_trios;
+  // Whether the sexes' mutation models differ anywhere (then the alleged parent's sex matters).
+  bool sexes_differ = false;
+  if (mutation.enabled())
+    for (const Locus& l : table.loci()) {
+      const MutationParams m = mutation.ParamsFor(l.name(), Sex::kMale);
+      const MutationParams f = mutation.ParamsFor(l.name(), Sex::kFemale);
+      sexes_differ |= m.model != f.model || m.rate != f.rate || m.rate2 != f.rate2 || m.range != f.range ||
+                      m.transform != f.transform;
+    }
+  std::vector<Pedigree> peds;
+  std::vector<CaseQuery> cases;
+  std::vector<std::string> sexes;
+  std::set<std::string> seen;
+  for (const TrioQuery& t : trios) {
+    const std::string label = req.trios_path.empty() ? std::string("trios") : req.trios_path;
+    const std::string where = t.where.empty() ? label : t.where;
+    const std::string key = absl::StrCat(t.alleged_parent, ",", t.child, ",", t.known_parent);
+    if (!seen.insert(key).second)
+      return absl::InvalidArgumentError(absl::StrCat(where, ": the trio ", key, " is given twice"));
+    for (const std::string* id : {&t.alleged_parent, &t.child, &t.known_parent}) {
+      if (id->empty()) continue;
+      if (profiles.FindSample(*id) < 0)
+        return absl::FailedPreconditionError(absl::StrCat(where, ": sample '", *id, "' is in no profile file"));
+    }
+    if (t.alleged_parent == t.child || t.alleged_parent == t.known_parent || t.child == t.known_parent)
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ": a sample appears twice in the trio ", key, "; expected three different samples"));
+    Sex sex = Sex::kUnknown;
+    std::string how;
+    if (!t.sex.empty()) {
+      auto parsed = ParseSex(t.sex);
+      if (!parsed.ok() || *parsed == Sex::kUnknown)
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": sex '", t.sex, "' of the alleged parent; expected male or female (or 1 or 2)"));
+      sex = *parsed;
+    } else if (Sex a = profiles.amel_sex(profiles.FindSample(t.alleged_parent)); a != Sex::kUnknown) {
+      sex = a;
+      how = "Amelogenin";
+    } else if (Sex k = t.known_parent.empty() ? Sex::kUnknown : profiles.amel_sex(profiles.FindSample(t.known_parent));
+               k != Sex::kUnknown) {
+      sex = k == Sex::kMale ? Sex::kFemale : Sex::kMale;
+      how = "the known parent's Amelogenin";
+    } else if (sexes_differ) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          where, ": the alleged parent's sex is needed (the mutation rates of the sexes differ) and neither the "
+                 "trio nor an Amelogenin gives it; expected a sex column (male or female)"));
+    } else {
+      sex = Sex::kMale;  // the model is the same for both sexes: the result does not depend on it
+      how = "unknown (the model is the same for both sexes)";
+    }
+    Pedigree ped(absl::StrCat("trio ", key));
+    Person ap{"alleged_parent", -1, -1, sex, "", /*missing=*/true};
+    Person kp{"known_parent", -1, -1, sex == Sex::kMale ? Sex::kFemale : Sex::kMale, t.known_parent, false};
+    const int a = ped.Add(ap);
+    const int k = ped.Add(kp);
+    Person ch{"child", sex == Sex::kMale ? a : k, sex == Sex::kMale ? k : a, Sex::kUnknown, t.child, false};
+    ped.Add(ch);
+    KINSHIP_RETURN_IF_ERROR(ped.Validate());
+    peds.push_back(std::move(ped));
+    cases.push_back({peds.back().family(), "alleged_parent", t.alleged_parent, where});
+    sexes.push_back(how.empty() ? std::string(SexName(sex)) : absl::StrCat(SexName(sex), " (", how, ")"));
+    if (absl::StrContains(how, "Amelogenin"))
+      diag->Info(absl::StrCat(where, ": alleged parent ", t.alleged_parent, " taken as ", SexName(sex), " from ", how));
+  }
+  KINSHIP_RETURN_IF_ERROR(ComputeCases(req, peds, req.trios_path.empty() ? "trios" : req.trios_path, cases, table,
+                                       mutation, profiles, obs, diag, result));
+  result->key_header = {"alleged_parent", "child", "known_parent"};
+  for (size_t i = 0; i < trios.size(); ++i) {
+    result->rows[i].key = {trios[i].alleged_parent, trios[i].child, trios[i].known_parent};
+    result->rows[i].extra = {sexes[i]};
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<LrResult> ComputeLrs(const LrRequest& req, Diagnostics* diag) {
+  const bool trios_mode = !req.trios_path.empty() || !req.trios.empty();
   const bool cases_mode = req.pairs_path.empty() && req.pairs.empty();
-  if (cases_mode && req.pedigrees_path.empty())
-    return absl::InvalidArgumentError("give either --pairs, or --pedigrees with --cases");
+  if (cases_mode && req.pedigrees_path.empty() && !trios_mode)
+    return absl::InvalidArgumentError("give either --pairs, --trios, or --pedigrees with --cases");
+  if (trios_mode && (!cases_mode || !req.pedigrees_path.empty()))
+    return absl::InvalidArgumentError("--trios goes alone: not with --pairs or --pedigrees");
   // Inputs: frequencies, sample sizes, rates, profiles (imputation completes the table).
   KINSHIP_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(req.model, diag, req.stage));
   AlleleFreqTable* table = &model.table;
@@ -446,8 +546,11 @@ absl::StatusOr<LrResult> ComputeLrs(const LrRequest& req, Diagnostics* diag) {
   result.theta = req.model.theta;
   result.mutation_model = req.model.mutation_model;
   for (const Locus& l : table->loci()) result.locus_names.push_back(l.name());
-  if (cases_mode) {
-    KINSHIP_RETURN_IF_ERROR(ComputeCases(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
+  result.trios = trios_mode;
+  if (trios_mode) {
+    KINSHIP_RETURN_IF_ERROR(ComputeTrios(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
+  } else if (cases_mode) {
+    KINSHIP_RETURN_IF_ERROR(ComputeCasesFromFiles(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
   } else {
     KINSHIP_RETURN_IF_ERROR(ComputePairs(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
   }

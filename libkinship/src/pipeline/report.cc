@@ -124,7 +124,7 @@ void WriteMatchJson(const MatchResult& result, std::FILE* j) {
 
 void WriteLrCsv(const LrResult& result, std::FILE* out) {
   std::fprintf(out, "%s,log10_lr,loci_compared,loci_inconsistent%s\n", absl::StrJoin(result.key_header, ",").c_str(),
-               result.cases ? "" : ",alternative,sex1,sex2");
+               result.trios ? ",sex" : result.cases ? "" : ",alternative,sex1,sex2");
   for (const LrRow& r : result.rows) {
     const std::string extra = r.extra.empty() ? "" : absl::StrCat(",", absl::StrJoin(r.extra, ","));
     std::fprintf(out, "%s,%s,%d,%d%s\n", absl::StrJoin(r.key, ",").c_str(), FormatDouble(r.log10_lr).c_str(),
@@ -137,7 +137,7 @@ void WriteLrPerLocusCsv(const LrResult& result, std::FILE* out) {
                result.cases ? "" : ",alternative");
   for (const LrRow& r : result.rows) {
     const std::string key = absl::StrJoin(r.key, ",");
-    const std::string alternative = r.extra.empty() ? "" : absl::StrCat(",", r.extra[0]);
+    const std::string alternative = r.extra.empty() || result.cases ? "" : absl::StrCat(",", r.extra[0]);
     for (size_t l = 0; l < r.per_locus.size(); ++l)
       if (!std::isnan(r.per_locus[l]))
         std::fprintf(out, "%s,%s,%s%s\n", key.c_str(), result.locus_names[l].c_str(),
@@ -147,7 +147,7 @@ void WriteLrPerLocusCsv(const LrResult& result, std::FILE* out) {
 
 void WriteLrSummary(const LrResult& result, std::FILE* out) {
   std::fprintf(out, "kinship %s lr: %zu %s, theta %g, mutation %s\n", KINSHIP_VERSION_STRING, result.rows.size(),
-               result.cases ? "case(s)" : "pair(s)", result.theta, MutationModelName(result.mutation_model));
+               result.trios ? "trio(s)" : result.cases ? "case(s)" : "pair(s)", result.theta, MutationModelName(result.mutation_model));
   const auto& h = result.key_header;
   std::fprintf(out, "%-14s %-14s %-16s %12s %14s %6s %6s\n", h[0].c_str(), h[1].c_str(), h[2].c_str(), "log10 LR",
                "LR", "loci", "incons");
