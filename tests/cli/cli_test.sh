@@ -270,6 +270,24 @@ expect_rc 0 "match --victim-dropout" "$bin" match --freqs "$obs/freqs_toyA6.csv"
   --relationship half-siblings --victim-dropout 0.2 --min-log10-lr -inf --out "$tmp/o71_vd.tsv" -q
 expect_grep "$tmp/o71_vd.tsv" "^##parameter.victim_dropout=0.2" "victim drop-out in the report's parameters"
 
+# Trios: the paternity index, and the same question as a pedigree case (equal bytes of log10 LR).
+printf 'locus,allele,frequency\nL,10,0.1\nL,11,0.2\nL,12,0.3\nL,13,0.4\n' > "$tmp/tf.csv"
+printf 'sample_id,locus,allele1,allele2\nAF,L,12,13\nCH,L,10,12\nMO,L,10,11\n' > "$tmp/tp.csv"
+printf 'alleged_parent,child,known_parent,sex\nAF,CH,MO,male\n' > "$tmp/trios.csv"
+expect_rc 0 "lr --trios" "$bin" lr --freqs "$tmp/tf.csv" --normalize-freqs no --profiles "$tmp/tp.csv" --trios "$tmp/trios.csv" \
+  --mutation-model stepwise --mutation-rate 0.002 --mutation-rate-female 0.001 --theta 0.01 --out "$tmp/trio.csv" -q
+expect_grep "$tmp/trio.csv" "^alleged_parent,child,known_parent,log10_lr,loci_compared,loci_inconsistent,sex$" "trios header"
+printf 'family,id,father,mother,sex,sample_id,missing\nT,AP,0,0,1,,1\nT,K,0,0,2,MO,0\nT,C,AP,K,0,CH,0\n' > "$tmp/tped.csv"
+printf 'family,missing_id,sample_id\nT,AP,AF\n' > "$tmp/tcases.csv"
+expect_rc 0 "the trio as a case" "$bin" lr --freqs "$tmp/tf.csv" --normalize-freqs no --profiles "$tmp/tp.csv" --pedigrees "$tmp/tped.csv" \
+  --cases "$tmp/tcases.csv" --mutation-model stepwise --mutation-rate 0.002 --mutation-rate-female 0.001 --theta 0.01 -q
+[ "$(cut -d, -f4 "$tmp/stdout" | tail -1)" = "$(cut -d, -f4 "$tmp/trio.csv" | tail -1)" ] && ok || bad "trio != pedigree case"
+expect_rc 2 "--trios with --pairs" "$bin" lr --freqs "$tmp/tf.csv" --profiles "$tmp/tp.csv" --trios "$tmp/trios.csv" --pairs "$tmp/trios.csv"
+# Outputs are checked before any input is read: a missing output folder fails at once.
+expect_rc 1 "--out in a missing folder" "$bin" lr --freqs "$tmp/no-such-freqs.csv" --profiles "$tmp/tp.csv" --trios "$tmp/trios.csv" \
+  --out "$tmp/no-such-dir/out.csv"
+expect_grep "$tmp/stderr" "the folder .*no-such-dir does not exist" "missing output folder named before reading inputs"
+
 # The demo data.
 expect_rc 0 "demo" "$bin" lr --freqs "$data/allele_freqs/NIST1036_All.csv" --sample-sizes "$data/allele_freqs/sample_sizes.csv" --profiles "$data/examples/profiles.csv" --pairs "$data/examples/pairs.csv" --out "$tmp/demo.csv"
 [ "$(wc -l < "$tmp/demo.csv")" -eq 7 ] && ok || bad "demo rows"

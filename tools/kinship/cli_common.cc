@@ -61,6 +61,22 @@ std::optional<int> ParseCommandLine(const std::string& cmd, int argc, char** arg
     std::cerr << "kinship " << cmd << ": " << e.what() << "\n(see kinship " << cmd << " --help)\n";
     return kExitUsage;
   }
+  // Output files are checked before any input is read: a report that cannot be written must
+  // not cost a long run first (the outputs are still written atomically at the end).
+  for (const char* name : {"out", "per-locus", "json", "write-freqs"}) {
+    if (!vm->count(name)) continue;
+    const std::string path = (*vm)[name].as<std::string>();
+    if (path == "-") continue;
+    std::error_code ec;
+    const std::filesystem::path p(path);
+    if (std::filesystem::is_directory(p, ec))
+      return ReportError(cmd, absl::InvalidArgumentError(absl::StrCat("--", name, " ", path,
+                                                                      ": is a directory; expected a file name")));
+    const std::filesystem::path parent = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+    if (!std::filesystem::is_directory(parent, ec))
+      return ReportError(cmd, absl::NotFoundError(absl::StrCat("--", name, " ", path, ": the folder ",
+                                                               parent.string(), " does not exist")));
+  }
   return std::nullopt;
 }
 

@@ -484,6 +484,10 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
     return absl::InvalidArgumentError("kinship dvi computes untyped founders exactly (--untyped-founders exact)");
   if (req.max_local_assignments < 1 || req.max_states < 1)
     return absl::InvalidArgumentError("--max-local-assignments and --max-states must be positive");
+  // Every option is checked before any file is read.
+  for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
+    if (!(x >= 0 && x < 1))
+      return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));
 
   KINSHIP_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(req.model, diag, req.stage));
   AlleleFreqTable* table = &model.table;
@@ -513,9 +517,6 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   NoteRatesInUse(*table, mutation, diag);
   const int locus_ct = table->locus_ct();
 
-  for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
-    if (!(x >= 0 && x < 1))
-      return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));
   KINSHIP_ASSIGN_OR_RETURN(ObservationTable ref_obs,
                            LoadObservations(req.observation_path, *table, all, diag, req.stage, &inputs));
   ObservationTable victim_obs = ref_obs;

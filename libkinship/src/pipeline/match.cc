@@ -53,6 +53,11 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   if (req.references.empty() && !have_families)
     return absl::InvalidArgumentError(
         "nothing to screen against: give --references with --relationship, or --pedigrees with --profiles");
+  // Every option is checked before any file is read (a bad value must not cost a long read).
+  for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
+    if (!(x >= 0 && x < 1))
+      return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));
+  for (const std::string& rel_name : req.relationships) KINSHIP_RETURN_IF_ERROR(ParseRelationship(rel_name).status());
 
   KINSHIP_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(req.model, diag, req.stage));
   AlleleFreqTable* table = &model.table;
@@ -100,9 +105,6 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   // Drop-out and drop-in: the file's rows, and the victims' default (references: 0, 0).
   KINSHIP_ASSIGN_OR_RETURN(ObservationTable ref_obs,
                            LoadObservations(req.observation_path, *table, all, diag, req.stage, &inputs));
-  for (double x : {req.victim_observation.dropout, req.victim_observation.dropin})
-    if (!(x >= 0 && x < 1))
-      return absl::InvalidArgumentError(absl::StrCat("victim drop-out/drop-in ", x, " is outside [0, 1)"));
   ObservationTable victim_obs = ref_obs;
   victim_obs.set_default(req.victim_observation);
   const int locus_ct = table->locus_ct();
