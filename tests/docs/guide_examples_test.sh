@@ -129,7 +129,12 @@ run_doc() {  # run_doc DOC
     if ! diff -b -q "$c/resolved" "$c/actual" >/dev/null; then
       [ $ok -eq 1 ] && bad "$where: output differs from the document: $(head -n 1 "$c/cmd")"
       ok=0
-      diff -u -b --label "$where (the document)" --label "actual output" "$c/resolved" "$c/actual" | head -n 80
+      # Hunk headers renumbered so that the document's side gives the guide's own line numbers.
+      local first=$(( ${where##*:} + $(wc -l <"$c/cmd") - 1 ))
+      diff -u -b --label "$where (the document)" --label "actual output" "$c/resolved" "$c/actual" |
+        awk -v off="$first" '/^@@ -[0-9]+/ { split($2, a, ","); sub(/^-/, "", a[1]);
+                                             $2 = "-" (a[1] + off) (a[2] != "" ? "," a[2] : "") } { print }' |
+        head -n 80
     fi
     [ $ok -eq 1 ] && pass=$((pass+1))
     cat "$c/cmd" >>"$tmp/all_commands"
