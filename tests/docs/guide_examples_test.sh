@@ -47,7 +47,7 @@ split_doc() {  # split_doc DOC OUTDIR
     /^[ ]*```/ {
       if (!in_block) {
         in_block = 1; tag = $0; sub(/^[ ]*```[ ]*/, "", tag); sub(/[ \t].*$/, "", tag)
-        console = (tag == "console")
+        console = (tag == "console"); have_cmd = 0
         if ((tag == "sh" || tag == "bash" || tag == "shell") && prev !~ /^<!-- not run: .*-->[ \t]*$/)
           print "lint " doc ":" NR " a " tag " block is not run: tag it console, or precede it with <!-- not run: REASON -->"
         next
@@ -67,10 +67,10 @@ split_doc() {  # split_doc DOC OUTDIR
         print doc ":" NR > (dir "/where"); close(dir "/where")
         print substr($0, 3) > (dir "/cmd")
         printf "" > (dir "/expected")
-        cont = ($0 ~ /\\$/)
+        cont = ($0 ~ /\\$/); have_cmd = 1
         next
       }
-      if (n == 0) next
+      if (!have_cmd) { print "lint " doc ":" NR " a console block must start with a command (`$ `)"; next }
       print $0 >> (dir "/expected")
     }
     END { if (in_block) print "lint " doc ":" NR " a fenced block is not closed" }
