@@ -27,12 +27,17 @@ int ExitCodeFor(const absl::Status& status) {
   }
 }
 
+// stdout is flushed before anything goes to stderr, so that the two interleave as on a terminal
+// also when they go to one pipe or file (2>&1): the user guide's examples show them so, and its
+// test (tests/docs/guide_examples_test.sh) compares them in that order.
 int ReportError(const std::string& cmd, const absl::Status& status) {
+  std::fflush(stdout);
   std::cerr << "kinship " << cmd << ": error: " << status.message() << "\n";
   return ExitCodeFor(status);
 }
 
 void PrintNotes(const std::string& cmd, const Diagnostics& diag, bool quiet) {
+  std::fflush(stdout);  // as in ReportError
   for (const Note& n : diag.notes()) {
     if (quiet && n.level == NoteLevel::kInfo) continue;
     std::cerr << "kinship " << cmd << ": " << (n.level == NoteLevel::kWarning ? "warning: " : "note: ")
