@@ -502,8 +502,10 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   ProfileBinder binder(req.model.build_options(), table, diag);
   std::vector<std::string> victim_ids;
   std::set<std::string> victim_set, ref_set;
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set));
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.profiles, &binder, diag, req.stage, nullptr, &ref_set));
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set,
+                                      {req.victim_categories, "--victim-category"}));
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.profiles, &binder, diag, req.stage, nullptr, &ref_set,
+                                      {req.reference_categories, "--reference-category"}));
   for (const std::string& id : victim_ids)
     if (ref_set.count(id))
       return absl::FailedPreconditionError(absl::StrCat(

@@ -79,9 +79,14 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   ProfileBinder binder(req.model.build_options(), table, diag);
   std::vector<std::string> victim_ids, reference_ids;
   std::set<std::string> victim_set, reference_set, family_set;
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set));
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.references, &binder, diag, req.stage, &reference_ids, &reference_set));
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.family_profiles, &binder, diag, req.stage, nullptr, &family_set));
+  const CategorySelection victim_select{req.victim_categories, "--victim-category"};
+  const CategorySelection reference_select{req.reference_categories, "--reference-category"};
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set, victim_select));
+  // References (--references) and family profiles (--profiles): one --reference-category.
+  KINSHIP_RETURN_IF_ERROR(
+      BindSources(req.references, &binder, diag, req.stage, &reference_ids, &reference_set, reference_select));
+  KINSHIP_RETURN_IF_ERROR(
+      BindSources(req.family_profiles, &binder, diag, req.stage, nullptr, &family_set, reference_select));
   for (const std::string& id : victim_ids)
     if (reference_set.count(id) || family_set.count(id))
       return absl::FailedPreconditionError(
