@@ -740,6 +740,11 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
       {"log10_total_lr", FormatDouble(sol.log10_total)},
       {"posterior_error_bound", FormatDouble(sol.error_bound)},
   });
+  // CMF categories chosen (absent when none, as before).
+  if (!req.victim_categories.empty())
+    prov.parameters.push_back({"victim_categories", absl::StrJoin(req.victim_categories, ";")});
+  if (!req.reference_categories.empty())
+    prov.parameters.push_back({"reference_categories", absl::StrJoin(req.reference_categories, ";")});
   if (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0) {
     prov.parameters.push_back({"victim_dropout", FormatDouble(req.victim_observation.dropout)});
     prov.parameters.push_back({"victim_dropin", FormatDouble(req.victim_observation.dropin)});

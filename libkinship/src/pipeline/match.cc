@@ -367,6 +367,11 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       {"freeze_freqs", req.model.freeze_freqs ? "yes" : "no"},
       {"allow_unnormalised", req.model.allow_unnormalised ? "yes" : "no"},
   });
+  // CMF categories chosen (absent when none, as before).
+  if (!req.victim_categories.empty())
+    prov.parameters.push_back({"victim_categories", absl::StrJoin(req.victim_categories, ";")});
+  if (!req.reference_categories.empty())
+    prov.parameters.push_back({"reference_categories", absl::StrJoin(req.reference_categories, ";")});
   if (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0) {  // absent otherwise, as before
     prov.parameters.push_back({"victim_dropout", FormatDouble(req.victim_observation.dropout)});
     prov.parameters.push_back({"victim_dropin", FormatDouble(req.victim_observation.dropin)});
