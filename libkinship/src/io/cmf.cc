@@ -449,6 +449,8 @@ absl::Status CmfParser::Parse(internal::LineReader& in, const std::string& first
     Fail(absl::InvalidArgumentError(absl::StrCat(path_, ": malformed XML; expected a well-formed CODIS CMF XML file")));
   if (!failed() && !root_done_)
     Fail(absl::InvalidArgumentError(absl::StrCat(path_, ": no <CODISImportFile> element; expected a CODIS CMF file")));
+  if (ctxt_->myDoc != nullptr) xmlFreeDoc(ctxt_->myDoc);  // none is built (no startDocument); to be sure
+  ctxt_->myDoc = nullptr;
   ctxt_ = nullptr;
   KINSHIP_RETURN_IF_ERROR(status_);
 
@@ -494,8 +496,8 @@ absl::Status ReadCmfRecords(LineReader& in, const std::string& first_line, Diagn
 
 namespace {
 
-const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
-const xmlChar* X(const std::string& s) { return X(s.c_str()); }
+const xmlChar* XmlStr(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+const xmlChar* XmlStr(const std::string& s) { return XmlStr(s.c_str()); }
 
 std::string RecordWhere(const GenotypeRecord& r, size_t index) {
   return r.file ? r.where() : absl::StrCat("record ", index + 1);
@@ -582,29 +584,29 @@ absl::StatusOr<std::string> FormatCmf(const std::vector<GenotypeRecord>& records
   bool ok = true;
   auto check = [&ok](int rc) { ok = ok && rc >= 0; };
   auto element = [&](const char* name, const std::string& text) {
-    check(xmlTextWriterWriteElement(w, X(name), X(text)));
+    check(xmlTextWriterWriteElement(w, XmlStr(name), XmlStr(text)));
   };
   check(xmlTextWriterSetIndent(w, 1));
-  check(xmlTextWriterSetIndentString(w, X("  ")));
+  check(xmlTextWriterSetIndentString(w, XmlStr("  ")));
   check(xmlTextWriterStartDocument(w, nullptr, "UTF-8", nullptr));
-  check(xmlTextWriterStartElementNS(w, nullptr, X("CODISImportFile"), X(kCmfNamespace)));
+  check(xmlTextWriterStartElementNS(w, nullptr, XmlStr("CODISImportFile"), XmlStr(kCmfNamespace)));
   for (const auto& [name, value] : fields)
     if (!value->empty() || (std::strcmp(name, "BATCHID") != 0 && std::strcmp(name, "KIT") != 0))
       element(name, *value);
   for (const CmfOut& s : samples) {
-    check(xmlTextWriterStartElement(w, X("SPECIMEN")));
+    check(xmlTextWriterStartElement(w, XmlStr("SPECIMEN")));
     element("SPECIMENID", s.id);
     element("SPECIMENCATEGORY", *s.category);
     for (size_t i : s.records) {
       const GenotypeRecord& r = records[i];
-      check(xmlTextWriterStartElement(w, X("LOCUS")));
+      check(xmlTextWriterStartElement(w, XmlStr("LOCUS")));
       element("LOCUSNAME", r.locus);
       element("READINGBY", header.submit_by_user_id);
       element("READINGDATETIME", header.submit_datetime);
       const bool homozygote = r.allele1 == r.allele2;
       for (const std::string* a : {&r.allele1, &r.allele2}) {
         if (homozygote && a == &r.allele2) break;  // CODIS writes a homozygote as one allele
-        check(xmlTextWriterStartElement(w, X("ALLELE")));
+        check(xmlTextWriterStartElement(w, XmlStr("ALLELE")));
         element("ALLELEVALUE", *a);
         check(xmlTextWriterEndElement(w));
       }
