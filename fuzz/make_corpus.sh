@@ -21,6 +21,6 @@ seed fuzz_freqs "$root"/fuzz/seeds/freqs/* "$root"/data/allele_freqs/NIST1036_*.
 seed fuzz_sample_sizes "$root"/fuzz/seeds/sample_sizes/* "$root"/data/allele_freqs/sample_sizes.csv
 seed fuzz_mutation_rates "$root"/fuzz/seeds/mutation_rates/*
 seed fuzz_profiles "$root"/fuzz/seeds/profiles/* "$root"/data/examples/profiles.csv \
-  "$root"/tests/data/*/profiles.csv
+  "$root"/tests/data/*/profiles.csv "$root"/tests/data/cmf/*.xml
 seed fuzz_pedigrees "$root"/fuzz/seeds/pedigrees/* "$root"/tests/data/*/peds/*.ped
 seed fuzz_pairs_cases "$root"/fuzz/seeds/pairs_cases/* "$root"/data/examples/pairs.csv

@@ -1,4 +1,5 @@
-// Fuzzes ReadProfileRecords (long CSV and GeneMapper ID-X tab-separated exports), then
+// Fuzzes ReadProfileRecords (long CSV, GeneMapper ID-X tab-separated exports and CODIS CMF
+// XML, which libxml2 parses: nothing the input says may make it read elsewhere), then
 // BuildProfileSet against a small table, with imputation and with a frozen table. What it
 // accepts must be consistent: every genotype is untyped, a valid index at its locus, or a
 // failed-allele wildcard (a,F) naming an observable allele of the locus,
@@ -57,6 +58,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const GenotypeRecord& b = (*records)[i];
     KINSHIP_FUZZ_CHECK(a.sample_id == b.sample_id && a.locus == b.locus && a.allele1 == b.allele1 &&
                        a.allele2 == b.allele2 && a.line == b.line);
+    KINSHIP_FUZZ_CHECK(!a.category == !b.category && (!a.category || *a.category == *b.category));
+    // Only CMF records carry a category, and CMF ids are never empty.
+    KINSHIP_FUZZ_CHECK(!b.category || (!b.sample_id.empty() && !b.locus.empty()));
   }
 
   for (bool frozen : {false, true}) {

@@ -438,7 +438,9 @@ TEST_CASE("BuildProfileSet: genotype indices, untyped loci, sample order", "[pro
   INFO(set.status().ToString());
   REQUIRE(set.ok());
   INFO(AllNotes(diag));
-  REQUIRE(diag.empty());
+  // One note only: S3, untyped everywhere, gives no evidence (named).
+  REQUIRE(diag.notes().size() == 1);
+  CHECK(OnlyNote(diag, "no typed locus").message.find("): S3") != std::string::npos);
   REQUIRE(set->locus_ct() == 3);
   REQUIRE(set->sample_ct() == 3);
   REQUIRE(set->sample_id(0) == "S2");
@@ -670,7 +672,8 @@ TEST_CASE("BuildProfileSet: a locus absent from the table is skipped with a warn
   REQUIRE(set->sample_id(0) == "S0");
   for (int l = 0; l < 3; ++l) REQUIRE(set->genotype(l, 0) == kUntyped);
   REQUIRE(set->genotype(table.FindLocus("TH01"), 1) == Gt(table, "TH01", "6", "7"));
-  REQUIRE(CountLevel(diag, NoteLevel::kWarning) == 2);
+  REQUIRE(CountLevel(diag, NoteLevel::kWarning) == 3);  // with S0's: no typed locus
+  CHECK_THAT(OnlyNote(diag, "no typed locus").message, Contains("): S0"));
   const Note& n = OnlyNote(diag, "locus D99S999 is not in the frequency table");
   CHECK(n.level == NoteLevel::kWarning);
   CHECK_THAT(n.message, Contains("skipped"));
@@ -894,7 +897,8 @@ TEST_CASE("BuildProfileSet: off-ladder calls are failed-allele wildcards, with a
   CHECK(set->genotype(0, set->FindSample("S3")) == WildcardCode(th01.FindAllele("7")));
   CHECK(set->genotype(0, set->FindSample("S4")) == kUntyped);
   CHECK(set->genotype(1, set->FindSample("S1")) == Gt(table, "vWA", "16", "17"));
-  REQUIRE(CountLevel(diag, NoteLevel::kWarning) == 4);
+  REQUIRE(CountLevel(diag, NoteLevel::kWarning) == 5);  // 4 calls, and S4 has no typed locus
+  CHECK_THAT(OnlyNote(diag, "no typed locus").message, Contains("): S4"));
   const Note& w = OnlyNote(diag, "p.csv:2");
   CHECK(w.level == NoteLevel::kWarning);
   CHECK_THAT(w.message, Contains("sample S1"));

@@ -27,7 +27,7 @@ const char kCmd[] = "dvi";
 
 int RunDviCmd(int argc, char** argv) {
   const auto t_start = std::chrono::steady_clock::now();
-  std::vector<std::string> victim_paths, profile_paths;
+  std::vector<std::string> victim_paths, profile_paths, victim_categories, reference_categories;
   std::string pedigrees_path, victim_sex_path, out_dir, observation_path;
   double victim_dropout = 0, victim_dropin = 0;
   ModelArgs model_args;
@@ -50,6 +50,10 @@ int RunDviCmd(int argc, char** argv) {
       ("victims", po::value(&victim_paths)->required()->composing(), "victims' profiles (repeatable)")
       ("pedigrees", po::value(&pedigrees_path)->required(), "pedigrees CSV: family,id,father,mother,sex,sample_id,missing (missing = 1: a missing person; one or more per family)")
       ("profiles", po::value(&profile_paths)->required()->composing(), "the families' reference profiles (repeatable)")
+      ("victim-category", po::value(&victim_categories)->composing(),
+       "CODIS CMF victims: take only the specimens of this SPECIMENCATEGORY (repeatable), e.g. \"Unidentified Person\"")
+      ("reference-category", po::value(&reference_categories)->composing(),
+       "CODIS CMF references (--profiles): take only the specimens of this SPECIMENCATEGORY (repeatable)")
       ("victim-sex", po::value(&victim_sex_path), "victims' sexes: CSV sample_id,sex (1/2 or male/female); default each victim's Amelogenin; a victim with neither may go to either sex")
       ("observation", po::value(&observation_path),
        "drop-out and drop-in per sample: CSV sample_id,dropout,dropin[,locus] (as in kinship lr)")
@@ -85,6 +89,8 @@ int RunDviCmd(int argc, char** argv) {
   if (!model.ok()) return fail(model.status());
   DviRequest req;
   req.model = *model;
+  req.victim_categories = victim_categories;
+  req.reference_categories = reference_categories;
   for (const std::string& p : victim_paths) req.victims.push_back(ProfileSource::File(p));
   for (const std::string& p : profile_paths) req.profiles.push_back(ProfileSource::File(p));
   req.pedigrees_path = pedigrees_path;

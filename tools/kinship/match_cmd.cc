@@ -51,6 +51,10 @@ int RunMatch(int argc, char** argv) {
       ("sex1", po::value(&sex1_name)->default_value("unknown"), "sex of the references (male|female|unknown); needed with parent-child when the sexes' mutation rates differ")
       ("pedigrees", po::value(&req.pedigrees_path), "family pedigrees (family,id,father,mother,sex,sample_id,missing)")
       ("profiles", po::value(&profile_paths)->composing(), "profiles of the families' references (repeatable)")
+      ("victim-category", po::value(&req.victim_categories)->composing(),
+       "CODIS CMF victims: take only the specimens of this SPECIMENCATEGORY (repeatable), e.g. \"Unidentified Person\"")
+      ("reference-category", po::value(&req.reference_categories)->composing(),
+       "CODIS CMF references (--references, --profiles): take only the specimens of this SPECIMENCATEGORY (repeatable)")
       ("observation", po::value(&req.observation_path),
        "drop-out and drop-in per sample: CSV sample_id,dropout,dropin[,locus] (victims and references; a row with a "
        "locus overrides the sample's row there)")

@@ -125,6 +125,10 @@ struct DviRequest {
   std::vector<ProfileSource> victims;
   std::string pedigrees_path;            // families: `missing` = 1 marks each MP
   std::vector<ProfileSource> profiles;   // the families' references
+  // CODIS CMF specimen categories of the victims and of the references that the run takes
+  // (as MatchRequest's, kinship/match.h); empty = every sample.
+  std::vector<std::string> victim_categories;     // --victim-category
+  std::vector<std::string> reference_categories;  // --reference-category
   std::string victim_sex_path;           // optional: `sample_id,sex`; else each victim's Amelogenin
   // Drop-out and drop-in (kinship/observation.h): per sample (and locus) from a file, and a
   // default for every victim without a row (references without a row: 0, 0).

@@ -27,6 +27,10 @@ struct GenotypeRecord {
   std::string allele2;
   std::shared_ptr<const std::string> file;  // the file's path, shared by its records
   int line = 0;
+  // The specimen category of a CODIS CMF file (SPECIMENCATEGORY, e.g. "Unidentified Person"),
+  // shared by the records of that category; null for the layouts that have none (CSV,
+  // GeneMapper). See ProfileSource::categories (kinship/setup.h) for choosing samples by it.
+  std::shared_ptr<const std::string> category;
   // "path:line", for messages.
   std::string where() const { return (file ? *file : std::string("?")) + ":" + std::to_string(line); }
 };

@@ -79,6 +79,20 @@ absl::Status ReadSampleSizes(const std::string& path,
 //    allowed, other columns ignored). One allele means a homozygote, as GeneMapper
 //    writes it; more than two alleles is an error naming the sample (kinship needs
 //    single-source profiles). Amelogenin and Y markers are skipped with a note.
+//  * a CODIS CMF 3.2/3.3 XML file (recognised by its content: a first line opening XML; the
+//    root must be `CODISImportFile`, namespace `urn:CODISImportFile-schema` or none), read
+//    through libxml2 with no network, no DTD and no entity expansion. Each SPECIMEN gives
+//    records: SPECIMENID is the sample id, SPECIMENCATEGORY goes into
+//    GenotypeRecord::category, each LOCUS (LOCUSNAME) one record with its ALLELE/ALLELEVALUE
+//    labels (one ALLELE = a homozygote; none = untyped; more than two is an error naming the
+//    specimen); the line of a record is its LOCUS element's. Y markers are skipped with a
+//    note (Amelogenin is kept: the sex), a SPECIMEN without LOCUS is left out with a warning,
+//    elements outside CMF under the root or a SPECIMEN are skipped with a note (inside a
+//    LOCUS they are errors). Errors name the line: malformed XML (libxml2's message), a
+//    wrong root, a SPECIMEN without SPECIMENID or SPECIMENCATEGORY, a LOCUS without
+//    LOCUSNAME, an ALLELE without ALLELEVALUE, an empty or repeated value, a DOCTYPE.
+// A header that is one column but splits on ';' is an error saying so (a spreadsheet saved
+// with ';' as separator); UTF-16 text is an error.
 absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(
     const std::string& path, Diagnostics* diag);
 // The same, appending to `out` (no intermediate copy for large batches). On error `out`

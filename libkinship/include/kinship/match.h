@@ -62,6 +62,12 @@ struct MatchRequest {
   std::string pedigrees_path;
   std::vector<Pedigree> families;
   std::vector<ProfileSource> family_profiles;
+  // CODIS CMF specimen categories (GenotypeRecord::category) of the victims, and of the
+  // references and family profiles, that the run takes; empty = every sample. The others
+  // are left out with a note (BindSources, kinship/setup.h); an error for profiles without
+  // categories (not CMF).
+  std::vector<std::string> victim_categories;     // --victim-category
+  std::vector<std::string> reference_categories;  // --reference-category
   // Drop-out and drop-in (kinship/observation.h): per sample (and locus) from a file read by
   // ReadObservations (empty: none), and for every victim without a row of its own there.
   // Failed and silent alleles are modelled whatever these are.

@@ -94,7 +94,9 @@ class ProfileSet {
 //    skipped with a note;
 //  * a sample/locus given twice: the same genotype is noted and kept once; different
 //    genotypes are an InvalidArgument error naming both places;
-//  * an allele given without its partner is an InvalidArgument error.
+//  * an allele given without its partner is an InvalidArgument error;
+//  * a sample left with no typed locus of the table (all untyped, off-ladder or at loci the
+//    table lacks) is a warning from Finish() listing such samples (the first 10).
 // Samples appear in order of first appearance.
 // The same, batch by batch, so that large profile files need not be held as text records
 // all at once: Add() binds a batch (in file order), Finish() applies the rescaling and writes

@@ -153,12 +153,24 @@ struct ProfileSource {
   static ProfileSource Records(std::vector<GenotypeRecord> records) { return {"", std::move(records)}; }
 };
 
+// Which samples of a role (victims, references) a run takes by their CODIS CMF specimen
+// category (GenotypeRecord::category). Empty `categories`: every sample.
+struct CategorySelection {
+  std::vector<std::string> categories;  // SPECIMENCATEGORY values kept, matched exactly
+  std::string option;                   // the CLI option that gave them, for messages
+};
+
 // Reads (or takes from memory) the profiles of `sources` into `binder`, recording the sample
 // ids in order of first appearance in `ids` (when not null) and in `set`; `stage` (may be
-// empty) is told of each file.
+// empty) is told of each file. With `select.categories`, only the samples whose category is
+// listed are bound (and recorded); the others are left out, and a note gives the counts kept
+// and left out per category (a listed category that matches no sample is a warning).
+// InvalidArgument naming `select.option`: a source whose records carry no category (not a
+// CMF file), or no sample kept (the message lists the categories seen). No sources: nothing
+// is chosen and nothing noted.
 absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinder* binder, Diagnostics* diag,
                          const std::function<void(const std::string&)>& stage, std::vector<std::string>* ids,
-                         std::set<std::string>* set);
+                         std::set<std::string>* set, const CategorySelection& select = {});
 
 // One input as the run read it: role ("freqs", "victims", ...), path and SHA-256.
 struct InputDigest {

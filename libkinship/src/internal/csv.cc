@@ -54,6 +54,14 @@ absl::Status LineReader::FileError(const std::string& message) const {
   return absl::InvalidArgumentError(absl::StrCat(path_, ": ", message));
 }
 
+size_t LineReader::ReadRaw(char* buf, size_t n) {
+  if (!in_) return 0;
+  in_.read(buf, static_cast<std::streamsize>(n));
+  const size_t got = static_cast<size_t>(in_.gcount());
+  sha_.Update(buf, got);
+  return got;
+}
+
 void LineReader::RecordInput(Diagnostics* diag) {
   std::vector<char> buf(1 << 16);
   while (in_) {

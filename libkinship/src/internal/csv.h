@@ -32,6 +32,11 @@ class LineReader {
   // InvalidArgument "path: message" (no line).
   absl::Status FileError(const std::string& message) const;
   bool read_error() const { return in_.bad(); }
+  // Reads up to `n` bytes as they are in the file, after the lines read so far (no line
+  // handling), through the checksum: for a layout detected from its first line that is not
+  // line-oriented (CMF XML). Returns the bytes read; 0 at the end of the file (or on a read
+  // error: see read_error()).
+  size_t ReadRaw(char* buf, size_t n);
   // Reads what is left of the file (into the checksum only) and records the file's path,
   // SHA-256 and size in `diag` (nothing when diag is null). Call once, after a successful read.
   void RecordInput(Diagnostics* diag);

@@ -1,4 +1,5 @@
-// Readers for profile files: long CSV and GeneMapper ID-X genotype tables.
+// Readers for profile files: long CSV and GeneMapper ID-X genotype tables; CODIS CMF XML is
+// detected here and read by io/cmf.cc.
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -9,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "internal/csv.h"
 #include "internal/status_macros.h"
+#include "io/cmf_reader.h"
 #include "kinship/io.h"
 
 namespace kinship {
@@ -50,8 +52,15 @@ absl::Status ReadLongProfiles(LineReader& in, const std::vector<std::string>& he
     else if (h == "allele1") c_a1 = i;
     else if (h == "allele2") c_a2 = i;
   }
-  if (c_sample < 0 || c_locus < 0 || c_a1 < 0 || c_a2 < 0)
+  if (c_sample < 0 || c_locus < 0 || c_a1 < 0 || c_a2 < 0) {
+    // A spreadsheet saved with ';' as separator (the default where ',' is the decimal mark)
+    // reads as one column: say so rather than list the columns.
+    std::vector<std::string> by_semicolon;
+    if (header.size() == 1 && SplitFields(header[0], ';', &by_semicolon) && by_semicolon.size() >= 2)
+      return in.Error(absl::StrCat("the header '", header[0], "' is separated by ';'; expected ',' (a CSV file ",
+                                   "sample_id,locus,allele1,allele2: save it again with ',' as separator)"));
     return in.Error("header must name columns sample_id,locus,allele1,allele2");
+  }
   std::string line;
   std::vector<std::string> f;
   while (in.Next(&line)) {
@@ -150,7 +159,16 @@ absl::Status ReadProfiles(const std::string& path, Diagnostics* diag, std::vecto
   KINSHIP_RETURN_IF_ERROR(in.Open(path));
   std::string line;
   if (!in.Next(&line))
-    return in.FileError("empty file; expected a header sample_id,locus,allele1,allele2 or a GeneMapper table");
+    return in.FileError(
+        "empty file; expected a header sample_id,locus,allele1,allele2, a GeneMapper table or a CODIS CMF XML file");
+  if (line.size() >= 2 && ((line[0] == '\xFF' && line[1] == '\xFE') || (line[0] == '\xFE' && line[1] == '\xFF')))
+    return in.Error("the file is UTF-16 text; expected UTF-8 (or ASCII)");
+  if (internal::LooksLikeXml(line)) {
+    KINSHIP_RETURN_IF_ERROR(internal::ReadCmfRecords(
+        in, line, diag, [&](GenotypeRecord&& r) { return chunker->Push(out, std::move(r)); }));
+    in.RecordInput(diag);
+    return absl::OkStatus();
+  }
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
   if (!ec) out->reserve(out->size() + std::min<size_t>(bytes / 24, chunker->chunk_rows ? chunker->chunk_rows : SIZE_MAX));

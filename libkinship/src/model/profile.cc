@@ -289,6 +289,19 @@ absl::StatusOr<ProfileSet> ProfileBinder::Finish() {
   for (const auto& [name, samples] : unknown_loci_)
     diag_->Warn(absl::StrCat("locus ", name, " is not in the frequency table: skipped (", samples.size(),
                              " sample(s))"));
+  // A sample with no typed locus of the table (every locus untyped, unknown to the table or
+  // off-ladder; Amelogenin alone) gives no evidence: it is kept, but said.
+  std::vector<std::string> empty;
+  std::int64_t empty_ct = 0;
+  for (int s = 0; s < set_.sample_ct(); ++s) {
+    bool typed = false;
+    for (int l = 0; l < set_.locus_ct() && !typed; ++l) typed = set_.genotype(l, s) != kUntyped;
+    if (typed) continue;
+    if (++empty_ct <= 10) empty.push_back(set_.sample_id(s));
+  }
+  if (empty_ct > 0)
+    diag_->Warn(absl::StrCat(empty_ct, " sample(s) have no typed locus of the frequency table, so nothing of ",
+                             "theirs is compared (they give no evidence): ", absl::StrJoin(empty, " "), empty_ct > 10 ? " ..." : ""));
   first_file_.clear();
   first_line_.clear();
   return std::move(set_);

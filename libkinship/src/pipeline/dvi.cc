@@ -506,8 +506,10 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   ProfileBinder binder(req.model.build_options(), table, diag);
   std::vector<std::string> victim_ids;
   std::set<std::string> victim_set, ref_set;
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set));
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.profiles, &binder, diag, req.stage, nullptr, &ref_set));
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set,
+                                      {req.victim_categories, "--victim-category"}));
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.profiles, &binder, diag, req.stage, nullptr, &ref_set,
+                                      {req.reference_categories, "--reference-category"}));
   for (const std::string& id : victim_ids)
     if (ref_set.count(id))
       return absl::FailedPreconditionError(absl::StrCat(
@@ -739,6 +741,11 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
       {"log10_total_lr", FormatDouble(sol.log10_total)},
       {"posterior_error_bound", FormatDouble(sol.error_bound)},
   });
+  // CMF categories chosen (absent when none, as before).
+  if (!req.victim_categories.empty())
+    prov.parameters.push_back({"victim_categories", absl::StrJoin(req.victim_categories, ";")});
+  if (!req.reference_categories.empty())
+    prov.parameters.push_back({"reference_categories", absl::StrJoin(req.reference_categories, ";")});
   if (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0) {
     prov.parameters.push_back({"victim_dropout", FormatDouble(req.victim_observation.dropout)});
     prov.parameters.push_back({"victim_dropin", FormatDouble(req.victim_observation.dropin)});

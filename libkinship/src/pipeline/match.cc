@@ -84,9 +84,14 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   ProfileBinder binder(req.model.build_options(), table, diag);
   std::vector<std::string> victim_ids, reference_ids;
   std::set<std::string> victim_set, reference_set, family_set;
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set));
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.references, &binder, diag, req.stage, &reference_ids, &reference_set));
-  KINSHIP_RETURN_IF_ERROR(BindSources(req.family_profiles, &binder, diag, req.stage, nullptr, &family_set));
+  const CategorySelection victim_select{req.victim_categories, "--victim-category"};
+  const CategorySelection reference_select{req.reference_categories, "--reference-category"};
+  KINSHIP_RETURN_IF_ERROR(BindSources(req.victims, &binder, diag, req.stage, &victim_ids, &victim_set, victim_select));
+  // References (--references) and family profiles (--profiles): one --reference-category.
+  KINSHIP_RETURN_IF_ERROR(
+      BindSources(req.references, &binder, diag, req.stage, &reference_ids, &reference_set, reference_select));
+  KINSHIP_RETURN_IF_ERROR(
+      BindSources(req.family_profiles, &binder, diag, req.stage, nullptr, &family_set, reference_select));
   for (const std::string& id : victim_ids)
     if (reference_set.count(id) || family_set.count(id))
       return absl::FailedPreconditionError(
@@ -364,6 +369,11 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
       {"freeze_freqs", req.model.freeze_freqs ? "yes" : "no"},
       {"allow_unnormalised", req.model.allow_unnormalised ? "yes" : "no"},
   });
+  // CMF categories chosen (absent when none, as before).
+  if (!req.victim_categories.empty())
+    prov.parameters.push_back({"victim_categories", absl::StrJoin(req.victim_categories, ";")});
+  if (!req.reference_categories.empty())
+    prov.parameters.push_back({"reference_categories", absl::StrJoin(req.reference_categories, ";")});
   if (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0) {  // absent otherwise, as before
     prov.parameters.push_back({"victim_dropout", FormatDouble(req.victim_observation.dropout)});
     prov.parameters.push_back({"victim_dropin", FormatDouble(req.victim_observation.dropin)});

@@ -2,7 +2,10 @@
 #include "kinship/setup.h"
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -259,11 +262,75 @@ bool SexesDiffer(const MutationSpec& mutation) {
           !mutation.per_locus_rates.empty());
 }
 
+namespace {
+
+// The category filter of BindSources: drops the records of samples whose category is not
+// selected, counting samples kept and left out per category.
+class CategoryFilter {
+ public:
+  explicit CategoryFilter(const CategorySelection& select)
+      : select_(select), wanted_(select.categories.begin(), select.categories.end()) {}
+  bool active() const { return !wanted_.empty(); }
+
+  // Filters `batch` (from `source`, a path or "" for records in memory) in place.
+  absl::Status Apply(const std::string& source, std::vector<GenotypeRecord>* batch) {
+    for (const GenotypeRecord& r : *batch)
+      if (!r.category)
+        return absl::InvalidArgumentError(absl::StrCat(
+            source.empty() ? std::string("profiles given in memory") : source, ": ", select_.option,
+            " chooses samples by their CODIS CMF specimen category, but these profiles have none (sample ",
+            r.sample_id, "); expected CMF files only with ", select_.option));
+    // Records come grouped by sample: count a sample when the sample or category changes.
+    std::string last_id, last_category;
+    bool last_keep = false, first = true;
+    std::erase_if(*batch, [&](const GenotypeRecord& r) {
+      if (!first && r.sample_id == last_id && *r.category == last_category) return !last_keep;
+      first = false;
+      last_id = r.sample_id;
+      last_category = *r.category;
+      last_keep = wanted_.count(last_category) > 0;
+      (last_keep ? kept_ : left_out_)[last_category].insert(last_id);
+      return !last_keep;
+    });
+    return absl::OkStatus();
+  }
+
+  // The note of counts; InvalidArgument when nothing was kept.
+  absl::Status Finish(Diagnostics* diag) const {
+    auto counts = [](const std::map<std::string, std::set<std::string>>& by_category, std::int64_t* total) {
+      std::vector<std::string> items;
+      for (const auto& [category, samples] : by_category) {
+        items.push_back(absl::StrCat(category, ": ", samples.size()));
+        *total += static_cast<std::int64_t>(samples.size());
+      }
+      return absl::StrJoin(items, ", ");
+    };
+    std::int64_t kept_ct = 0, left_ct = 0;
+    const std::string kept = counts(kept_, &kept_ct), left = counts(left_out_, &left_ct);
+    if (kept_ct == 0)
+      return absl::InvalidArgumentError(absl::StrCat(select_.option, " ", absl::StrJoin(select_.categories, ", "),
+                                                     ": no sample has that category; the files have ", left));
+    diag->Info(absl::StrCat(select_.option, ": ", kept_ct, " sample(s) kept (", kept, "); ", left_ct,
+                            " left out", left_ct ? absl::StrCat(" (", left, ")") : std::string()));
+    for (const std::string& c : wanted_)
+      if (!kept_.count(c))
+        diag->Warn(absl::StrCat(select_.option, " '", c, "': no sample has that category"));
+    return absl::OkStatus();
+  }
+
+ private:
+  const CategorySelection& select_;
+  std::set<std::string> wanted_;
+  std::map<std::string, std::set<std::string>> kept_, left_out_;  // category -> sample ids
+};
+
+}  // namespace
+
 // Reads (or takes from memory) the profiles of `sources` into `binder`, recording the sample
 // ids in order of first appearance in `ids` (when not null) and in `set`.
 absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinder* binder, Diagnostics* diag,
                          const std::function<void(const std::string&)>& stage, std::vector<std::string>* ids,
-                         std::set<std::string>* set) {
+                         std::set<std::string>* set, const CategorySelection& select) {
   auto record_ids = [&](const std::vector<GenotypeRecord>& batch) {
     const std::string* last = nullptr;  // rows come grouped by sample: look up on change
     for (const GenotypeRecord& rec : batch) {
@@ -272,19 +339,29 @@ absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinde
       if (set->insert(rec.sample_id).second && ids) ids->push_back(rec.sample_id);
     }
   };
+  CategoryFilter filter(select);
   for (const ProfileSource& src : sources) {
     if (src.path.empty()) {
+      if (filter.active()) {
+        std::vector<GenotypeRecord> kept = src.records;
+        KINSHIP_RETURN_IF_ERROR(filter.Apply("", &kept));
+        record_ids(kept);
+        KINSHIP_RETURN_IF_ERROR(binder->Add(kept));
+        continue;
+      }
       record_ids(src.records);
       KINSHIP_RETURN_IF_ERROR(binder->Add(src.records));
       continue;
     }
     if (stage) stage(absl::StrCat("reading the profiles ", src.path));
     auto sink = [&](std::vector<GenotypeRecord>* batch) -> absl::Status {
+      if (filter.active()) KINSHIP_RETURN_IF_ERROR(filter.Apply(src.path, batch));
       record_ids(*batch);
       return binder->Add(*batch);
     };
     KINSHIP_RETURN_IF_ERROR(ReadProfileRecordsInChunks(src.path, diag, 1 << 20, sink));
   }
+  if (filter.active() && !sources.empty()) KINSHIP_RETURN_IF_ERROR(filter.Finish(diag));
   return absl::OkStatus();
 }
 
