@@ -19,7 +19,12 @@ namespace {
 const char kCmd[] = "lr";
 }  // namespace
 
+int RunLrFam(int argc, char** argv);  // lr_fam.cc
+
 int RunLr(int argc, char** argv) {
+  // --fam: a Familias case file, its own options (lr_fam.cc).
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--fam" || std::string(argv[i]).rfind("--fam=", 0) == 0) return RunLrFam(argc, argv);
   std::string pairs_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path, observation_path;
   std::string sex1_name = "unknown";
   std::vector<std::string> profile_paths;
@@ -35,7 +40,9 @@ int RunLr(int argc, char** argv) {
       "parent-child, full-siblings, half-siblings, grandparent, avuncular, first-cousins,\n"
       "unrelated, ibd:k0:k1:k2. With --pedigrees: the LR that a candidate is a family's\n"
       "missing person (H1) against unrelated (H2), given every typed member of the family\n"
-      "(CASES.csv: family,missing_id,sample_id).\n\nOptions");
+      "(CASES.csv: family,missing_id,sample_id).\n"
+      "       kinship lr --fam CASE.fam [--reference-pedigree NAME] [--out OUT.csv] [--per-locus F]\n"
+      "a Familias 3 case file's pedigrees with the file's own parameters (kinship lr --fam X --help).\n\nOptions");
   desc.add_options()("help,h", "this text");
   AddModelOptions(&desc, &model_args);
   desc.add_options()
