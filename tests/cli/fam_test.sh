@@ -43,6 +43,12 @@ for mode in exact familias; do
     && ok || bad "converted $mode: lr.csv $(cat "$tmp/conv_$mode/lr.csv" | tr '\n' ' ') vs $(cat "$tmp/fam_$mode.csv" | tr '\n' ' ')"
 done
 
+# A DVI case: convert --fam writes kinship dvi's inputs, and its README's command runs.
+expect_rc 0 "convert --fam DVI" "$bin" convert --fam "$fam/dvi.fam" --out-dir "$tmp/dvi" -q
+cmd=$(sed -n '/^kinship dvi/,$p' "$tmp/dvi/README.txt" | tr -d '\\\n' | sed "s#^kinship #$bin #")
+(cd "$tmp/dvi" && eval "$cmd -q" >/dev/null 2>"$tmp/dvi_err") && ok || { bad "kinship dvi on converted"; head -3 "$tmp/dvi_err"; }
+expect_grep "$tmp/dvi/dvi/assignments.tsv" "V1=Missing person;V2=\*" "converted DVI: V1 the missing person"
+
 # Errors: file:line and the thing; no output written.
 printf '"Output from Familias, version 3.3.1"\n"DO NOT EDIT!"\n3.3.1\n""\n1\n"A"\n#FALSE#\n-1\n#FALSE#\nmale\n' > "$tmp/bad.fam"
 expect_rc 1 "lr --fam malformed" "$bin" lr --fam "$tmp/bad.fam" --out "$tmp/bad.csv"

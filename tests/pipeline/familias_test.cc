@@ -196,14 +196,13 @@ TEST_CASE("fam: theta, through both paths", "[pipeline][fam]") {
 }
 
 TEST_CASE("fam: conversion refuses what kinship's options cannot say", "[pipeline][fam]") {
-  // models.fam: one model per locus, differing: kinship lr's options hold one model.
+  // models.fam: a database only, nothing to convert.
   const FamiliasCase fam = Read(kDir + "models.fam");
   Diagnostics diag;
   auto conv = ConvertFamilias(fam, {}, &diag);
   REQUIRE_FALSE(conv.ok());
   CHECK(conv.status().code() == absl::StatusCode::kFailedPrecondition);
-  CHECK_THAT(std::string(conv.status().message()),
-             Catch::Matchers::Contains("no pedigrees") || Catch::Matchers::Contains("differs"));
+  CHECK_THAT(std::string(conv.status().message()), Catch::Matchers::Contains("neither pedigrees nor a DVI section"));
   // The same database with a pedigree case: the model mismatch is named.
   const FamiliasCase pat = Read(kDir + "paternity1.fam");
   FamiliasCase mixed = pat;
@@ -214,4 +213,28 @@ TEST_CASE("fam: conversion refuses what kinship's options cannot say", "[pipelin
   // kinship lr --fam computes it all the same (every locus its own model).
   FamiliasLrOptions opts;
   CHECK(ComputeFamiliasLrs(mixed, opts, &diag).ok());
+}
+
+TEST_CASE("fam: a DVI case converts to kinship dvi's inputs", "[pipeline][fam]") {
+  // dvi.fam: victims V1 (male; L1 1/2, L2 7/7) and V2 (female; L1 3/3); family F1: R1 (female,
+  // L1 1/3) and "Missing male 1" (untyped); pedigree "Son": R1 and "Missing male 1" parents of
+  // "Missing person" (not a listed person: added, sex unknown). The untyped persons named
+  // "Missing ..." are missing persons (as dvir reads Familias files).
+  const FamiliasCase fam = Read(kDir + "dvi.fam");
+  Diagnostics diag;
+  auto conv = ConvertFamilias(fam, {}, &diag);
+  INFO(conv.status().ToString());
+  REQUIRE(conv.ok());
+  std::map<std::string, std::string> files(conv->files.begin(), conv->files.end());
+  CHECK(files["victims.csv"] == "sample_id,locus,allele1,allele2\nV1,L1,1,2\nV1,L2,7,7\nV2,L1,3,3\n");
+  CHECK(files["victim_sex.csv"] == "sample_id,sex\nV1,1\nV2,2\n");
+  CHECK(files["references.csv"] == "sample_id,locus,allele1,allele2\nR1,L1,1,3\n");
+  CHECK(files["pedigrees.csv"] ==
+        "family,id,father,mother,sex,sample_id,missing\n"
+        "F1,R1,0,0,2,R1,0\n"
+        "F1,Missing male 1,0,0,1,,1\n"
+        "F1,Missing person,Missing male 1,R1,0,,1\n");
+  CHECK(files["mutation_rates.csv"] == "locus,rate_male,rate_female\nL1,0.001,0.001\nL2,0.001,0.001\n");
+  CHECK(files["README.txt"].find("--mutation-model equal") != std::string::npos);
+  CHECK(files["README.txt"].find("kinship dvi") != std::string::npos);
 }

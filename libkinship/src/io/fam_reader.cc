@@ -147,6 +147,8 @@ class FamLines {
 };
 
 constexpr long long kMaxCount = 1000000;
+// Extra persons (untyped members Familias adds to a pedigree): a handful in practice.
+constexpr long long kMaxExtras = 10000;
 
 // One parent -> child relation (two lines). A twin relation is written with "Direct".
 absl::StatusOr<FamRelation> ReadRelation(FamLines* in) {
@@ -221,8 +223,8 @@ absl::Status ReadPersons(FamLines* in, FamiliasCase* fam) {
 absl::Status ReadRelationsAndPedigrees(FamLines* in, FamiliasCase* fam) {
   if (in->AtEnd() || in->Peek() != "\"Known relations\"") return in->Expected("\"Known relations\"");
   KINSHIP_RETURN_IF_ERROR(in->Raw("").status());
-  KINSHIP_ASSIGN_OR_RETURN(long long nf, in->Int("the number of extra females (known relations)", 0, kMaxCount));
-  KINSHIP_ASSIGN_OR_RETURN(long long nm, in->Int("the number of extra males (known relations)", 0, kMaxCount));
+  KINSHIP_ASSIGN_OR_RETURN(long long nf, in->Int("the number of extra females (known relations)", 0, kMaxExtras));
+  KINSHIP_ASSIGN_OR_RETURN(long long nm, in->Int("the number of extra males (known relations)", 0, kMaxExtras));
   fam->known_extra_females = static_cast<int>(nf);
   fam->known_extra_males = static_cast<int>(nm);
   KINSHIP_ASSIGN_OR_RETURN(long long nr, in->Int("the number of known relations", 0, kMaxCount));
@@ -243,8 +245,8 @@ absl::Status ReadRelationsAndPedigrees(FamLines* in, FamiliasCase* fam) {
         return in->ErrorAt(in->line_no() - 1,
                            absl::StrCat("pedigree '", ped.name, "' twice (line ", q.line, "); expected unique names"));
     const std::string who = absl::StrCat(" of pedigree '", ped.name, "'");
-    KINSHIP_ASSIGN_OR_RETURN(long long pf, in->Int(absl::StrCat("the number of extra females", who), 0, kMaxCount));
-    KINSHIP_ASSIGN_OR_RETURN(long long pm, in->Int(absl::StrCat("the number of extra males", who), 0, kMaxCount));
+    KINSHIP_ASSIGN_OR_RETURN(long long pf, in->Int(absl::StrCat("the number of extra females", who), 0, kMaxExtras));
+    KINSHIP_ASSIGN_OR_RETURN(long long pm, in->Int(absl::StrCat("the number of extra males", who), 0, kMaxExtras));
     ped.extra_females = static_cast<int>(pf);
     ped.extra_males = static_cast<int>(pm);
     KINSHIP_ASSIGN_OR_RETURN(long long pr, in->Int(absl::StrCat("the number of relations", who), 0, kMaxCount));

@@ -368,15 +368,111 @@ bool CsvSafe(const std::string& s) {
   return !blank(s.front()) && !blank(s.back());
 }
 
+// The database as kinship's inputs: freqs.csv (as written), mutation_rates.csv, and the one
+// model (with range, rate2, transform) kinship's options can say; FailedPrecondition when the
+// loci or sexes differ in those.
+struct DatabaseFiles {
+  std::string freqs, rates;
+  OneModel model;
+};
+
+absl::StatusOr<DatabaseFiles> ConvertDatabase(const FamiliasCase& fam, const AlleleFreqTable& table,
+                                              Diagnostics* diag) {
+  DatabaseFiles out;
+  OneModel& one = out.model;
+  out.rates = "locus,rate_male,rate_female\n";
+  for (size_t l = 0; l < fam.database.loci.size(); ++l) {
+    const FamLocus& fl = fam.database.loci[l];
+    const std::string& name = table.locus(static_cast<int>(l)).name();
+    double rate[2] = {0, 0};
+    for (int s = 0; s < 2; ++s) {
+      const Sex sex = s == 0 ? Sex::kMale : Sex::kFemale;
+      const MutationParams p = FamiliasMutationParams(fl, sex);
+      rate[s] = p.rate;
+      if (p.model == MutationModel::kNone) continue;
+      const std::string where = absl::StrCat(fam.path, ":", fl.line, ": locus ", fl.name, " (", SexName(sex), ")");
+      if (one.model == MutationModel::kNone) {
+        one = {p.model, p.range, p.rate2, p.transform, where};
+      } else if (p.model != one.model || p.range != one.range || p.rate2 != one.rate2 || p.transform != one.transform) {
+        MutationParams a{one.model, 0, one.rate2, one.range, one.transform};
+        return absl::FailedPreconditionError(absl::StrCat(
+            where, ": mutation model ", Describe(p), " differs from ", Describe(a), " at ", one.where,
+            "; kinship's options give one model (with its range and rate2) for every locus and both sexes, with "
+            "per-locus rates only; expected one model (kinship lr --fam computes such a case directly)"));
+      }
+    }
+    absl::StrAppend(&out.rates, name, ",", FormatDouble(rate[0]), ",", FormatDouble(rate[1]), "\n");
+  }
+  out.freqs = "locus,allele,frequency\n";
+  std::vector<std::string> off;
+  for (const Locus& L : table.loci()) {
+    for (int a = 0; a < L.allele_ct(); ++a) {
+      const AlleleLabel read = ReadAlleleLabel(L.label(a));
+      if (read.kind != AlleleLabelKind::kNumeric)
+        return absl::FailedPreconditionError(absl::StrCat(fam.path, ": locus ", L.name(), ": allele '",
+                                                          internal::Escaped(L.label(a)), "' is not a repeat number, "
+                                                          "which kinship's frequency tables require"));
+      absl::StrAppend(&out.freqs, L.name(), ",", L.label(a), ",", FormatDouble(L.freq(a)), "\n");
+    }
+    if (std::fabs(L.FrequencySum() - 1) > kAsWrittenTolerance)
+      off.push_back(absl::StrCat(L.name(), " (", FormatDouble(L.FrequencySum()), ")"));
+  }
+  if (!off.empty() && diag)
+    diag->Warn(absl::StrCat(fam.path, ": the frequencies of ", off.size(), " locus/loci sum to more than ",
+                            kAsWrittenTolerance, " away from 1: ", absl::StrJoin(off, ", "),
+                            "; kinship --normalize-freqs no adds a rest allele there (or refuses an excess), so "
+                            "its LRs will differ from Familias' (and kinship lr --fam's) at these loci"));
+  return out;
+}
+
+// The model options of kinship lr / dvi that say `one` (theta and frequencies as written too).
+std::vector<std::string> ModelArgsFor(const FamiliasCase& fam, const OneModel& one) {
+  std::vector<std::string> args = {"--freqs freqs.csv", "--normalize-freqs no",
+                                   absl::StrCat("--theta ", FormatDouble(fam.database.theta))};
+  if (one.model != MutationModel::kNone) {
+    args.push_back(absl::StrCat("--mutation-model ", MutationModelName(one.model)));
+    args.push_back("--mutation-rates mutation_rates.csv");
+    if (one.model == MutationModel::kStepwise || one.model == MutationModel::kExtendedStepwise) {
+      args.push_back(absl::StrCat("--mutation-range ", FormatDouble(one.range)));
+      if (one.rate2 > 0) args.push_back(absl::StrCat("--mutation-rate2 ", FormatDouble(one.rate2)));
+    }
+    if (one.transform != MutationTransform::kNone)
+      args.push_back(absl::StrCat("--mutation-transform ", MutationTransformName(one.transform)));
+  }
+  return args;
+}
+
+std::string ModelLine(const OneModel& one) {
+  return one.model == MutationModel::kNone
+             ? std::string("none")
+             : absl::StrCat(Describe({one.model, 0, one.rate2, one.range, one.transform}),
+                            ", per-locus and per-sex rates in mutation_rates.csv");
+}
+
+absl::Status CheckCsvName(const FamiliasCase& fam, const std::string& what, const std::string& name) {
+  if (CsvSafe(name)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(fam.path, ": ", what, " '", internal::Escaped(name),
+                                                    "' cannot be a CSV field of kinship's inputs (a comma, quote, "
+                                                    "line break, leading '#' or surrounding space)"));
+}
+
+absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const AlleleFreqTable& table,
+                                              const DatabaseFiles& db, Diagnostics* diag);
+
 }  // namespace
 
 absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, const FamiliasLrOptions& opts,
                                                    Diagnostics* diag) {
   KINSHIP_RETURN_IF_ERROR(CheckFamiliasSupported(fam));
-  if (fam.pedigrees.empty())
-    return absl::FailedPreconditionError(absl::StrCat(fam.path, ": the case has no pedigrees; nothing to convert for "
-                                                      "kinship lr"));
   KINSHIP_ASSIGN_OR_RETURN(AlleleFreqTable table, FamiliasFrequencyTable(fam));
+  if (fam.pedigrees.empty() && !fam.dvi.present)
+    return absl::FailedPreconditionError(absl::StrCat(fam.path, ": the case has neither pedigrees nor a DVI "
+                                                      "section; nothing to convert"));
+  KINSHIP_ASSIGN_OR_RETURN(DatabaseFiles db, ConvertDatabase(fam, table, diag));
+  if (fam.pedigrees.empty()) return ConvertDvi(fam, table, db, diag);
+  if (fam.dvi.present && diag)
+    diag->Warn(absl::StrCat(fam.path, ": the file has pedigrees and a DVI section; the pedigrees are converted, "
+                            "the DVI section is not"));
   KINSHIP_ASSIGN_OR_RETURN(std::vector<Pedigree> peds, FamiliasPedigrees(fam));
   int ref = 0;
   if (!opts.reference_pedigree.empty()) {
@@ -398,62 +494,9 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
   if (!candidate)
     return absl::FailedPreconditionError(absl::StrCat(fam.path, ": no person has typed markers; nothing to convert"));
   for (const Pedigree& ped : peds) {
-    if (!CsvSafe(ped.family()))
-      return absl::FailedPreconditionError(absl::StrCat(fam.path, ": pedigree name '", internal::Escaped(ped.family()),
-                                                        "' cannot be a CSV field of kinship's inputs (a comma, quote, "
-                                                        "line break, leading '#' or surrounding space)"));
-    for (const Person& p : ped.persons())
-      if (!CsvSafe(p.id))
-        return absl::FailedPreconditionError(absl::StrCat(fam.path, ": person name '", internal::Escaped(p.id),
-                                                          "' cannot be a CSV field of kinship's inputs (a comma, "
-                                                          "quote, line break, leading '#' or surrounding space)"));
+    KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "pedigree name", ped.family()));
+    for (const Person& p : ped.persons()) KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "person name", p.id));
   }
-  // The mutation model: one for the case.
-  OneModel one;
-  std::string rates = "locus,rate_male,rate_female\n";
-  for (size_t l = 0; l < fam.database.loci.size(); ++l) {
-    const FamLocus& fl = fam.database.loci[l];
-    const std::string& name = table.locus(static_cast<int>(l)).name();
-    double rate[2] = {0, 0};
-    for (int s = 0; s < 2; ++s) {
-      const Sex sex = s == 0 ? Sex::kMale : Sex::kFemale;
-      const MutationParams p = FamiliasMutationParams(fl, sex);
-      rate[s] = p.rate;
-      if (p.model == MutationModel::kNone) continue;
-      const std::string where = absl::StrCat(fam.path, ":", fl.line, ": locus ", fl.name, " (", SexName(sex), ")");
-      if (one.model == MutationModel::kNone) {
-        one = {p.model, p.range, p.rate2, p.transform, where};
-      } else if (p.model != one.model || p.range != one.range || p.rate2 != one.rate2 || p.transform != one.transform) {
-        OneModel q{p.model, p.range, p.rate2, p.transform, where};
-        MutationParams a{one.model, 0, one.rate2, one.range, one.transform};
-        return absl::FailedPreconditionError(absl::StrCat(
-            where, ": mutation model ", Describe(p), " differs from ", Describe(a), " at ", one.where,
-            "; kinship's options give one model (with its range and rate2) for every locus and both sexes, with "
-            "per-locus rates only; expected one model (kinship lr --fam computes such a case directly)"));
-      }
-    }
-    absl::StrAppend(&rates, name, ",", FormatDouble(rate[0]), ",", FormatDouble(rate[1]), "\n");
-  }
-  // Frequencies as written.
-  std::string freqs = "locus,allele,frequency\n";
-  std::vector<std::string> off;
-  for (const Locus& L : table.loci()) {
-    for (int a = 0; a < L.allele_ct(); ++a) {
-      const AlleleLabel read = ReadAlleleLabel(L.label(a));
-      if (read.kind != AlleleLabelKind::kNumeric)
-        return absl::FailedPreconditionError(absl::StrCat(fam.path, ": locus ", L.name(), ": allele '",
-                                                          internal::Escaped(L.label(a)), "' is not a repeat number, "
-                                                          "which kinship's frequency tables require"));
-      absl::StrAppend(&freqs, L.name(), ",", L.label(a), ",", FormatDouble(L.freq(a)), "\n");
-    }
-    if (std::fabs(L.FrequencySum() - 1) > kAsWrittenTolerance)
-      off.push_back(absl::StrCat(L.name(), " (", FormatDouble(L.FrequencySum()), ")"));
-  }
-  if (!off.empty() && diag)
-    diag->Warn(absl::StrCat(fam.path, ": the frequencies of ", off.size(), " locus/loci sum to more than ",
-                            kAsWrittenTolerance, " away from 1: ", absl::StrJoin(off, ", "),
-                            "; kinship lr --normalize-freqs no adds a rest allele there (or refuses an excess), so "
-                            "its LRs will differ from kinship lr --fam at these loci"));
   // Profiles: every typed person, by name.
   std::string profiles = "sample_id,locus,allele1,allele2\n";
   for (const FamPerson& p : fam.persons)
@@ -480,20 +523,11 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
     absl::StrAppend(&cases, ped.family(), ",", candidate->name, ",", candidate->name, "\n");
   }
   // The options that say the model.
-  std::vector<std::string> args = {"kinship lr", "--freqs freqs.csv", "--profiles profiles.csv",
-                                   "--pedigrees pedigrees.csv", "--pedigrees-h2 pedigrees_h2.csv",
-                                   "--cases cases.csv", "--normalize-freqs no",
-                                   absl::StrCat("--theta ", FormatDouble(fam.database.theta))};
-  if (one.model != MutationModel::kNone) {
-    args.push_back(absl::StrCat("--mutation-model ", MutationModelName(one.model)));
-    args.push_back("--mutation-rates mutation_rates.csv");
-    if (one.model == MutationModel::kStepwise || one.model == MutationModel::kExtendedStepwise) {
-      args.push_back(absl::StrCat("--mutation-range ", FormatDouble(one.range)));
-      if (one.rate2 > 0) args.push_back(absl::StrCat("--mutation-rate2 ", FormatDouble(one.rate2)));
-    }
-    if (one.transform != MutationTransform::kNone)
-      args.push_back(absl::StrCat("--mutation-transform ", MutationTransformName(one.transform)));
-  }
+  std::vector<std::string> args = {"kinship lr"};
+  for (const std::string& a : ModelArgsFor(fam, db.model)) args.push_back(a);
+  for (const char* a : {"--profiles profiles.csv", "--pedigrees pedigrees.csv", "--pedigrees-h2 pedigrees_h2.csv",
+                        "--cases cases.csv"})
+    args.push_back(a);
   args.push_back(absl::StrCat("--untyped-founders ", UntypedFoundersName(opts.untyped_founders)));
   args.push_back("--out lr.csv --per-locus lr_per_locus.csv");
   const std::string command = absl::StrJoin(args, " \\\n    ");
@@ -504,12 +538,7 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
       "# pedigrees: ", fam.pedigrees.size(), "; reference (H2 of every row): ", peds[ref].family(), "\n",
       "# database: ", fam.database.name.empty() ? "(unnamed)" : fam.database.name, ", ", table.locus_ct(),
       " loci, theta ", FormatDouble(fam.database.theta), "\n",
-      "# mutation: ",
-      one.model == MutationModel::kNone
-          ? std::string("none")
-          : absl::StrCat(Describe({one.model, 0, one.rate2, one.range, one.transform}),
-                         ", per-locus and per-sex rates in mutation_rates.csv"),
-      "\n",
+      "# mutation: ", ModelLine(db.model), "\n",
       "# untyped founders: ", UntypedFoundersName(opts.untyped_founders), "\n",
       "# candidate: ", candidate->name,
       " is each case's missing person (any typed person serves: the LR is over everyone typed)\n"
@@ -521,10 +550,205 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
       "# gives it:\n\n",
       command, "\n");
   FamiliasConversion conv;
-  conv.files = {{"freqs.csv", freqs},       {"profiles.csv", profiles}, {"pedigrees.csv", peds_h1},
-                {"pedigrees_h2.csv", peds_h2}, {"cases.csv", cases},       {"mutation_rates.csv", rates},
+  conv.files = {{"freqs.csv", db.freqs},     {"profiles.csv", profiles}, {"pedigrees.csv", peds_h1},
+                {"pedigrees_h2.csv", peds_h2}, {"cases.csv", cases},       {"mutation_rates.csv", db.rates},
                 {"README.txt", readme}};
   return conv;
 }
+
+namespace {
+
+// A missing person of a DVI family: "Missing person" and the untyped persons the Familias DVI
+// module names "Missing male 1", "Missing female 2", ... (dvir's familias2dvir reads "^Missing").
+bool IsMissingName(const std::string& name) { return name.rfind("Missing", 0) == 0; }
+
+// Familias' DVI families: each has "Reference pedigree" and the pedigree(s) placing the
+// "Missing person"; kinship dvi takes one pedigree per family with its missing persons marked.
+absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const AlleleFreqTable& table,
+                                              const DatabaseFiles& db, Diagnostics* diag) {
+  (void)table;
+  const std::string kMissing = "Missing person";
+  // Sample ids: a person's name, or "family/name" where the name is used more than once.
+  std::map<std::string, int> uses;
+  for (const FamDviPerson& v : fam.dvi.unidentified) ++uses[v.name];
+  for (const FamDviFamily& f : fam.dvi.families)
+    for (const FamDviPerson& p : f.persons)
+      if (!p.markers.empty()) ++uses[p.name];
+  for (const FamDviPerson& v : fam.dvi.unidentified) {
+    KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "victim name", v.name));
+    if (uses[v.name] > 1)
+      return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", v.line, ": unidentified person '", v.name,
+                                                        "' is also a reference's name; expected distinct names"));
+  }
+  auto marker_rows = [&](const FamDviPerson& p, const std::string& id, std::string* out) -> absl::Status {
+    for (const FamDviMarker& m : p.markers) {
+      KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "marker", m.system));
+      KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "allele", m.allele1));
+      KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "allele", m.allele2));
+      absl::StrAppend(out, id, ",", m.system, ",", m.allele1, ",", m.allele2, "\n");
+    }
+    return absl::OkStatus();
+  };
+  std::string victims = "sample_id,locus,allele1,allele2\n", victim_sex = "sample_id,sex\n";
+  for (const FamDviPerson& v : fam.dvi.unidentified) {
+    KINSHIP_RETURN_IF_ERROR(marker_rows(v, v.name, &victims));
+    absl::StrAppend(&victim_sex, v.name, ",", v.sex == Sex::kMale ? "1" : "2", "\n");
+  }
+  std::string refs = "sample_id,locus,allele1,allele2\n", peds = "family,id,father,mother,sex,sample_id,missing\n";
+  int unknown_sex = 0;
+  std::vector<std::string> dropped;
+  for (const FamDviFamily& f : fam.dvi.families) {
+    KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "family name", f.name));
+    // The pedigree: the one placing the missing person (alternatives that are all the same, one).
+    const FamDviPedigree* chosen = nullptr;
+    for (const FamDviPedigree& p : f.pedigrees) {
+      if (p.name == "Reference pedigree" && f.pedigrees.size() > 1) continue;
+      if (chosen && chosen->relations != p.relations)
+        return absl::FailedPreconditionError(absl::StrCat(
+            fam.path, ":", p.line, ": family '", f.name, "' has alternative pedigrees '", chosen->name, "' and '",
+            p.name, "' that differ; kinship dvi takes one pedigree per family (convert each as its own family)"));
+      if (!chosen) chosen = &p;
+    }
+    bool has_mp = false;
+    if (chosen)
+      for (const auto& [a, b] : chosen->relations) has_mp |= a == kMissing || b == kMissing;
+    if (!has_mp)
+      return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", f.line, ": family '", f.name,
+                                                        "': no pedigree places the \"Missing person\"; expected one"));
+    // Members: the family's persons, then the other names of the relations.
+    std::vector<std::string> ids;
+    std::vector<Sex> sexes;
+    std::vector<std::string> samples;
+    std::map<std::string, int> at;
+    std::set<std::string> related;
+    for (const auto& [a, b] : chosen->relations) related.insert(a), related.insert(b);
+    for (const FamDviPerson& p : f.persons) {
+      KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "person name", p.name));
+      if (IsMissingName(p.name) && p.markers.empty() && !related.count(p.name)) {
+        dropped.push_back(absl::StrCat(f.name, "/", p.name));
+        continue;
+      }
+      at[p.name] = static_cast<int>(ids.size());
+      ids.push_back(p.name);
+      sexes.push_back(p.sex);
+      const std::string sample = p.markers.empty() ? "" : uses[p.name] > 1 ? f.name + "/" + p.name : p.name;
+      samples.push_back(sample);
+      KINSHIP_RETURN_IF_ERROR(marker_rows(p, sample, &refs));
+    }
+    for (const auto& [a, b] : chosen->relations)
+      for (const std::string& n : {a, b})
+        if (!at.count(n)) {
+          KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "person name", n));
+          at[n] = static_cast<int>(ids.size());
+          ids.push_back(n);
+          sexes.push_back(Sex::kUnknown);
+          samples.push_back("");
+        }
+    // A parent of unknown sex: the other sex of its children's other parents (as pedFamilias).
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (sexes[i] != Sex::kUnknown) continue;
+      std::set<Sex> others;
+      bool parent = false;
+      for (const auto& [a, b] : chosen->relations) {
+        if (a != ids[i]) continue;
+        parent = true;
+        for (const auto& [c, d] : chosen->relations)
+          if (d == b && c != a) others.insert(sexes[at[c]]);
+      }
+      if (!parent) continue;
+      if (others.size() == 1 && *others.begin() != Sex::kUnknown)
+        sexes[i] = *others.begin() == Sex::kMale ? Sex::kFemale : Sex::kMale;
+      else
+        return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", chosen->line, ": family '", f.name,
+                                                          "': cannot tell the sex of parent '", ids[i],
+                                                          "' from the other parents of its children"));
+    }
+    std::vector<int> father(ids.size(), -1), mother(ids.size(), -1);
+    for (const auto& [a, b] : chosen->relations) {
+      const int pa = at[a], ch = at[b];
+      int& slot = sexes[pa] == Sex::kMale ? father[ch] : mother[ch];
+      if (slot >= 0 && slot != pa)
+        return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", chosen->line, ": family '", f.name, "': '",
+                                                          b, "' has two ", sexes[pa] == Sex::kMale ? "fathers" : "mothers"));
+      slot = pa;
+    }
+    int added = 0;
+    const size_t n = ids.size();
+    for (size_t c = 0; c < n; ++c) {
+      if ((father[c] < 0) == (mother[c] < 0)) continue;
+      std::string name;
+      do name = absl::StrCat("added_", ++added);
+      while (at.count(name));
+      at[name] = static_cast<int>(ids.size());
+      ids.push_back(name);
+      const Sex sex = father[c] < 0 ? Sex::kMale : Sex::kFemale;
+      sexes.push_back(sex);
+      samples.push_back("");
+      father.push_back(-1);
+      mother.push_back(-1);
+      (sex == Sex::kMale ? father[c] : mother[c]) = static_cast<int>(ids.size()) - 1;
+    }
+    // Checked as a kinship pedigree (parents, sexes, no one their own ancestor).
+    Pedigree check(f.name);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      Person q;
+      q.id = ids[i];
+      q.father = father[i];
+      q.mother = mother[i];
+      q.sex = sexes[i];
+      check.Add(q);
+    }
+    if (auto st = check.Validate(); !st.ok())
+      return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", chosen->line, ": ", st.message()));
+    // kinship dvi names missing persons across families: "family/name" when several families.
+    std::vector<char> missing(ids.size(), 0);
+    for (size_t i = 0; i < ids.size(); ++i) missing[i] = IsMissingName(ids[i]) && samples[i].empty();
+    auto id = [&](int i) { return missing[i] && fam.dvi.families.size() > 1 ? f.name + "/" + ids[i] : ids[i]; };
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const bool mp = missing[i];
+      unknown_sex += mp && sexes[i] == Sex::kUnknown;
+      absl::StrAppend(&peds, f.name, ",", id(static_cast<int>(i)), ",", father[i] < 0 ? "0" : id(father[i]), ",",
+                      mother[i] < 0 ? "0" : id(mother[i]), ",",
+                      sexes[i] == Sex::kMale ? "1" : sexes[i] == Sex::kFemale ? "2" : "0", ",", samples[i], ",",
+                      mp ? "1" : "0", "\n");
+    }
+  }
+  if (!dropped.empty() && diag)
+    diag->Info(absl::StrCat(fam.path, ": ", dropped.size(), " untyped person(s) named as missing but in no relation "
+                            "of their family's pedigree left out (as dvir does; an unconnected missing person would "
+                            "take a victim at LR 1): ", absl::StrJoin(dropped, ", ")));
+  if (unknown_sex && diag)
+    diag->Info(absl::StrCat(fam.path, ": ", unknown_sex, " missing person(s) of unknown sex (not a parent in the "
+                            "file): sex 0 in pedigrees.csv, so a victim of either sex may stand there"));
+  std::vector<std::string> args = {"kinship dvi"};
+  for (const std::string& a : ModelArgsFor(fam, db.model)) args.push_back(a);
+  for (const char* a : {"--victims victims.csv", "--victim-sex victim_sex.csv", "--pedigrees pedigrees.csv",
+                        "--profiles references.csv", "--out-dir dvi"})
+    args.push_back(a);
+  const std::string readme = absl::StrCat(
+      "# Converted from a Familias DVI case file by kinship convert --fam\n"
+      "#\n"
+      "# source: ", fam.path, " (", fam.producer, ", version ", fam.version, ")\n",
+      "# victims: ", fam.dvi.unidentified.size(), "; families: ", fam.dvi.families.size(),
+      " (each family's pedigree placing \"Missing person\"; it and the untyped persons named \"Missing ...\"\n"
+      "# are missing persons, missing = 1, as dvir reads them)\n",
+      "# database: ", fam.database.name.empty() ? "(unnamed)" : fam.database.name, ", ",
+      fam.database.loci.size(), " loci, theta ", FormatDouble(fam.database.theta), "\n",
+      "# mutation: ", ModelLine(db.model), "\n",
+      "#\n"
+      "# Files: freqs.csv (frequencies as written), victims.csv, victim_sex.csv, references.csv\n"
+      "# (a reference's sample id is family/name where the name is used twice), pedigrees.csv,\n"
+      "# mutation_rates.csv (locus,rate_male,rate_female). A child with one parent given gets the\n"
+      "# other as an untyped founder added_<k>. With several families a missing person's id is\n"
+      "# \"family/Missing person\" (kinship dvi needs them distinct).\n\n",
+      absl::StrJoin(args, " \\\n    "), "\n");
+  FamiliasConversion conv;
+  conv.files = {{"freqs.csv", db.freqs},       {"victims.csv", victims},       {"victim_sex.csv", victim_sex},
+                {"references.csv", refs},      {"pedigrees.csv", peds},        {"mutation_rates.csv", db.rates},
+                {"README.txt", readme}};
+  return conv;
+}
+
+}  // namespace
 
 }  // namespace kinship
