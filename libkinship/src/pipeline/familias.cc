@@ -596,7 +596,13 @@ absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const All
   }
   std::string refs = "sample_id,locus,allele1,allele2\n", peds = "family,id,father,mother,sex,sample_id,missing\n";
   int unknown_sex = 0;
-  std::vector<std::string> dropped;
+  std::vector<std::string> dropped, guessed;
+  bool sexes_matter = false;
+  for (const FamLocus& L : fam.database.loci) {
+    const MutationParams m = FamiliasMutationParams(L, Sex::kMale), w = FamiliasMutationParams(L, Sex::kFemale);
+    sexes_matter |= m.model != w.model || m.rate != w.rate || m.rate2 != w.rate2 || m.range != w.range ||
+                    m.transform != w.transform;
+  }
   for (const FamDviFamily& f : fam.dvi.families) {
     KINSHIP_RETURN_IF_ERROR(CheckCsvName(fam, "family name", f.name));
     // The pedigree: the one placing the missing person (alternatives that are all the same, one).
@@ -656,12 +662,18 @@ absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const All
           if (d == b && c != a) others.insert(sexes[at[c]]);
       }
       if (!parent) continue;
-      if (others.size() == 1 && *others.begin() != Sex::kUnknown)
+      if (others.size() == 1 && *others.begin() != Sex::kUnknown) {
         sexes[i] = *others.begin() == Sex::kMale ? Sex::kFemale : Sex::kMale;
-      else
+      } else if (others.empty() && !sexes_matter) {
+        // No other parent to tell by: sex unknown (a victim of either sex may stand there),
+        // written in the mother column; the two sexes mutate alike at every locus here, so no
+        // LR depends on the column.
+        guessed.push_back(absl::StrCat(f.name, "/", ids[i]));
+      } else
         return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", chosen->line, ": family '", f.name,
                                                           "': cannot tell the sex of parent '", ids[i],
-                                                          "' from the other parents of its children"));
+                                                          "' from the other parents of its children (and the sexes' "
+                                                          "mutation models differ, so it matters)"));
     }
     std::vector<int> father(ids.size(), -1), mother(ids.size(), -1);
     for (const auto& [a, b] : chosen->relations) {
@@ -717,6 +729,11 @@ absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const All
     diag->Info(absl::StrCat(fam.path, ": ", dropped.size(), " untyped person(s) named as missing but in no relation "
                             "of their family's pedigree left out (as dvir does; an unconnected missing person would "
                             "take a victim at LR 1): ", absl::StrJoin(dropped, ", ")));
+  if (!guessed.empty() && diag)
+    diag->Info(absl::StrCat(fam.path, ": ", guessed.size(), " parent(s) of unknown sex without another parent to "
+                            "tell by: sex 0, in the mother column of their children (both sexes mutate alike here, so no LR depends "
+                            "on it): ",
+                            absl::StrJoin(guessed, ", ")));
   if (unknown_sex && diag)
     diag->Info(absl::StrCat(fam.path, ": ", unknown_sex, " missing person(s) of unknown sex (not a parent in the "
                             "file): sex 0 in pedigrees.csv, so a victim of either sex may stand there"));
