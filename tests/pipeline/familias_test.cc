@@ -195,6 +195,34 @@ TEST_CASE("fam: theta, through both paths", "[pipeline][fam]") {
   CheckSameAsCsv(fam, UntypedFounders::kExact);
 }
 
+TEST_CASE("fam: stepwise stationary (code 3) is stationary: both conventions agree", "[pipeline][fam]") {
+  // paternity1.fam with both sexes' model code 3 (stepwise made stationary by PM): p M = p, so
+  // an untyped founder's allele is the same with or without the mutation step, and Familias'
+  // convention equals the exact one; with code 2 (not stationary) they differ. The CSV path,
+  // with --mutation-transform PM, agrees.
+  testing::TempDir dir("kinship_familias_code3");
+  std::ifstream in(kDir + "paternity1.fam");
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  int at = 0;
+  while (lines[at] != "\"L1\"") ++at;
+  for (int code : {2, 3}) {
+    lines[at + 3] = lines[at + 4] = std::to_string(code);  // female and male model
+    std::string text;
+    for (const std::string& l : lines) text += l + "\n";
+    const FamiliasCase fam = Read(dir.Write("code" + std::to_string(code) + ".fam", text));
+    const double exact = Lrs(fam, UntypedFounders::kExact, "H2").rows[0].log10_lr;
+    const double familias = Lrs(fam, UntypedFounders::kFamilias, "H2").rows[0].log10_lr;
+    INFO("code " << code);
+    if (code == 3) {
+      CHECK_THAT(familias, WithinAbs(exact, 1e-12));
+      CheckSameAsCsv(fam, UntypedFounders::kExact);
+    } else {
+      CHECK(std::fabs(familias - exact) > 1e-6);
+    }
+  }
+}
+
 TEST_CASE("fam: conversion refuses what kinship's options cannot say", "[pipeline][fam]") {
   // models.fam: a database only, nothing to convert.
   const FamiliasCase fam = Read(kDir + "models.fam");

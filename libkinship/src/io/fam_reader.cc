@@ -148,7 +148,7 @@ class FamLines {
 
 constexpr long long kMaxCount = 1000000;
 // Extra persons (untyped members Familias adds to a pedigree): a handful in practice.
-constexpr long long kMaxExtras = 10000;
+constexpr long long kMaxExtras = 1000;
 
 // One parent -> child relation (two lines). A twin relation is written with "Direct".
 absl::StatusOr<FamRelation> ReadRelation(FamLines* in) {

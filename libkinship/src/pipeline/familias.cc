@@ -456,8 +456,7 @@ absl::Status CheckCsvName(const FamiliasCase& fam, const std::string& what, cons
                                                     "line break, leading '#' or surrounding space)"));
 }
 
-absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const AlleleFreqTable& table,
-                                              const DatabaseFiles& db, Diagnostics* diag);
+absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const DatabaseFiles& db, Diagnostics* diag);
 
 }  // namespace
 
@@ -469,7 +468,7 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
     return absl::FailedPreconditionError(absl::StrCat(fam.path, ": the case has neither pedigrees nor a DVI "
                                                       "section; nothing to convert"));
   KINSHIP_ASSIGN_OR_RETURN(DatabaseFiles db, ConvertDatabase(fam, table, diag));
-  if (fam.pedigrees.empty()) return ConvertDvi(fam, table, db, diag);
+  if (fam.pedigrees.empty()) return ConvertDvi(fam, db, diag);
   if (fam.dvi.present && diag)
     diag->Warn(absl::StrCat(fam.path, ": the file has pedigrees and a DVI section; the pedigrees are converted, "
                             "the DVI section is not"));
@@ -564,9 +563,7 @@ bool IsMissingName(const std::string& name) { return name.rfind("Missing", 0) ==
 
 // Familias' DVI families: each has "Reference pedigree" and the pedigree(s) placing the
 // "Missing person"; kinship dvi takes one pedigree per family with its missing persons marked.
-absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const AlleleFreqTable& table,
-                                              const DatabaseFiles& db, Diagnostics* diag) {
-  (void)table;
+absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const DatabaseFiles& db, Diagnostics* diag) {
   const std::string kMissing = "Missing person";
   // Sample ids: a person's name, or "family/name" where the name is used more than once.
   std::map<std::string, int> uses;
