@@ -223,6 +223,42 @@ TEST_CASE("fam: stepwise stationary (code 3) is stationary: both conventions agr
   }
 }
 
+TEST_CASE("fam: Familias' pruning is by data anywhere in the case, through both paths", "[pipeline][fam]") {
+  // paternity1.fam with a second locus L2 (a copy of L1) typed in CH only. AF has data (at L1),
+  // so at L2, where he is untyped, his transmission to CH is exact (p M_m), not p: Familias
+  // reduces the pedigree once for the case (docs/model.md). Checked against the formula and
+  // against kinship lr --pedigrees-h2 (which must take the same view).
+  testing::TempDir dir("kinship_familias_anywhere");
+  std::ifstream in(kDir + "paternity1.fam");
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  // CH (line 21 "CH") gets a second marker: CH is 1 typed marker at line 26 -> 2, then 0 0 1.
+  int ch = 0;
+  while (lines[ch] != "\"CH\"") ++ch;
+  lines[ch + 5] = "2";
+  lines.insert(lines.begin() + ch + 9, {"1", "1", "1"});  // L2: 2/2
+  int db = 0;
+  while (lines[db].rfind("#FALSE# (#Databases", 0) != 0) ++db;
+  lines[db + 1] = "2";
+  int l1 = db;
+  while (lines[l1] != "\"L1\"") ++l1;
+  std::vector<std::string> copy(lines.begin() + l1, lines.begin() + l1 + 19);
+  copy[0] = "\"L2\"";
+  lines.insert(lines.begin() + l1 + 19, copy.begin(), copy.end());
+  std::string text;
+  for (const std::string& l : lines) text += l + "\n";
+  const FamiliasCase fam = Read(dir.Write("anywhere.fam", text));
+  REQUIRE(fam.database.loci.size() == 2);
+  REQUIRE(fam.persons[2].genotypes.size() == 2);
+  const FamiliasLrResult r = Lrs(fam, UntypedFounders::kFamilias, "H2");
+  // L2, H1: CH = 2/2 with AF untyped (exact transmission, father's rate 0.01) and MO (no data
+  // anywhere, one child: p): P = (p M_m)(2) p2; under H2: p2^2. LR = (p M_m)(2) / p2.
+  const double p2 = 0.3, rm = 0.01;
+  const double pm2 = p2 * (1 - rm) + (1 - p2) * rm / 2;
+  CHECK_THAT(std::pow(10.0, r.rows[0].per_locus[1]), WithinRel(pm2 / p2, 1e-12));
+  CheckSameAsCsv(fam, UntypedFounders::kFamilias);
+}
+
 TEST_CASE("fam: conversion refuses what kinship's options cannot say", "[pipeline][fam]") {
   // models.fam: a database only, nothing to convert.
   const FamiliasCase fam = Read(kDir + "models.fam");
