@@ -40,8 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     KINSHIP_FUZZ_CHECK(ped.Validate().ok());
     largest = std::max(largest, ped.size());
   }
-  if (!CheckFamiliasSupported(*fam).ok() || largest > kMaxEngineMembers ||
-      fam->database.loci.size() > kMaxEngineLoci)
+  if (!CheckFamiliasSupported(*fam).ok() || largest > kMaxEngineMembers || fam->database.loci.size() > kMaxEngineLoci)
     return 0;
   for (UntypedFounders mode : {UntypedFounders::kExact, UntypedFounders::kFamilias}) {
     FamiliasLrOptions opts;

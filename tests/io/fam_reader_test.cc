@@ -1,12 +1,11 @@
 // Tests of ReadFamiliasFile (kinship/familias.h): every section of a Familias 3 .fam file
 // read from the hand-made fixtures in tests/data/fam (README there), and one malformed
 // variant per section, whose error names the file, the line and the thing expected.
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "absl/status/status.h"
 #include "kinship/familias.h"
@@ -255,8 +254,8 @@ TEST_CASE("fam: malformed files name the file, the line and what was expected", 
     CheckError(st, absl::StatusCode::kInvalidArgument, testing::At(path, 18), "allele index 9 of person 'Son'");
   }
   SECTION("known relations") {
-    auto st = ReadText(dir, Variant("pedigrees.fam", Find("pedigrees.fam", "\"Known relations\""), "\"Relations\""),
-                       &path);
+    auto st =
+        ReadText(dir, Variant("pedigrees.fam", Find("pedigrees.fam", "\"Known relations\""), "\"Relations\""), &path);
     CheckError(st, absl::StatusCode::kInvalidArgument, testing::At(path, 36), "\"Known relations\"");
   }
   SECTION("pedigrees: a relation index") {

@@ -2,16 +2,16 @@
 // case with mutation derived by hand, pedigrees with extras and an added parent, the
 // pedFamilias paternity case against pedsuite's printed LR, and every LR equal to the same
 // case run through kinship's CSV inputs (ComputeLrs with --pedigrees-h2) to 1e-12.
+#include "kinship/familias.h"
+
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
-#include <catch2/catch.hpp>
-
 #include "absl/status/status.h"
-#include "kinship/familias.h"
 #include "kinship/lr.h"
 #include "test_util.h"
 

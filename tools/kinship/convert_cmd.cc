@@ -2,13 +2,12 @@
 // option (today --fam: a Familias 3 case file to kinship lr's CSV inputs); a further
 // conversion is one more source option and one more branch below.
 #include <array>
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include <boost/program_options.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "cli_common.h"
@@ -50,13 +49,12 @@ int RunConvert(int argc, char** argv) {
       "which gives the kinship lr command that reproduces `kinship lr --fam` (same options).\n"
       "A case whose loci or sexes differ in mutation model, range or rate2 cannot be said with\n"
       "kinship's options and is refused (kinship lr --fam computes it).\n\nOptions");
-  desc.add_options()("help,h", "this text")
-      ("fam", po::value(&fam_path), "Familias 3 case file (.fam)")
-      ("out-dir", po::value(&out_dir), "output folder (created if missing)")
-      ("reference-pedigree", po::value(&reference), "--fam: the reference pedigree (default: the file's first)")
-      ("untyped-founders", po::value(&untyped)->default_value("familias"),
-       "--fam: the convention written into the command (familias or exact; as kinship lr --fam)")
-      ("quiet,q", po::bool_switch(&quiet), "print warnings only, no notes");
+  desc.add_options()("help,h", "this text")("fam", po::value(&fam_path), "Familias 3 case file (.fam)")(
+      "out-dir", po::value(&out_dir), "output folder (created if missing)")(
+      "reference-pedigree", po::value(&reference), "--fam: the reference pedigree (default: the file's first)")(
+      "untyped-founders", po::value(&untyped)->default_value("familias"),
+      "--fam: the convention written into the command (familias or exact; as kinship lr --fam)")(
+      "quiet,q", po::bool_switch(&quiet), "print warnings only, no notes");
   po::variables_map vm;
   if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [](const po::variables_map& vm) {
         if (!vm.count("fam")) throw po::error("give a source: --fam CASE.fam");

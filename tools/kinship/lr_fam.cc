@@ -1,9 +1,8 @@
 // kinship lr --fam: the LRs of a Familias 3 case file's pedigrees (kinship/familias.h), with
 // the file's own parameters. Reached from RunLr when --fam is given; its own options.
+#include <boost/program_options.hpp>
 #include <cstdio>
 #include <string>
-
-#include <boost/program_options.hpp>
 
 #include "cli_common.h"
 #include "kinship/familias.h"
@@ -27,15 +26,14 @@ int RunLrFam(int argc, char** argv) {
       "theta and per-locus, per-sex mutation models. What kinship does not model (twins, silent\n"
       "alleles, drop-out, an error rate, ...) is an error naming it. OUT.csv:\n"
       "pedigree,reference,log10_lr,lr; LOCI.csv: pedigree,reference,locus,log10_lr.\n\nOptions");
-  desc.add_options()("help,h", "this text")
-      ("fam", po::value(&fam_path)->required(), "Familias 3 case file (.fam)")
-      ("reference-pedigree", po::value(&reference), "the pedigree every LR is against (default: the file's first)")
-      ("untyped-founders", po::value(&untyped)->default_value("familias"),
-       "familias: Familias' convention, what Familias prints (an untyped founder with one child passes on an allele "
-       "drawn from p, without mutation); exact: every transmission mutated (pedsuite's forrel::kinshipLR)")
-      ("out", po::value(&out_path), "output CSV (default: standard output)")
-      ("per-locus", po::value(&per_locus_path), "per-locus CSV")
-      ("quiet,q", po::bool_switch(&quiet), "print warnings only, no notes");
+  desc.add_options()("help,h", "this text")("fam", po::value(&fam_path)->required(), "Familias 3 case file (.fam)")(
+      "reference-pedigree", po::value(&reference), "the pedigree every LR is against (default: the file's first)")(
+      "untyped-founders", po::value(&untyped)->default_value("familias"),
+      "familias: Familias' convention, what Familias prints (an untyped founder with one child passes on an allele "
+      "drawn from p, without mutation); exact: every transmission mutated (pedsuite's forrel::kinshipLR)")(
+      "out", po::value(&out_path), "output CSV (default: standard output)")(
+      "per-locus", po::value(&per_locus_path), "per-locus CSV")("quiet,q", po::bool_switch(&quiet),
+                                                                "print warnings only, no notes");
   po::variables_map vm;
   if (auto code = ParseCommandLine(kCmd, argc, argv, desc, &vm, [](const po::variables_map&) {})) return *code;
 

@@ -151,10 +151,10 @@ struct FamAdvanced {
   bool present = false;
   double dropin = 0, dropout = 0, error = 0;  // [[Direct/Identity]]
   int dropin_line = 0, dropout_line = 0, error_line = 0;
-  std::optional<int> number_of_decimals;    // [[Other]]
-  std::string quick_search;                 // [[DVI]] Enabled/Disabled
-  std::optional<int> allowed_mismatches;    // [[DVI]]
-  std::vector<FamSetting> simulation;       // [[Simulation]] (SaveGenotypes, SaveComplete, ForceMAF)
+  std::optional<int> number_of_decimals;  // [[Other]]
+  std::string quick_search;               // [[DVI]] Enabled/Disabled
+  std::optional<int> allowed_mismatches;  // [[DVI]]
+  std::vector<FamSetting> simulation;     // [[Simulation]] (SaveGenotypes, SaveComplete, ForceMAF)
 };
 
 // Everything a .fam file holds.
@@ -219,8 +219,8 @@ struct FamiliasLrOptions {
 
 struct FamiliasLrRow {
   std::string pedigree;
-  double log10_lr = 0;             // log10 P(data | pedigree) / P(data | reference)
-  std::vector<double> per_locus;   // per database locus; 0 where nobody is typed
+  double log10_lr = 0;            // log10 P(data | pedigree) / P(data | reference)
+  std::vector<double> per_locus;  // per database locus; 0 where nobody is typed
 };
 
 struct FamiliasLrResult {

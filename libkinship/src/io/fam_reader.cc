@@ -21,11 +21,16 @@ namespace kinship {
 
 const char* FamMutationCodeName(FamMutationCode code) {
   switch (code) {
-    case FamMutationCode::kEqual: return "equal";
-    case FamMutationCode::kProportional: return "proportional";
-    case FamMutationCode::kStepwise: return "stepwise (unstationary)";
-    case FamMutationCode::kStepwiseStationary: return "stepwise (stationary)";
-    case FamMutationCode::kExtendedStepwise: return "extended stepwise";
+    case FamMutationCode::kEqual:
+      return "equal";
+    case FamMutationCode::kProportional:
+      return "proportional";
+    case FamMutationCode::kStepwise:
+      return "stepwise (unstationary)";
+    case FamMutationCode::kStepwiseStationary:
+      return "stepwise (stationary)";
+    case FamMutationCode::kExtendedStepwise:
+      return "extended stepwise";
   }
   return "?";
 }
@@ -93,7 +98,7 @@ class FamLines {
 
   int size() const { return static_cast<int>(lines_.size()); }
   bool AtEnd() const { return pos_ >= size(); }
-  int pos() const { return pos_; }        // 0-based index of the next line
+  int pos() const { return pos_; }          // 0-based index of the next line
   int line_no() const { return pos_ + 1; }  // 1-based number of the next line
   const std::string& Peek() const { return lines_[pos_]; }
   const std::string& path() const { return path_; }
@@ -136,7 +141,8 @@ class FamLines {
     return v;
   }
   absl::StatusOr<bool> Bool(const std::string& what) {
-    if (AtEnd() || (Peek() != "#TRUE#" && Peek() != "#FALSE#")) return Expected(absl::StrCat(what, " (#TRUE# or #FALSE#)"));
+    if (AtEnd() || (Peek() != "#TRUE#" && Peek() != "#FALSE#"))
+      return Expected(absl::StrCat(what, " (#TRUE# or #FALSE#)"));
     return lines_[pos_++] == "#TRUE#";
   }
 
@@ -156,13 +162,13 @@ absl::StatusOr<FamRelation> ReadRelation(FamLines* in) {
   r.line = in->line_no();
   if (!in->AtEnd() && in->Peek().find("Direct") != std::string::npos)
     return in->ErrorAt(in->line_no(), absl::StrCat("found '", internal::Escaped(in->Peek()),
-                                                    "': a twin (\"Direct\") relation, which kinship does not "
-                                                    "model; expected a parent index"));
+                                                   "': a twin (\"Direct\") relation, which kinship does not "
+                                                   "model; expected a parent index"));
   KINSHIP_ASSIGN_OR_RETURN(long long p, in->Int("the parent's index of a relation", 0, kMaxCount));
   if (!in->AtEnd() && in->Peek().find("Direct") != std::string::npos)
     return in->ErrorAt(in->line_no(), absl::StrCat("found '", internal::Escaped(in->Peek()),
-                                                    "': a twin (\"Direct\") relation, which kinship does not "
-                                                    "model; expected a child index"));
+                                                   "': a twin (\"Direct\") relation, which kinship does not "
+                                                   "model; expected a child index"));
   KINSHIP_ASSIGN_OR_RETURN(long long c, in->Int("the child's index of a relation", 0, kMaxCount));
   r.parent = static_cast<int>(p);
   r.child = static_cast<int>(c);
@@ -178,7 +184,8 @@ absl::Status ReadPersons(FamLines* in, FamiliasCase* fam) {
     if (p.name.empty()) return in->ErrorAt(p.line, "empty person name; expected a name");
     for (const FamPerson& q : fam->persons)
       if (q.name == p.name)
-        return in->ErrorAt(p.line, absl::StrCat("person '", p.name, "' twice (line ", q.line, "); expected unique names"));
+        return in->ErrorAt(p.line,
+                           absl::StrCat("person '", p.name, "' twice (line ", q.line, "); expected unique names"));
     KINSHIP_ASSIGN_OR_RETURN(p.flag1, in->Bool(absl::StrCat("the first flag of person '", p.name, "'")));
     {
       const std::string what = absl::StrCat("the options line of person '", p.name,
@@ -197,8 +204,8 @@ absl::Status ReadPersons(FamLines* in, FamiliasCase* fam) {
     }
     KINSHIP_ASSIGN_OR_RETURN(p.flag2, in->Bool(absl::StrCat("the second flag of person '", p.name, "'")));
     KINSHIP_ASSIGN_OR_RETURN(p.male, in->Bool(absl::StrCat("the sex of person '", p.name, "' (#TRUE# = male)")));
-    KINSHIP_ASSIGN_OR_RETURN(long long m,
-                             in->Int(absl::StrCat("the number of typed markers of person '", p.name, "'"), 0, kMaxCount));
+    KINSHIP_ASSIGN_OR_RETURN(
+        long long m, in->Int(absl::StrCat("the number of typed markers of person '", p.name, "'"), 0, kMaxCount));
     for (long long k = 0; k < m; ++k) {
       FamGenotype g;
       g.line = in->line_no();
@@ -283,8 +290,8 @@ absl::Status ReadLocusInfo(const FamLines& in, int line_no, const std::string& t
     if (key == "DatabaseSize") {
       long long n = 0;
       if (!ParseInt(value, &n) || n < 0)
-        return in.ErrorAt(line_no, absl::StrCat("DatabaseSize = '", internal::Escaped(value),
-                                                "'; expected a non-negative integer"));
+        return in.ErrorAt(
+            line_no, absl::StrCat("DatabaseSize = '", internal::Escaped(value), "'; expected a non-negative integer"));
       locus->database_size = n;
     } else if (key == "Dropout probability") {
       if (v < 0 || v > 1)
@@ -310,9 +317,10 @@ absl::Status ReadDatabase(FamLines* in, FamiliasCase* fam) {
   if (in->AtEnd()) return in->Expected(what);
   const std::string head = in->Peek();
   if (head.rfind("#TRUE#", 0) == 0)
-    return in->ErrorAt(in->line_no(), "the file holds precomputed probabilities (a line starting #TRUE# after the "
-                                      "pedigrees), which kinship does not read; expected #FALSE# (save the case "
-                                      "in Familias without computed results)");
+    return in->ErrorAt(in->line_no(),
+                       "the file holds precomputed probabilities (a line starting #TRUE# after the "
+                       "pedigrees), which kinship does not read; expected #FALSE# (save the case "
+                       "in Familias without computed results)");
   if (head.rfind("#FALSE#", 0) != 0) return in->Expected(what);
   {
     const std::string kDb = "#Databases:", kTheta = "Theta/Kinship/Fst:";
@@ -323,7 +331,8 @@ absl::Status ReadDatabase(FamLines* in, FamiliasCase* fam) {
     if (semi == std::string::npos || semi > t || !ParseInt(head.substr(d + kDb.size(), semi - d - kDb.size()), &n))
       return in->Expected(what);
     if (n != 1)
-      return in->ErrorAt(in->line_no(), absl::StrCat("#Databases: ", n, "; kinship reads a case with one database; "
+      return in->ErrorAt(in->line_no(), absl::StrCat("#Databases: ", n,
+                                                     "; kinship reads a case with one database; "
                                                      "expected 1"));
     db.database_ct = 1;
     const size_t close = head.find(')', t);
@@ -348,25 +357,26 @@ absl::Status ReadDatabase(FamLines* in, FamiliasCase* fam) {
     if (L.name.empty()) return in->ErrorAt(L.line, "empty locus name; expected a name");
     for (const FamLocus& q : db.loci)
       if (q.name == L.name)
-        return in->ErrorAt(L.line, absl::StrCat("locus '", L.name, "' twice (line ", q.line, "); expected unique names"));
+        return in->ErrorAt(L.line,
+                           absl::StrCat("locus '", L.name, "' twice (line ", q.line, "); expected unique names"));
     const std::string of = absl::StrCat(" of locus '", L.name, "'");
     KINSHIP_ASSIGN_OR_RETURN(L.female_rate, in->Num(absl::StrCat("the female mutation rate", of), 0, 1));
     KINSHIP_ASSIGN_OR_RETURN(L.male_rate, in->Num(absl::StrCat("the male mutation rate", of), 0, 1));
-    KINSHIP_ASSIGN_OR_RETURN(
-        long long fc, in->Int(absl::StrCat("the female mutation model", of,
-                                           " (0 equal, 1 proportional, 2 stepwise, 3 stepwise stationary, 4 "
-                                           "extended stepwise)"),
-                              0, 4));
-    KINSHIP_ASSIGN_OR_RETURN(
-        long long mc, in->Int(absl::StrCat("the male mutation model", of,
-                                           " (0 equal, 1 proportional, 2 stepwise, 3 stepwise stationary, 4 "
-                                           "extended stepwise)"),
-                              0, 4));
+    KINSHIP_ASSIGN_OR_RETURN(long long fc,
+                             in->Int(absl::StrCat("the female mutation model", of,
+                                                  " (0 equal, 1 proportional, 2 stepwise, 3 stepwise stationary, 4 "
+                                                  "extended stepwise)"),
+                                     0, 4));
+    KINSHIP_ASSIGN_OR_RETURN(long long mc,
+                             in->Int(absl::StrCat("the male mutation model", of,
+                                                  " (0 equal, 1 proportional, 2 stepwise, 3 stepwise stationary, 4 "
+                                                  "extended stepwise)"),
+                                     0, 4));
     L.female_model = static_cast<FamMutationCode>(fc);
     L.male_model = static_cast<FamMutationCode>(mc);
     const int with_silent_line = in->line_no();
-    KINSHIP_ASSIGN_OR_RETURN(long long ns, in->Int(absl::StrCat("the number of alleles (with the silent one)", of), 0,
-                                                   kMaxCount));
+    KINSHIP_ASSIGN_OR_RETURN(long long ns,
+                             in->Int(absl::StrCat("the number of alleles (with the silent one)", of), 0, kMaxCount));
     L.allele_ct_with_silent = static_cast<int>(ns);
     KINSHIP_ASSIGN_OR_RETURN(L.female_range, in->Num(absl::StrCat("the female mutation range", of), 0, 1e9));
     KINSHIP_ASSIGN_OR_RETURN(L.male_range, in->Num(absl::StrCat("the male mutation range", of), 0, 1e9));
@@ -380,14 +390,15 @@ absl::Status ReadDatabase(FamLines* in, FamiliasCase* fam) {
     const size_t paren = info.find('(');
     long long n = 0;
     if (!ParseInt(paren == std::string::npos ? info : info.substr(0, paren), &n) || n < 1 || n > kMaxCount)
-      return in->ErrorAt(info_line, absl::StrCat("found '", internal::Escaped(info), "'; expected the number of alleles",
-                                                 of, " (a positive integer), then its information in parentheses"));
+      return in->ErrorAt(info_line,
+                         absl::StrCat("found '", internal::Escaped(info), "'; expected the number of alleles", of,
+                                      " (a positive integer), then its information in parentheses"));
     if (paren != std::string::npos) KINSHIP_RETURN_IF_ERROR(ReadLocusInfo(*in, info_line, info.substr(paren), &L));
     if (L.allele_ct_with_silent != n + (L.has_silent ? 1 : 0))
       return in->ErrorAt(with_silent_line,
                          absl::StrCat("number of alleles with the silent one ", L.allele_ct_with_silent, of,
-                                      "; expected ", n + (L.has_silent ? 1 : 0), " (", n, " alleles on line ", info_line,
-                                      L.has_silent ? " and the silent allele)" : ", no silent allele)"));
+                                      "; expected ", n + (L.has_silent ? 1 : 0), " (", n, " alleles on line ",
+                                      info_line, L.has_silent ? " and the silent allele)" : ", no silent allele)"));
     for (long long a = 0; a < n; ++a) {
       KINSHIP_ASSIGN_OR_RETURN(std::string label, in->Quoted(absl::StrCat("the label of allele ", a + 1, of)));
       if (Trim(label).empty()) return in->ErrorAt(in->line_no() - 1, absl::StrCat("empty allele label", of));
@@ -406,8 +417,8 @@ absl::Status ReadDatabase(FamLines* in, FamiliasCase* fam) {
 // ---- The INI-like part: [DVI], [Prior], [Advanced] ----
 
 struct IniLine {
-  int depth = 0;      // number of brackets; 0 a key line, -1 a blank line, -2 other text
-  std::string name;   // section name (brackets and surrounding spaces removed)
+  int depth = 0;     // number of brackets; 0 a key line, -1 a blank line, -2 other text
+  std::string name;  // section name (brackets and surrounding spaces removed)
   std::string key, value;
   std::string raw;
   int line = 0;
@@ -427,8 +438,9 @@ absl::StatusOr<IniLine> ParseIniLine(const FamLines& in, const std::string& s, i
     size_t close = 0;
     while (close < s.size() && s[s.size() - 1 - close] == ']') ++close;
     if (open != close || open * 2 >= s.size())
-      return in.ErrorAt(line_no, absl::StrCat("found '", internal::Escaped(s), "'; expected a section header with as "
-                                                                              "many ']' as '['"));
+      return in.ErrorAt(line_no, absl::StrCat("found '", internal::Escaped(s),
+                                              "'; expected a section header with as "
+                                              "many ']' as '['"));
     l.depth = static_cast<int>(open);
     l.name = Trim(s.substr(open, s.size() - 2 * open));
     return l;
@@ -497,8 +509,10 @@ absl::StatusOr<FamDviPerson> ReadDviPerson(IniReader* r, int depth) {
   if (p.name.empty()) return r->Expected("a non-empty Name");
   const int gline = r->LineNo();
   KINSHIP_ASSIGN_OR_RETURN(std::string g, r->Value("Gender"));
-  if (g == "Male") p.sex = Sex::kMale;
-  else if (g == "Female") p.sex = Sex::kFemale;
+  if (g == "Male")
+    p.sex = Sex::kMale;
+  else if (g == "Female")
+    p.sex = Sex::kFemale;
   else
     return r->ErrorAt(gline, absl::StrCat("Gender= '", internal::Escaped(g), "'; expected Gender= Male or Female"));
   KINSHIP_RETURN_IF_ERROR(r->Header(depth + 1, "DNA data", false).status());
@@ -510,10 +524,12 @@ absl::StatusOr<FamDviPerson> ReadDviPerson(IniReader* r, int depth) {
     KINSHIP_ASSIGN_OR_RETURN(m.allele1, r->Value("Allele1"));
     KINSHIP_ASSIGN_OR_RETURN(m.allele2, r->Value("Allele2"));
     if (m.system.empty() || m.allele1.empty() || m.allele2.empty())
-      return r->Expected(absl::StrCat("a marker of person '", p.name, "' with a name and two alleles (line ", m.line, ")"));
+      return r->Expected(
+          absl::StrCat("a marker of person '", p.name, "' with a name and two alleles (line ", m.line, ")"));
     for (const FamDviMarker& q : p.markers)
       if (q.system == m.system)
-        return r->Expected(absl::StrCat("marker ", m.system, " of person '", p.name, "' once (also line ", q.line, ")"));
+        return r->Expected(
+            absl::StrCat("marker ", m.system, " of person '", p.name, "' once (also line ", q.line, ")"));
     p.markers.push_back(std::move(m));
   }
   return p;
@@ -649,7 +665,8 @@ absl::Status ReadPrior(IniReader* r, const FamLines& in, FamiliasCase* fam) {
         return in.ErrorAt(l.line, absl::StrCat("UseList= '", internal::Escaped(l.value), "'; expected Yes or No"));
     } else if (l.key == "Size") {
       if (!ParseInt(l.value, &k) || k < 0)
-        return in.ErrorAt(l.line, absl::StrCat("Size= '", internal::Escaped(l.value), "'; expected a non-negative integer"));
+        return in.ErrorAt(l.line,
+                          absl::StrCat("Size= '", internal::Escaped(l.value), "'; expected a non-negative integer"));
     } else {
       return in.ErrorAt(l.line, absl::StrCat("unknown [Prior] setting '", internal::Escaped(l.key),
                                              "', which kinship does not model; expected UseList or Size"));
@@ -699,16 +716,16 @@ absl::Status CheckIndices(const FamLines& in, const FamiliasCase& fam) {
   for (const FamPerson& p : fam.persons)
     for (const FamGenotype& g : p.genotypes) {
       if (g.locus >= static_cast<int>(loci.size()))
-        return in.ErrorAt(g.line + 2, absl::StrCat("marker index ", g.locus, " of person '", p.name, "'; expected 0 to ",
-                                                   static_cast<int>(loci.size()) - 1, " (the database has ",
-                                                   loci.size(), " loci)"));
+        return in.ErrorAt(
+            g.line + 2, absl::StrCat("marker index ", g.locus, " of person '", p.name, "'; expected 0 to ",
+                                     static_cast<int>(loci.size()) - 1, " (the database has ", loci.size(), " loci)"));
       const int n = static_cast<int>(loci[g.locus].alleles.size());
       for (int k = 0; k < 2; ++k) {
         const int a = k == 0 ? g.allele1 : g.allele2;
         if (a >= n)
-          return in.ErrorAt(g.line + k, absl::StrCat("allele index ", a, " of person '", p.name, "' at ",
-                                                     loci[g.locus].name, "; expected 0 to ", n - 1, " (", n,
-                                                     " alleles in the database)"));
+          return in.ErrorAt(g.line + k,
+                            absl::StrCat("allele index ", a, " of person '", p.name, "' at ", loci[g.locus].name,
+                                         "; expected 0 to ", n - 1, " (", n, " alleles in the database)"));
       }
     }
   const int base = static_cast<int>(fam.persons.size()) + fam.known_extra_females + fam.known_extra_males;

@@ -1,6 +1,8 @@
 // Familias cases (kinship/familias.h): what kinship models of a read .fam file, its
 // pedigrees, table and mutation parameters, the LRs of its pedigrees, and the conversion to
 // kinship's CSV inputs.
+#include "kinship/familias.h"
+
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -14,7 +16,6 @@
 #include "absl/strings/str_join.h"
 #include "internal/csv.h"
 #include "internal/status_macros.h"
-#include "kinship/familias.h"
 #include "kinship/report.h"
 #include "kinship/setup.h"
 
@@ -47,28 +48,36 @@ absl::Status CheckFamiliasSupported(const FamiliasCase& fam) {
   }
   for (const FamLocus& L : fam.database.loci) {
     if (L.has_silent)
-      return Refused(fam, L.line, absl::StrCat("locus '", L.name, "' has a silent allele (frequency ", L.silent_freq,
-                                               "); kinship does not model Familias' silent alleles here; expected "
-                                               "#FALSE# for the silent-allele flag"));
+      return Refused(fam, L.line,
+                     absl::StrCat("locus '", L.name, "' has a silent allele (frequency ", L.silent_freq,
+                                  "); kinship does not model Familias' silent alleles here; expected "
+                                  "#FALSE# for the silent-allele flag"));
     if (L.dropout > 0)
       for (const FamPerson& p : fam.persons)
         if (p.consider_dropouts)
           return Refused(fam, L.line,
                          absl::StrCat("locus '", L.name, "' has Dropout probability = ", L.dropout, " and person '",
-                                      p.name, "' (line ", p.line, ") is marked (Consider dropouts): kinship cannot "
+                                      p.name, "' (line ", p.line,
+                                      ") is marked (Consider dropouts): kinship cannot "
                                       "reproduce Familias' drop-out model exactly; expected no drop-out (use kinship "
                                       "lr --observation with kinship's own drop-out model)"));
   }
   const FamAdvanced& a = fam.advanced;
   if (a.error > 0)
-    return Refused(fam, a.error_line, absl::StrCat("[Advanced] Error= ", a.error, ": kinship does not model a "
-                                                   "genotyping error rate; expected 0"));
+    return Refused(fam, a.error_line,
+                   absl::StrCat("[Advanced] Error= ", a.error,
+                                ": kinship does not model a "
+                                "genotyping error rate; expected 0"));
   if (a.dropin > 0)
-    return Refused(fam, a.dropin_line, absl::StrCat("[Advanced] Dropin= ", a.dropin, ": kinship cannot map Familias' "
-                                                    "drop-in setting exactly; expected 0"));
+    return Refused(fam, a.dropin_line,
+                   absl::StrCat("[Advanced] Dropin= ", a.dropin,
+                                ": kinship cannot map Familias' "
+                                "drop-in setting exactly; expected 0"));
   if (a.dropout > 0)
-    return Refused(fam, a.dropout_line, absl::StrCat("[Advanced] Dropout= ", a.dropout, ": kinship cannot map "
-                                                     "Familias' drop-out setting exactly; expected 0"));
+    return Refused(fam, a.dropout_line,
+                   absl::StrCat("[Advanced] Dropout= ", a.dropout,
+                                ": kinship cannot map "
+                                "Familias' drop-out setting exactly; expected 0"));
   return absl::OkStatus();
 }
 
@@ -80,9 +89,8 @@ absl::StatusOr<AlleleFreqTable> FamiliasFrequencyTable(const FamiliasCase& fam) 
       return absl::InvalidArgumentError(absl::StrCat(fam.path, ":", L.line, ": locus '", L.name, "' is locus ", name,
                                                      " a second time; expected each locus once"));
     if (static_cast<int>(L.alleles.size()) > kMaxAllelesPerLocus)
-      return absl::OutOfRangeError(absl::StrCat(fam.path, ":", L.line, ": locus '", L.name, "' has ",
-                                                L.alleles.size(), " alleles; kinship handles at most ",
-                                                kMaxAllelesPerLocus));
+      return absl::OutOfRangeError(absl::StrCat(fam.path, ":", L.line, ": locus '", L.name, "' has ", L.alleles.size(),
+                                                " alleles; kinship handles at most ", kMaxAllelesPerLocus));
     Locus locus(name);
     for (size_t a = 0; a < L.alleles.size(); ++a) {
       const AlleleLabel read = ReadAlleleLabel(L.alleles[a]);
@@ -157,10 +165,10 @@ absl::StatusOr<std::vector<Pedigree>> FamiliasPedigrees(const FamiliasCase& fam)
       int& slot = is_father ? father[r->child] : mother[r->child];
       int& slot_line = is_father ? father_line[r->child] : mother_line[r->child];
       if (slot >= 0)
-        return absl::FailedPreconditionError(absl::StrCat(
-            fam.path, ":", r->line, ": in pedigree '", fp.name, "', '", ids[r->child], "' gets a second ",
-            is_father ? "father" : "mother", " '", ids[r->parent], "' (the first, '", ids[slot], "', on line ",
-            slot_line, "); expected one father and one mother"));
+        return absl::FailedPreconditionError(
+            absl::StrCat(fam.path, ":", r->line, ": in pedigree '", fp.name, "', '", ids[r->child], "' gets a second ",
+                         is_father ? "father" : "mother", " '", ids[r->parent], "' (the first, '", ids[slot],
+                         "', on line ", slot_line, "); expected one father and one mother"));
       slot = r->parent;
       slot_line = r->line;
     }
@@ -203,8 +211,7 @@ absl::StatusOr<std::vector<Pedigree>> FamiliasPedigrees(const FamiliasCase& fam)
       }
     }
     auto valid = ped.Validate();
-    if (!valid.ok())
-      return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", fp.line, ": ", valid.message()));
+    if (!valid.ok()) return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", fp.line, ": ", valid.message()));
     out.push_back(std::move(ped));
   }
   return out;
@@ -228,7 +235,8 @@ absl::StatusOr<FamiliasLrResult> ComputeFamiliasLrs(const FamiliasCase& fam, con
                                                     Diagnostics* diag) {
   KINSHIP_RETURN_IF_ERROR(CheckFamiliasSupported(fam));
   if (fam.pedigrees.empty())
-    return absl::InvalidArgumentError(absl::StrCat(fam.path, ": the case has no pedigrees; expected at least one "
+    return absl::InvalidArgumentError(absl::StrCat(fam.path,
+                                                   ": the case has no pedigrees; expected at least one "
                                                    "(the DVI section is not a pedigree LR case)"));
   bool any_data = false;
   for (const FamPerson& p : fam.persons) any_data |= !p.genotypes.empty();
@@ -244,8 +252,8 @@ absl::StatusOr<FamiliasLrResult> ComputeFamiliasLrs(const FamiliasCase& fam, con
     }
     if (ref < 0)
       return absl::InvalidArgumentError(absl::StrCat("--reference-pedigree '", opts.reference_pedigree, "' is not a ",
-                                                     "pedigree of ", fam.path, "; expected one of: ",
-                                                     absl::StrJoin(names, ", ")));
+                                                     "pedigree of ", fam.path,
+                                                     "; expected one of: ", absl::StrJoin(names, ", ")));
   }
   KINSHIP_ASSIGN_OR_RETURN(AlleleFreqTable table, FamiliasFrequencyTable(fam));
   KINSHIP_ASSIGN_OR_RETURN(std::vector<Pedigree> peds, FamiliasPedigrees(fam));
@@ -303,10 +311,11 @@ absl::StatusOr<FamiliasLrResult> ComputeFamiliasLrs(const FamiliasCase& fam, con
     }
     for (size_t k = 0; k < peds.size(); ++k) {
       if (log10_lik[k] == -INFINITY && log10_lik[ref] == -INFINITY)
-        return absl::FailedPreconditionError(absl::StrCat(
-            fam.path, ": locus ", locus.name(), ": the data are impossible under both pedigree '", peds[k].family(),
-            "' and the reference '", result.reference, "' (0/0); expected data possible under the reference (check "
-            "the genotypes, or use a mutation model)"));
+        return absl::FailedPreconditionError(absl::StrCat(fam.path, ": locus ", locus.name(),
+                                                          ": the data are impossible under both pedigree '",
+                                                          peds[k].family(), "' and the reference '", result.reference,
+                                                          "' (0/0); expected data possible under the reference (check "
+                                                          "the genotypes, or use a mutation model)"));
       rows[k].per_locus[l] = log10_lik[k] - log10_lik[ref];
       rows[k].log10_lr += rows[k].per_locus[l];
     }
@@ -327,18 +336,16 @@ absl::StatusOr<FamiliasLrResult> ComputeFamiliasLrs(const FamiliasCase& fam, con
 void WriteFamiliasLrCsv(const FamiliasLrResult& result, std::FILE* out) {
   std::fputs("pedigree,reference,log10_lr,lr\n", out);
   for (const FamiliasLrRow& r : result.rows)
-    std::fprintf(out, "%s,%s,%s,%s\n", CsvField(r.pedigree).c_str(),
-                 CsvField(result.reference).c_str(), FormatDouble(r.log10_lr).c_str(),
-                 FormatDouble(std::pow(10.0, r.log10_lr)).c_str());
+    std::fprintf(out, "%s,%s,%s,%s\n", CsvField(r.pedigree).c_str(), CsvField(result.reference).c_str(),
+                 FormatDouble(r.log10_lr).c_str(), FormatDouble(std::pow(10.0, r.log10_lr)).c_str());
 }
 
 void WriteFamiliasLrPerLocusCsv(const FamiliasLrResult& result, std::FILE* out) {
   std::fputs("pedigree,reference,locus,log10_lr\n", out);
   for (const FamiliasLrRow& r : result.rows)
     for (size_t l = 0; l < result.locus_names.size(); ++l)
-      std::fprintf(out, "%s,%s,%s,%s\n", CsvField(r.pedigree).c_str(),
-                   CsvField(result.reference).c_str(), CsvField(result.locus_names[l]).c_str(),
-                   FormatDouble(r.per_locus[l]).c_str());
+      std::fprintf(out, "%s,%s,%s,%s\n", CsvField(r.pedigree).c_str(), CsvField(result.reference).c_str(),
+                   CsvField(result.locus_names[l]).c_str(), FormatDouble(r.per_locus[l]).c_str());
 }
 
 // ---- Conversion to kinship's CSV inputs ----
@@ -410,7 +417,8 @@ absl::StatusOr<DatabaseFiles> ConvertDatabase(const FamiliasCase& fam, const All
       const AlleleLabel read = ReadAlleleLabel(L.label(a));
       if (read.kind != AlleleLabelKind::kNumeric)
         return absl::FailedPreconditionError(absl::StrCat(fam.path, ": locus ", L.name(), ": allele '",
-                                                          internal::Escaped(L.label(a)), "' is not a repeat number, "
+                                                          internal::Escaped(L.label(a)),
+                                                          "' is not a repeat number, "
                                                           "which kinship's frequency tables require"));
       absl::StrAppend(&out.freqs, L.name(), ",", L.label(a), ",", FormatDouble(L.freq(a)), "\n");
     }
@@ -443,10 +451,9 @@ std::vector<std::string> ModelArgsFor(const FamiliasCase& fam, const OneModel& o
 }
 
 std::string ModelLine(const OneModel& one) {
-  return one.model == MutationModel::kNone
-             ? std::string("none")
-             : absl::StrCat(Describe({one.model, 0, one.rate2, one.range, one.transform}),
-                            ", per-locus and per-sex rates in mutation_rates.csv");
+  return one.model == MutationModel::kNone ? std::string("none")
+                                           : absl::StrCat(Describe({one.model, 0, one.rate2, one.range, one.transform}),
+                                                          ", per-locus and per-sex rates in mutation_rates.csv");
 }
 
 absl::Status CheckCsvName(const FamiliasCase& fam, const std::string& what, const std::string& name) {
@@ -465,12 +472,14 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
   KINSHIP_RETURN_IF_ERROR(CheckFamiliasSupported(fam));
   KINSHIP_ASSIGN_OR_RETURN(AlleleFreqTable table, FamiliasFrequencyTable(fam));
   if (fam.pedigrees.empty() && !fam.dvi.present)
-    return absl::FailedPreconditionError(absl::StrCat(fam.path, ": the case has neither pedigrees nor a DVI "
+    return absl::FailedPreconditionError(absl::StrCat(fam.path,
+                                                      ": the case has neither pedigrees nor a DVI "
                                                       "section; nothing to convert"));
   KINSHIP_ASSIGN_OR_RETURN(DatabaseFiles db, ConvertDatabase(fam, table, diag));
   if (fam.pedigrees.empty()) return ConvertDvi(fam, db, diag);
   if (fam.dvi.present && diag)
-    diag->Warn(absl::StrCat(fam.path, ": the file has pedigrees and a DVI section; the pedigrees are converted, "
+    diag->Warn(absl::StrCat(fam.path,
+                            ": the file has pedigrees and a DVI section; the pedigrees are converted, "
                             "the DVI section is not"));
   KINSHIP_ASSIGN_OR_RETURN(std::vector<Pedigree> peds, FamiliasPedigrees(fam));
   int ref = 0;
@@ -479,8 +488,8 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
     for (size_t k = 0; k < fam.pedigrees.size(); ++k)
       if (fam.pedigrees[k].name == opts.reference_pedigree) ref = static_cast<int>(k);
     if (ref < 0)
-      return absl::InvalidArgumentError(absl::StrCat("--reference-pedigree '", opts.reference_pedigree,
-                                                     "' is not a pedigree of ", fam.path));
+      return absl::InvalidArgumentError(
+          absl::StrCat("--reference-pedigree '", opts.reference_pedigree, "' is not a pedigree of ", fam.path));
   }
   // The candidate: the first person with data (any typed person serves: the LR is over
   // everyone typed in either pedigree).
@@ -510,8 +519,10 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
       const bool cand = p.id == candidate->name;
       absl::StrAppend(out, family, ",", p.id, ",", p.father < 0 ? "0" : ped.person(p.father).id, ",",
                       p.mother < 0 ? "0" : ped.person(p.mother).id, ",",
-                      p.sex == Sex::kMale ? "1" : p.sex == Sex::kFemale ? "2" : "0", ",", cand ? "" : p.sample_id, ",",
-                      cand ? "1" : "0", "\n");
+                      p.sex == Sex::kMale     ? "1"
+                      : p.sex == Sex::kFemale ? "2"
+                                              : "0",
+                      ",", cand ? "" : p.sample_id, ",", cand ? "1" : "0", "\n");
     }
   };
   const std::string header = "family,id,father,mother,sex,sample_id,missing\n";
@@ -524,8 +535,8 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
   // The options that say the model.
   std::vector<std::string> args = {"kinship lr"};
   for (const std::string& a : ModelArgsFor(fam, db.model)) args.push_back(a);
-  for (const char* a : {"--profiles profiles.csv", "--pedigrees pedigrees.csv", "--pedigrees-h2 pedigrees_h2.csv",
-                        "--cases cases.csv"})
+  for (const char* a :
+       {"--profiles profiles.csv", "--pedigrees pedigrees.csv", "--pedigrees-h2 pedigrees_h2.csv", "--cases cases.csv"})
     args.push_back(a);
   args.push_back(absl::StrCat("--untyped-founders ", UntypedFoundersName(opts.untyped_founders)));
   args.push_back("--out lr.csv --per-locus lr_per_locus.csv");
@@ -533,13 +544,12 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
   std::string readme = absl::StrCat(
       "# Converted from a Familias case file by kinship convert --fam\n"
       "#\n"
-      "# source: ", fam.path, " (", fam.producer, ", version ", fam.version, ")\n",
-      "# pedigrees: ", fam.pedigrees.size(), "; reference (H2 of every row): ", peds[ref].family(), "\n",
+      "# source: ",
+      fam.path, " (", fam.producer, ", version ", fam.version, ")\n", "# pedigrees: ", fam.pedigrees.size(),
+      "; reference (H2 of every row): ", peds[ref].family(), "\n",
       "# database: ", fam.database.name.empty() ? "(unnamed)" : fam.database.name, ", ", table.locus_ct(),
-      " loci, theta ", FormatDouble(fam.database.theta), "\n",
-      "# mutation: ", ModelLine(db.model), "\n",
-      "# untyped founders: ", UntypedFoundersName(opts.untyped_founders), "\n",
-      "# candidate: ", candidate->name,
+      " loci, theta ", FormatDouble(fam.database.theta), "\n", "# mutation: ", ModelLine(db.model), "\n",
+      "# untyped founders: ", UntypedFoundersName(opts.untyped_founders), "\n", "# candidate: ", candidate->name,
       " is each case's missing person (any typed person serves: the LR is over everyone typed)\n"
       "#\n"
       "# Files: freqs.csv (frequencies as written), profiles.csv, pedigrees.csv (one family per\n"
@@ -549,7 +559,7 @@ absl::StatusOr<FamiliasConversion> ConvertFamilias(const FamiliasCase& fam, cons
       "# gives it:\n\n",
       command, "\n");
   FamiliasConversion conv;
-  conv.files = {{"freqs.csv", db.freqs},     {"profiles.csv", profiles}, {"pedigrees.csv", peds_h1},
+  conv.files = {{"freqs.csv", db.freqs},       {"profiles.csv", profiles}, {"pedigrees.csv", peds_h1},
                 {"pedigrees_h2.csv", peds_h2}, {"cases.csv", cases},       {"mutation_rates.csv", db.rates},
                 {"README.txt", readme}};
   return conv;
@@ -677,8 +687,9 @@ absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const Dat
       const int pa = at[a], ch = at[b];
       int& slot = sexes[pa] == Sex::kMale ? father[ch] : mother[ch];
       if (slot >= 0 && slot != pa)
-        return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", chosen->line, ": family '", f.name, "': '",
-                                                          b, "' has two ", sexes[pa] == Sex::kMale ? "fathers" : "mothers"));
+        return absl::FailedPreconditionError(absl::StrCat(fam.path, ":", chosen->line, ": family '", f.name, "': '", b,
+                                                          "' has two ",
+                                                          sexes[pa] == Sex::kMale ? "fathers" : "mothers"));
       slot = pa;
     }
     int added = 0;
@@ -718,21 +729,28 @@ absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const Dat
       unknown_sex += mp && sexes[i] == Sex::kUnknown;
       absl::StrAppend(&peds, f.name, ",", id(static_cast<int>(i)), ",", father[i] < 0 ? "0" : id(father[i]), ",",
                       mother[i] < 0 ? "0" : id(mother[i]), ",",
-                      sexes[i] == Sex::kMale ? "1" : sexes[i] == Sex::kFemale ? "2" : "0", ",", samples[i], ",",
-                      mp ? "1" : "0", "\n");
+                      sexes[i] == Sex::kMale     ? "1"
+                      : sexes[i] == Sex::kFemale ? "2"
+                                                 : "0",
+                      ",", samples[i], ",", mp ? "1" : "0", "\n");
     }
   }
   if (!dropped.empty() && diag)
-    diag->Info(absl::StrCat(fam.path, ": ", dropped.size(), " untyped person(s) named as missing but in no relation "
+    diag->Info(absl::StrCat(fam.path, ": ", dropped.size(),
+                            " untyped person(s) named as missing but in no relation "
                             "of their family's pedigree left out (as dvir does; an unconnected missing person would "
-                            "take a victim at LR 1): ", absl::StrJoin(dropped, ", ")));
+                            "take a victim at LR 1): ",
+                            absl::StrJoin(dropped, ", ")));
   if (!guessed.empty() && diag)
-    diag->Info(absl::StrCat(fam.path, ": ", guessed.size(), " parent(s) of unknown sex without another parent to "
-                            "tell by: sex 0, in the mother column of their children (both sexes mutate alike here, so no LR depends "
-                            "on it): ",
-                            absl::StrJoin(guessed, ", ")));
+    diag->Info(absl::StrCat(
+        fam.path, ": ", guessed.size(),
+        " parent(s) of unknown sex without another parent to "
+        "tell by: sex 0, in the mother column of their children (both sexes mutate alike here, so no LR depends "
+        "on it): ",
+        absl::StrJoin(guessed, ", ")));
   if (unknown_sex && diag)
-    diag->Info(absl::StrCat(fam.path, ": ", unknown_sex, " missing person(s) of unknown sex (not a parent in the "
+    diag->Info(absl::StrCat(fam.path, ": ", unknown_sex,
+                            " missing person(s) of unknown sex (not a parent in the "
                             "file): sex 0 in pedigrees.csv, so a victim of either sex may stand there"));
   std::vector<std::string> args = {"kinship dvi"};
   for (const std::string& a : ModelArgsFor(fam, db.model)) args.push_back(a);
@@ -742,13 +760,13 @@ absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const Dat
   const std::string readme = absl::StrCat(
       "# Converted from a Familias DVI case file by kinship convert --fam\n"
       "#\n"
-      "# source: ", fam.path, " (", fam.producer, ", version ", fam.version, ")\n",
-      "# victims: ", fam.dvi.unidentified.size(), "; families: ", fam.dvi.families.size(),
+      "# source: ",
+      fam.path, " (", fam.producer, ", version ", fam.version, ")\n", "# victims: ", fam.dvi.unidentified.size(),
+      "; families: ", fam.dvi.families.size(),
       " (each family's pedigree placing \"Missing person\"; it and the untyped persons named \"Missing ...\"\n"
       "# are missing persons, missing = 1, as dvir reads them)\n",
-      "# database: ", fam.database.name.empty() ? "(unnamed)" : fam.database.name, ", ",
-      fam.database.loci.size(), " loci, theta ", FormatDouble(fam.database.theta), "\n",
-      "# mutation: ", ModelLine(db.model), "\n",
+      "# database: ", fam.database.name.empty() ? "(unnamed)" : fam.database.name, ", ", fam.database.loci.size(),
+      " loci, theta ", FormatDouble(fam.database.theta), "\n", "# mutation: ", ModelLine(db.model), "\n",
       "#\n"
       "# Files: freqs.csv (frequencies as written), victims.csv, victim_sex.csv, references.csv\n"
       "# (a reference's sample id is family/name where the name is used twice), pedigrees.csv,\n"
@@ -757,8 +775,8 @@ absl::StatusOr<FamiliasConversion> ConvertDvi(const FamiliasCase& fam, const Dat
       "# \"family/Missing person\" (kinship dvi needs them distinct).\n\n",
       absl::StrJoin(args, " \\\n    "), "\n");
   FamiliasConversion conv;
-  conv.files = {{"freqs.csv", db.freqs},       {"victims.csv", victims},       {"victim_sex.csv", victim_sex},
-                {"references.csv", refs},      {"pedigrees.csv", peds},        {"mutation_rates.csv", db.rates},
+  conv.files = {{"freqs.csv", db.freqs},  {"victims.csv", victims}, {"victim_sex.csv", victim_sex},
+                {"references.csv", refs}, {"pedigrees.csv", peds},  {"mutation_rates.csv", db.rates},
                 {"README.txt", readme}};
   return conv;
 }
