@@ -47,6 +47,8 @@ int RunConvert(int argc, char** argv) {
       "DIR/freqs.csv, profiles.csv, pedigrees.csv (one family per pedigree of the case),\n"
       "pedigrees_h2.csv (the reference pedigree), cases.csv, mutation_rates.csv and README.txt,\n"
       "which gives the kinship lr command that reproduces `kinship lr --fam` (same options).\n"
+      "A DVI case (the DVI module's unidentified persons and reference families) becomes\n"
+      "victims.csv, victim_sex.csv, references.csv, pedigrees.csv and the kinship dvi command.\n"
       "A case whose loci or sexes differ in mutation model, range or rate2 cannot be said with\n"
       "kinship's options and is refused (kinship lr --fam computes it).\n\nOptions");
   desc.add_options()("help,h", "this text")("fam", po::value(&fam_path), "Familias 3 case file (.fam)")(

@@ -33,16 +33,16 @@ int RunLr(int argc, char** argv) {
 
   po::options_description desc(
       "Usage: kinship lr --freqs FREQS --profiles FILE [--profiles FILE ...] --pairs PAIRS.csv [options]\n"
-      "       kinship lr --freqs FREQS --profiles FILE ... --pedigrees PEDS.csv --cases CASES.csv [options]\n\n"
+      "       kinship lr --freqs FREQS --profiles FILE ... --pedigrees PEDS.csv --cases CASES.csv [options]\n"
+      "       kinship lr --fam CASE.fam [--reference-pedigree NAME] [--out OUT.csv] [--per-locus F]\n\n"
       "Exact likelihood ratios, locus by locus. With --pairs: each pair's stated\n"
       "relationship against unrelated (PAIRS.csv: id1,id2,relationship; for parent-child,\n"
       "grandparent and avuncular id1 is the older generation). Relationships:\n"
       "parent-child, full-siblings, half-siblings, grandparent, avuncular, first-cousins,\n"
       "unrelated, ibd:k0:k1:k2. With --pedigrees: the LR that a candidate is a family's\n"
       "missing person (H1) against unrelated (H2), given every typed member of the family\n"
-      "(CASES.csv: family,missing_id,sample_id).\n"
-      "       kinship lr --fam CASE.fam [--reference-pedigree NAME] [--out OUT.csv] [--per-locus F]\n"
-      "a Familias 3 case file's pedigrees with the file's own parameters (kinship lr --fam X --help).\n\nOptions");
+      "(CASES.csv: family,missing_id,sample_id). With --fam: a Familias 3 case file's pedigrees,\n"
+      "with the file's own model (options: kinship lr --fam X --help).\n\nOptions");
   desc.add_options()("help,h", "this text");
   AddModelOptions(&desc, &model_args);
   desc.add_options()
