@@ -24,3 +24,4 @@ seed fuzz_profiles "$root"/fuzz/seeds/profiles/* "$root"/data/examples/profiles.
   "$root"/tests/data/*/profiles.csv "$root"/tests/data/cmf/*.xml
 seed fuzz_pedigrees "$root"/fuzz/seeds/pedigrees/* "$root"/tests/data/*/peds/*.ped
 seed fuzz_pairs_cases "$root"/fuzz/seeds/pairs_cases/* "$root"/data/examples/pairs.csv
+seed fuzz_fam "$root"/tests/data/fam/*.fam

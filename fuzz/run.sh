@@ -10,7 +10,7 @@ secs="${1:-20}"
 shift || true
 harnesses=("$@")
 [ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_freqs fuzz_sample_sizes fuzz_mutation_rates fuzz_profiles
-                                         fuzz_pedigrees fuzz_pairs_cases)
+                                         fuzz_pedigrees fuzz_pairs_cases fuzz_fam)
 dir=build-fuzz
 cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER="${CLANGXX:-clang++}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DKINSHIP_BUILD_FUZZERS=ON -DKINSHIP_BUILD_TESTS=OFF -DKINSHIP_BUILD_TOOLS=OFF -DKINSHIP_INSTALL=OFF >/dev/null

@@ -19,7 +19,12 @@ namespace {
 const char kCmd[] = "lr";
 }  // namespace
 
+int RunLrFam(int argc, char** argv);  // lr_fam.cc
+
 int RunLr(int argc, char** argv) {
+  // --fam: a Familias case file, its own options (lr_fam.cc).
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]) == "--fam" || std::string(argv[i]).rfind("--fam=", 0) == 0) return RunLrFam(argc, argv);
   std::string pairs_path, trios_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path, observation_path;
   std::string sex1_name = "unknown";
   std::vector<std::string> profile_paths;
@@ -29,7 +34,8 @@ int RunLr(int argc, char** argv) {
   po::options_description desc(
       "Usage: kinship lr --freqs FREQS --profiles FILE [--profiles FILE ...] --pairs PAIRS.csv [options]\n"
       "       kinship lr --freqs FREQS --profiles FILE ... --pedigrees PEDS.csv --cases CASES.csv [options]\n"
-      "       kinship lr --freqs FREQS --profiles FILE ... --trios TRIOS.csv [options]\n\n"
+      "       kinship lr --freqs FREQS --profiles FILE ... --trios TRIOS.csv [options]\n"
+      "       kinship lr --fam CASE.fam [--reference-pedigree NAME] [--out OUT.csv] [--per-locus F]\n\n"
       "Exact likelihood ratios, locus by locus. With --pairs: each pair's stated\n"
       "relationship against unrelated (PAIRS.csv: id1,id2,relationship; for parent-child,\n"
       "grandparent and avuncular id1 is the older generation). Relationships:\n"
@@ -38,7 +44,8 @@ int RunLr(int argc, char** argv) {
       "missing person (H1) against unrelated (H2), given every typed member of the family\n"
       "(CASES.csv: family,missing_id,sample_id). With --trios: the paternity (maternity)\n"
       "index of each alleged parent with the child's other parent known (TRIOS.csv:\n"
-      "alleged_parent,child[,known_parent][,sex]).\n\nOptions");
+      "alleged_parent,child[,known_parent][,sex]). With --fam: a Familias 3 case file's\n"
+      "pedigrees, with the file's own model (options: kinship lr --fam X --help).\n\nOptions");
   desc.add_options()("help,h", "this text");
   AddModelOptions(&desc, &model_args);
   desc.add_options()

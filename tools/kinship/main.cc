@@ -16,6 +16,7 @@ int RunLr(int argc, char** argv);
 int RunMatch(int argc, char** argv);
 int RunSimulate(int argc, char** argv);
 int RunDviCmd(int argc, char** argv);
+int RunConvert(int argc, char** argv);
 }
 
 namespace {
@@ -31,6 +32,7 @@ const char kUsage[] =
     "  match     screen every victim against every reference and family; ranked reports\n"
     "  dvi       joint identification: many victims, families with several missing persons\n"
     "  simulate  synthetic families and victims (for demos, tests and benchmarks)\n"
+    "  convert   other programs' files to kinship's inputs (--fam: a Familias 3 case file)\n"
     "  help CMD  options of a command (same as `kinship CMD --help`)\n"
     "\n"
     "Options:\n"
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
       if (sub == "match") return RunMatch(2, args);
       if (sub == "simulate") return RunSimulate(2, args);
       if (sub == "dvi") return RunDviCmd(2, args);
+      if (sub == "convert") return RunConvert(2, args);
       std::cerr << "kinship: unknown command '" << sub << "'\n";
       return kExitUsage;
     }
@@ -77,6 +80,7 @@ int main(int argc, char** argv) {
     if (cmd == "match") return RunMatch(argc - 1, argv + 1);
     if (cmd == "simulate") return RunSimulate(argc - 1, argv + 1);
     if (cmd == "dvi") return RunDviCmd(argc - 1, argv + 1);
+    if (cmd == "convert") return RunConvert(argc - 1, argv + 1);
     std::cerr << "kinship: unknown command '" << cmd << "'\n\n" << kUsage;
     return kExitUsage;
   } catch (const std::bad_alloc&) {

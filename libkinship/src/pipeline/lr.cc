@@ -71,6 +71,23 @@ absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& p
   EngineLimits lim1, lim2;
   lim1.evidence = &ev1;
   lim2.evidence = &ev2;
+  // UntypedFounders::kFamilias reduces each pedigree once for the case, by who has data at
+  // some locus (the candidate included), as the cases without --pedigrees-h2 do.
+  auto typed_anywhere = [&](const Pedigree& p, int at) {
+    std::vector<char> t(p.size(), 0);
+    const int locus_ct = static_cast<int>(models.size());
+    auto any = [&](int sample) {
+      for (int l = 0; l < locus_ct; ++l)
+        if (profiles.genotype(l, sample) != kUntyped) return true;
+      return false;
+    };
+    for (int i = 0; i < p.size(); ++i)
+      if (!p.person(i).sample_id.empty()) t[i] = any(profiles.FindSample(p.person(i).sample_id));
+    t[at] = any(s);
+    return t;
+  };
+  lim1.typed_anywhere = typed_anywhere(ped, mp);
+  lim2.typed_anywhere = typed_anywhere(alt, mp2);
   for (int l = 0; l < static_cast<int>(models.size()); ++l) {
     auto [g1, refs1] = genotypes(ped, mp, l, &ev1);
     auto [g2, refs2] = genotypes(alt, mp2, l, &ev2);
