@@ -530,6 +530,12 @@ TEST_CASE("CMF writer: what it refuses", "[io][cmf][writer]") {
   x.locus = "";
   refused({x}, "empty locus");
   x = r;
+  x.locus = std::string(256, 'L');
+  refused({x}, "has 256 bytes; expected printable UTF-8 text of at most 255 bytes");
+  x = r;
+  x.sample_id = "S\xEF\xBF\xBF";  // U+FFFF: valid UTF-8, not an XML character
+  refused({x}, "contains U+FFFE or U+FFFF, which XML does not allow");
+  x = r;
   x.category = std::make_shared<const std::string>("Spouse");
   GenotypeRecord y = r;
   y.locus = "TPOX";

@@ -511,10 +511,15 @@ struct CmfOut {
 };
 
 absl::Status CheckValue(const std::string& where, const std::string& what, const std::string& text) {
-  const std::string problem = internal::TextProblem(text);
+  std::string problem = internal::TextProblem(text);
+  // UTF-8 that XML 1.0 still forbids: the noncharacters U+FFFE and U+FFFF.
+  if (problem.empty() && (text.find("\xEF\xBF\xBE") != std::string::npos || text.find("\xEF\xBF\xBF") != std::string::npos))
+    problem = "contains U+FFFE or U+FFFF, which XML does not allow";
+  if (problem.empty() && text.size() > static_cast<size_t>(kCmfMaxText))
+    problem = absl::StrCat("has ", text.size(), " bytes");
   if (problem.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what, " '", internal::Escaped(text), "' ", problem,
-                                                 "; expected printable UTF-8 text"));
+                                                 "; expected printable UTF-8 text of at most ", kCmfMaxText, " bytes"));
 }
 
 }  // namespace
