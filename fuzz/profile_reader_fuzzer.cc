@@ -4,12 +4,16 @@
 // accepts must be consistent: every genotype is untyped, a valid index at its locus, or a
 // failed-allele wildcard (a,F) naming an observable allele of the locus,
 // imputed frequencies are in [kMinFrequency, 1), and the chunked reader gives the same
-// records as the whole-file reader.
+// records as the whole-file reader; and what FormatCmf writes of the records reads back
+// as the same genotypes.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "fuzz_input.h"
+#include "kinship/cmf.h"
 #include "kinship/diagnostics.h"
 #include "kinship/io.h"
 #include "kinship/profile.h"
@@ -61,6 +65,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     KINSHIP_FUZZ_CHECK(!a.category == !b.category && (!a.category || *a.category == *b.category));
     // Only CMF records carry a category, and CMF ids are never empty.
     KINSHIP_FUZZ_CHECK(!b.category || (!b.sample_id.empty() && !b.locus.empty()));
+  }
+
+  // What the CMF writer accepts reads back as the same genotypes (typed records, Y markers
+  // aside; a sample's records gathered, so compared as sorted lists) and categories.
+  {
+    CmfHeader header;
+    auto text = FormatCmf(*records, header);
+    KINSHIP_FUZZ_CHECK(text.ok() || text.status().code() == absl::StatusCode::kInvalidArgument);
+    if (text.ok()) {
+      auto keys = [&](const std::vector<GenotypeRecord>& rs) {
+        std::vector<std::string> k;
+        for (const GenotypeRecord& r : rs)
+          if (!r.allele1.empty() && !(IsSexOrYMarker(r.locus) && !IsAmelogenin(r.locus)))
+            k.push_back(r.sample_id + '\x1f' + r.locus + '\x1f' + r.allele1 + '\x1f' + r.allele2 + '\x1f' +
+                        (r.category ? *r.category : header.default_category));
+        std::sort(k.begin(), k.end());
+        return k;
+      };
+      const std::vector<std::string> want = keys(*records);
+      const std::string& again = fuzz::Input().Write(reinterpret_cast<const std::uint8_t*>(text->data()), text->size());
+      Diagnostics back_diag;
+      auto back = ReadProfileRecords(again, &back_diag);
+      KINSHIP_FUZZ_CHECK(back.ok() || want.empty());
+      if (back.ok()) KINSHIP_FUZZ_CHECK(keys(*back) == want);
+      fuzz::Input().Write(data, size);  // the input again, for what follows
+    }
   }
 
   for (bool frozen : {false, true}) {

@@ -323,6 +323,9 @@ TEST_CASE("CMF: malformed files name the line and what was expected", "[io][cmf]
       {"misspelt ALLELE", Cmf("  <SPECIMEN>\n" + id + "    <LOCUS><LOCUSNAME>TH01</LOCUSNAME>\n      <ALELLE/>"
                               "</LOCUS>\n  </SPECIMEN>\n"),
        9, "element <ALELLE> in <LOCUS>; expected LOCUSNAME, READINGBY, READINGDATETIME and ALLELE"},
+      {"ALLELE outside a LOCUS", Cmf("  <SPECIMEN>\n" + id + "    <ALLELE><ALLELEVALUE>6</ALLELEVALUE></ALLELE>\n"
+                                      "  </SPECIMEN>\n"),
+       8, "element <ALLELE> in <SPECIMEN>; expected it in a <LOCUS>"},
       {"element in a value", Cmf("  <SPECIMEN>\n    <SPECIMENID>S<b/>1</SPECIMENID>\n  </SPECIMEN>\n"), 6,
        "element <b> in <SPECIMENID>; expected text only"},
       {"text in LOCUS", Cmf("  <SPECIMEN>\n" + id + "    <LOCUS>6,7<LOCUSNAME>TH01</LOCUSNAME></LOCUS>\n  </SPECIMEN>\n"),
@@ -529,6 +532,12 @@ TEST_CASE("CMF writer: what it refuses", "[io][cmf][writer]") {
   x = r;
   x.locus = "";
   refused({x}, "empty locus");
+  x = r;
+  x.locus = std::string(256, 'L');
+  refused({x}, "has 256 bytes; expected printable UTF-8 text of at most 255 bytes");
+  x = r;
+  x.sample_id = "S\xEF\xBF\xBF";  // U+FFFF: valid UTF-8, not an XML character
+  refused({x}, "contains U+FFFE or U+FFFF, which XML does not allow");
   x = r;
   x.category = std::make_shared<const std::string>("Spouse");
   GenotypeRecord y = r;

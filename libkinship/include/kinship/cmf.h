@@ -32,6 +32,9 @@ inline constexpr char kCmfNamespace[] = "urn:CODISImportFile-schema";
 // CODIS field limits (characters), checked by the writer.
 inline constexpr int kCmfMaxSpecimenId = 24;
 inline constexpr int kCmfMaxAlleleValue = 10;
+// Longest locus name, category or header value the writer writes (bytes; CMF's longest free
+// text, SPECIMENCOMMENT, has 255 characters).
+inline constexpr int kCmfMaxText = 255;
 
 // The header elements of a CMF file, in the order they are written. The defaults are
 // placeholders (a lab sets its ORIs and user); SUBMITDATETIME is written as given, never
@@ -61,7 +64,8 @@ struct CmfHeader {
 // InvalidArgument naming the record (`path:line` when it came from a file) for: an empty
 // sample id or locus, a sample id longer than kCmfMaxSpecimenId or an allele longer than
 // kCmfMaxAlleleValue characters, one allele without its partner, a sample whose records
-// carry different categories, text that is not printable UTF-8 (control characters), an
+// carry different categories, text that is not printable UTF-8 (control characters, and the
+// U+FFFE and U+FFFF XML forbids) or is longer than kCmfMaxText bytes, an
 // empty default category when one is needed, a header_version other than 3.2 or 3.3.
 absl::StatusOr<std::string> FormatCmf(const std::vector<GenotypeRecord>& records, const CmfHeader& header = {});
 

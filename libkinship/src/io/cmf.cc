@@ -184,7 +184,26 @@ const std::shared_ptr<const std::string>& CmfParser::Category(const std::string&
   return it->second;
 }
 
+// Every element name of CMF 3.2/3.3, at any level.
+bool IsCmfElement(const std::string& name) {
+  static const std::set<std::string> kNames = {
+      "CODISImportFile", "HEADERVERSION", "MESSAGETYPE",      "DESTINATIONORI", "SOURCELAB",
+      "SUBMITBYUSERID",  "SUBMITDATETIME", "BATCHID",         "KIT",            "SPECIMEN",
+      "SPECIMENID",      "SPECIMENCATEGORY", "SPECIMENCOMMENT", "LOCUS",        "LOCUSNAME",
+      "READINGBY",       "READINGDATETIME", "ALLELE",          "ALLELEVALUE"};
+  return kNames.count(name) > 0;
+}
+
 void CmfParser::Skip(const std::string& name, const std::string& uri, const std::string& parent) {
+  // A CMF element out of place (an ALLELE straight under a SPECIMEN) is a broken file, not
+  // an extension: skipping it would drop a genotype.
+  if (uri == ns_ && IsCmfElement(name))
+    return Fail(Line(), absl::StrCat("element <", name, "> in <", parent, ">; expected it ",
+                                     name == "ALLELE" || name == "LOCUSNAME" ? "in a <LOCUS>"
+                                     : name == "ALLELEVALUE"                 ? "in an <ALLELE>"
+                                     : name == "SPECIMEN"                    ? "in <CODISImportFile>"
+                                     : name == "LOCUS" || name.rfind("SPECIMEN", 0) == 0 ? "in a <SPECIMEN>"
+                                                                                          : "where CMF puts it"));
   const std::string key = absl::StrCat("<", name, ">", uri == ns_ ? "" : absl::StrCat(" (namespace '", uri, "')"),
                                        " in <", parent, ">");
   auto [it, fresh] = unknown_.emplace(key, std::make_pair(Line(), 0));
@@ -511,10 +530,15 @@ struct CmfOut {
 };
 
 absl::Status CheckValue(const std::string& where, const std::string& what, const std::string& text) {
-  const std::string problem = internal::TextProblem(text);
+  std::string problem = internal::TextProblem(text);
+  // UTF-8 that XML 1.0 still forbids: the noncharacters U+FFFE and U+FFFF.
+  if (problem.empty() && (text.find("\xEF\xBF\xBE") != std::string::npos || text.find("\xEF\xBF\xBF") != std::string::npos))
+    problem = "contains U+FFFE or U+FFFF, which XML does not allow";
+  if (problem.empty() && text.size() > static_cast<size_t>(kCmfMaxText))
+    problem = absl::StrCat("has ", text.size(), " bytes");
   if (problem.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(where, ": ", what, " '", internal::Escaped(text), "' ", problem,
-                                                 "; expected printable UTF-8 text"));
+                                                 "; expected printable UTF-8 text of at most ", kCmfMaxText, " bytes"));
 }
 
 }  // namespace
