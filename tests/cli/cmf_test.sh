@@ -53,5 +53,20 @@ expect_grep "$tmp/dvi/summary.tsv" "^##parameter.victim_categories=$up$" "dvi vi
 n=$(grep -v '^##' "$tmp/dvi/pairwise.tsv" | awk 'NR > 1' | wc -l)
 [ "$n" = 3 ] && ok || bad "dvi pairwise rows: $n, expected 3 (one per Unidentified Person)"
 
+# kinship convert --to cmf: CSV -> CMF -> CMF gives the same bytes; the CMF gives the CSV's LRs.
+expect_rc 0 "convert --to cmf" "$bin" convert --profiles "$root/data/examples/profiles.csv" --to cmf --out "$tmp/conv.xml" \
+  --category "$up" --source-lab LAB1 --submit-datetime 2026-12-03T09:00:00 -q
+expect_grep "$tmp/conv.xml" "<SOURCELAB>LAB1</SOURCELAB>" "convert header option"
+expect_grep "$tmp/conv.xml" "<SPECIMENCATEGORY>$up</SPECIMENCATEGORY>" "convert default category"
+expect_rc 0 "convert CMF to CMF" "$bin" convert --profiles "$tmp/conv.xml" --to cmf --out "$tmp/conv2.xml" \
+  --source-lab LAB1 --submit-datetime 2026-12-03T09:00:00 -q
+cmp -s "$tmp/conv.xml" "$tmp/conv2.xml" && ok || bad "CMF round trip through convert changed the bytes"
+expect_rc 0 "lr on the CSV" "$bin" lr --freqs "$nist" --profiles "$root/data/examples/profiles.csv" --pairs "$root/data/examples/pairs.csv" --out "$tmp/lr_csv.csv" -q
+expect_rc 0 "lr on the CMF" "$bin" lr --freqs "$nist" --profiles "$tmp/conv.xml" --pairs "$root/data/examples/pairs.csv" --out "$tmp/lr_cmf.csv" -q
+cmp -s "$tmp/lr_csv.csv" "$tmp/lr_cmf.csv" && ok || bad "the converted CMF gives other LRs than the CSV"
+expect_rc 2 "convert --profiles without --to" "$bin" convert --profiles "$tmp/conv.xml" --out "$tmp/x.xml"
+expect_rc 1 "convert: an id too long for CMF" bash -c "printf 'sample_id,locus,allele1,allele2\nABCDEFGHIJKLMNOPQRSTUVWXYZ,TH01,6,7\n' > '$tmp/long.csv' && '$bin' convert --profiles '$tmp/long.csv' --to cmf --out '$tmp/long.xml'"
+[ -e "$tmp/long.xml" ] && bad "a failed convert wrote its output" || ok
+
 echo "cmf: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -32,7 +32,7 @@ const char kUsage[] =
     "  match     screen every victim against every reference and family; ranked reports\n"
     "  dvi       joint identification: many victims, families with several missing persons\n"
     "  simulate  synthetic families and victims (for demos, tests and benchmarks)\n"
-    "  convert   other programs' files to kinship's inputs (--fam: a Familias 3 case file)\n"
+    "  convert   other programs' files to kinship's inputs (--fam: a Familias 3 case file); profiles to CODIS CMF (--to cmf)\n"
     "  help CMD  options of a command (same as `kinship CMD --help`)\n"
     "\n"
     "Options:\n"
