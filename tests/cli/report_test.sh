@@ -45,6 +45,7 @@ expect_rc 1 "lr --report onto a file" "$bin" lr --freqs "$nist" --profiles "$ex/
   --pairs "$ex/pairs.csv" --out "$tmp/lr3.csv" --report "$tmp/afile" -q
 expect_grep "$tmp/stderr" "not a folder" "--report onto a file: message"
 [ ! -e "$tmp/lr3.csv" ] && ok || bad "lr --report onto a file: --out written anyway"
+expect_rc 2 "lr --report \"\"" "$bin" lr --freqs "$nist" --profiles "$ex/profiles.csv" --pairs "$ex/pairs.csv" --report "" -q
 expect_rc 2 "lr --prior out of range" "$bin" lr --freqs "$nist" --profiles "$ex/profiles.csv" \
   --pairs "$ex/pairs.csv" --report "$tmp/rep4" --prior 1 -q
 

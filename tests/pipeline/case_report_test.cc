@@ -104,7 +104,7 @@ TEST_CASE("case report: a parent-child inconsistency explained by mutation, by h
   CHECK(r2->rows[0].log10_lr == -INFINITY);
   const std::string html2 = CaseReportHtml(*r2, 0, opts);
   CHECK(Contains(html2, "The DNA results exclude the first hypothesis"));
-  CHECK(Contains(html2, "exclusion"));
+  CHECK(Contains(html2, "inconsistent with H1 (no mutation model): exclusion"));
 }
 
 TEST_CASE("case report: a missing-person case, numbers equal ComputeLrs", "[case_report]") {

@@ -127,6 +127,7 @@ int RunLr(int argc, char** argv) {
     // A readable summary on stdout when the CSV went to a file.
     WriteLrSummary(*result, stdout);
     std::printf("written: %s%s%s\n", out_path.c_str(), per_locus_path.empty() ? "" : ", ", per_locus_path.c_str());
+    if (!report_dir.empty()) std::printf("case reports: %s/index.html\n", report_dir.c_str());
     if (std::fflush(stdout) == EOF) return kExitBadInput;
   }
   return kExitOk;

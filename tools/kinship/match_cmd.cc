@@ -191,6 +191,7 @@ int RunMatch(int argc, char** argv) {
                result->victim_ct, result->candidate_ct, static_cast<long long>(result->pairs_screened),
                static_cast<long long>(result->pairs_rescored), result->rows.size(), KernelName(result->kernel),
                threads_used, total);
+  if (!report_dir.empty()) std::fprintf(stderr, "kinship match: case reports in %s/index.html\n", report_dir.c_str());
   if (result->candidates_skipped > 0)
     std::fprintf(stderr, "kinship match: %lld family candidate(s) skipped (see the warnings in the report)\n",
                  static_cast<long long>(result->candidates_skipped));

@@ -383,8 +383,10 @@ std::string CaseReportHtml(const LrResult& result, int row_idx, const CaseReport
     absl::StrAppend(&h, "<td class=\"num\">", enters ? FormatLrForPeople(ld.log10_lr, true) : "&ndash;", "</td>");
     std::string remark;
     if (exclusion) {
-      remark = ld.inconsistent ? "inconsistent with H1; not explained by mutation: exclusion"
-                               : "impossible under H1: exclusion";
+      remark = !ld.inconsistent ? "impossible under H1: exclusion"
+               : result.mutation_model == MutationModel::kNone
+                   ? "inconsistent with H1 (no mutation model): exclusion"
+                   : "inconsistent with H1; not explained by mutation: exclusion";
     } else if (ld.inconsistent) {
       remark = "inconsistent with H1 without mutation; explained by mutation";
     } else if (!enters) {
