@@ -94,5 +94,19 @@ expect_rc 2 "match --report with --victim-dropout" "$bin" match --freqs "$nist" 
   --pedigrees "$tmp/sim/pedigrees.csv" --profiles "$tmp/sim/references.csv" --victim-dropout 0.1 \
   --report "$tmp/mrep2" -q
 
+# match --report with pairwise references: the page equals kinship lr on the pair.
+{ head -1 "$ex/profiles.csv"; grep -E '^(child1|child2|unrelated),' "$ex/profiles.csv"; } > "$tmp/v.csv"
+{ head -1 "$ex/profiles.csv"; grep -E '^(father|mother),' "$ex/profiles.csv"; } > "$tmp/r.csv"
+expect_rc 0 "match --report, pairs" "$bin" match --freqs "$nist" --victims "$tmp/v.csv" --references "$tmp/r.csv" \
+  --relationship parent-child --theta 0.01 --out "$tmp/mp.tsv" --report "$tmp/mprep" -q
+row=$(grep -v '^##' "$tmp/mp.tsv" | awk -F'\t' 'NR > 1 && $2 == 1 { print $1 "," $3; exit }')
+victim=${row%%,*}; ref=${row#*,}
+printf 'id1,id2,relationship\n%s,%s,parent-child\n' "$ref" "$victim" > "$tmp/one_pair.csv"
+expect_rc 0 "lr on match's first reported pair" "$bin" lr --freqs "$nist" --profiles "$tmp/v.csv" \
+  --profiles "$tmp/r.csv" --pairs "$tmp/one_pair.csv" --theta 0.01 --out "$tmp/onep.csv" -q
+log10=$(sed -n 2p "$tmp/onep.csv" | cut -d, -f4)
+expect_grep "$tmp/mprep/case-1-${victim}_${ref}_parent-child.html" "id=\"log10-lr\">$log10</td>" \
+  "match pair page 1 = kinship lr ($ref $victim)"
+
 echo "report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

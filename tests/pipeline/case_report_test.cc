@@ -7,6 +7,7 @@
 #include <string>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "kinship/report.h"
 #include "test_util.h"
@@ -89,8 +90,16 @@ TEST_CASE("case report: a parent-child inconsistency explained by mutation, by h
   CHECK(Contains(html, "kinship lr &lt;test&gt;"));
   // Deterministic.
   CHECK(CaseReportHtml(*r, 0, opts) == html);
-  // The JSON carries the same.
+  // The JSON carries the same, and parses.
   const std::string json = CaseDetailJson(d);
+  const nlohmann::json j = nlohmann::json::parse(json);
+  CHECK(j["loci"][0]["log10_lr"].get<double>() == row.per_locus[0]);
+  CHECK(j["loci"][1]["genotypes"][1] == "7/8");
+  CHECK(j["pedigree_h1"]["members"][2]["father"] == 0);
+  CHECK(j["samples"][0]["sample_id"] == "<i>&P");
+  const nlohmann::json all = nlohmann::json::parse(LrResultJson(*r, 0.25));
+  CHECK(all["rows"][0]["log10_lr"].get<double>() == row.log10_lr);
+  CHECK(all["rows"][0]["posterior"].get<double>() == Posterior(row.log10_lr, 0.25));
   CHECK(Contains(json, "\"log10_lr\": " + FormatDouble(row.per_locus[0])));
   CHECK(Contains(json, "{\"allele\": \"7\", \"freq\": " + FormatDouble(d.loci[1].freqs[0].freq) + ", \"imputed\": true}"));
   CHECK(Contains(json, "\"inconsistent\": true"));
@@ -147,6 +156,23 @@ TEST_CASE("case report: a missing-person case, numbers equal ComputeLrs", "[case
                        "family F1 than if sample V is unrelated to family F1."));
   CHECK(Contains(html, "<svg class=\"pedigree\""));
   CHECK(CaseReportFileName(row, 3) == "case-3-F1_MP_V.html");
+
+  // H2 from --pedigrees-h2: the same family with MP a founder, unrelated to dad and mum; the
+  // LR is then that against unrelated, and the page names the alternative pedigree.
+  req.pedigrees_h2_path = dir.Write("peds_h2.csv",
+                                    "family,id,father,mother,sex,sample_id,missing\n"
+                                    "F1,dad,,,1,SF,0\nF1,mum,,,2,SM,0\nF1,MP,,,1,,0\n");
+  Diagnostics diag2;
+  auto r2 = ComputeLrs(req, &diag2);
+  INFO(r2.status().ToString());
+  REQUIRE(r2.ok());
+  CHECK(r2->rows[0].log10_lr == Approx(std::log10(25.0 / 3)).epsilon(1e-12));
+  const CaseDetail& d2 = *r2->rows[0].detail;
+  CHECK(Contains(d2.h2, "stands at MP in the alternative pedigree of family F1"));
+  REQUIRE(d2.ped_h2.members.size() == 3);
+  CHECK(d2.ped_h2.members[2].candidate);
+  CHECK(d2.ped_h2.members[2].father == -1);
+  CHECK(LayOutPedigree(d2.ped_h2).generation == std::vector<int>{0, 0, 0});
 }
 
 TEST_CASE("case report: LRs for people and the plain-language line", "[case_report]") {

@@ -189,7 +189,7 @@ PedigreeLayout LayOutPedigree(const DetailPedigree& ped) {
         int ct = 0;
         for (int p : {ped.members[i].father, ped.members[i].mother})
           if (p >= 0 && p < n) sum += lay.x[p], ++ct;
-        want = sum / ct;
+        want = ct ? sum / ct : kMargin;
       }
       lay.x[i] = std::max(want, prev + kColW);
       lay.y[i] = kMargin + g * kRowH;
