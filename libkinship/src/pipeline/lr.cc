@@ -121,8 +121,10 @@ DetailPedigree ToDetail(const Pedigree& ped, int candidate_at, const std::string
   return d;
 }
 
-// The pedigree of a pairwise relationship (docs/model.md), id1 and id2 typed; untyped links
-// are named for what they are.
+// The pedigree of a pairwise relationship, along the paternal line as docs/model.md ("Other
+// relationships with mutation") computes it: half siblings share a father, id1 is id2's
+// father's parent (grandparent) or brother (avuncular), the cousins' fathers are brothers;
+// id1 and id2 typed, untyped links named for what they are.
 DetailPedigree RelationshipPedigree(const std::string& rel, const std::string& id1, Sex sex1, const std::string& id2,
                                     Sex sex2, std::string title) {
   DetailPedigree d;
@@ -164,19 +166,19 @@ DetailPedigree RelationshipPedigree(const std::string& rel, const std::string& i
     const int g1 = add(id1, sex1, -1, -1, id1);
     const int g2 = add("grandparent 2", other(sex1), -1, -1);
     parents(g1, g2, &f, &m);
-    const int p = add("parent", Sex::kUnknown, f, m);
-    const int p2 = add("other parent", Sex::kUnknown, -1, -1);
+    const int p = add("father", Sex::kMale, f, m);
+    const int p2 = add("mother", Sex::kFemale, -1, -1);
     add(id2, sex2, p, p2, id2);
   } else if (rel == "avuncular" || rel == "first-cousins") {
     const int a = add("grandfather", Sex::kMale, -1, -1), b = add("grandmother", Sex::kFemale, -1, -1);
     if (rel == "avuncular") {
       add(id1, sex1, a, b, id1);
-      const int s = add("sibling", Sex::kUnknown, a, b);
-      const int o = add("other parent", Sex::kUnknown, -1, -1);
+      const int s = add("father", Sex::kMale, a, b);
+      const int o = add("mother", Sex::kFemale, -1, -1);
       add(id2, sex2, s, o, id2);
     } else {
-      const int s1 = add("parent 1", Sex::kUnknown, a, b), s2 = add("parent 2", Sex::kUnknown, a, b);
-      const int o1 = add("other parent 1", Sex::kUnknown, -1, -1), o2 = add("other parent 2", Sex::kUnknown, -1, -1);
+      const int s1 = add("father 1", Sex::kMale, a, b), s2 = add("father 2", Sex::kMale, a, b);
+      const int o1 = add("mother 1", Sex::kFemale, -1, -1), o2 = add("mother 2", Sex::kFemale, -1, -1);
       add(id1, sex1, s1, o1, id1);
       add(id2, sex2, s2, o2, id2);
     }
