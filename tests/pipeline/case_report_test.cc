@@ -214,7 +214,7 @@ TEST_CASE("case report: a 3-generation pedigree laid out by generation", "[case_
   CHECK(lay.y == std::vector<double>{56, 56, 166, 166, 276});
   CHECK(lay.x == std::vector<double>{56, 152, 104, 200, 152});
   CHECK(lay.width == 256);
-  CHECK(lay.height == 2 * 56 + 2 * 110 + 10);
+  CHECK(lay.height == 2 * 56 + 2 * 110 + 40);
   const std::string svg = PedigreeSvg(p);
   CHECK(Contains(svg, "<rect x=\"39.0\" y=\"39.0\""));                  // GF: a square
   CHECK(Contains(svg, "<circle cx=\"152.0\" cy=\"56.0\""));              // GM: a circle

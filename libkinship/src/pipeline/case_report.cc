@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "kinship/report.h"
 
 namespace kinship {
@@ -165,12 +166,20 @@ PedigreeLayout LayOutPedigree(const DetailPedigree& ped) {
     std::stable_sort(keyed.begin(), keyed.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<int>& row = rows[g];
+    // A member with several partners who married in sits between the first and the others.
     std::function<void(int)> place = [&](int i) {
       if (placed[i]) return;
       placed[i] = 1;
-      row.push_back(i);
+      std::vector<int> beside;
       for (int p : partners[i])
-        if (lay.generation[p] == g && founder(p)) place(p);
+        if (lay.generation[p] == g && founder(p) && !placed[p]) beside.push_back(p);
+      if (beside.size() >= 2) {
+        placed[beside[0]] = 1;
+        row.push_back(beside[0]);
+        beside.erase(beside.begin());
+      }
+      row.push_back(i);
+      for (int p : beside) place(p);
     };
     for (const auto& [key, i] : keyed) place(i);
     for (int i = 0; i < n; ++i)  // founders at g whose partner sits elsewhere
@@ -198,7 +207,7 @@ PedigreeLayout LayOutPedigree(const DetailPedigree& ped) {
     }
   }
   lay.width = right + kMargin;
-  lay.height = 2 * kMargin + std::max(0, gen_ct - 1) * kRowH + 10;
+  lay.height = 2 * kMargin + std::max(0, gen_ct - 1) * kRowH + 40;  // 3 label lines below
   return lay;
 }
 
@@ -258,10 +267,25 @@ std::string PedigreeSvg(const DetailPedigree& ped) {
     if (p.missing)
       absl::StrAppend(&s, "<text x=\"", Fmt(x), "\" y=\"", Fmt(y + 6), "\" text-anchor=\"middle\" font-size=\"18\" "
                       "font-weight=\"bold\">?</text>");
-    absl::StrAppend(&s, "<text x=\"", Fmt(x), "\" y=\"", Fmt(y + half + 14), "\" text-anchor=\"middle\" "
-                    "font-size=\"11\">", HtmlEscape(p.id), "</text>");
+    // The id, wrapped at spaces into lines of at most 16 characters (a label as wide as
+    // a column), then the sample.
+    std::vector<std::string> lines;
+    for (const std::string& word : std::vector<std::string>(absl::StrSplit(p.id, ' ', absl::SkipEmpty()))) {
+      if (!lines.empty() && lines.back().size() + 1 + word.size() <= 16) {
+        absl::StrAppend(&lines.back(), " ", word);
+      } else {
+        lines.push_back(word);
+      }
+    }
+    if (lines.empty()) lines.push_back("");
+    double ty = y + half + 14;
+    for (const std::string& line : lines) {
+      absl::StrAppend(&s, "<text x=\"", Fmt(x), "\" y=\"", Fmt(ty), "\" text-anchor=\"middle\" font-size=\"11\">",
+                      HtmlEscape(line), "</text>");
+      ty += 12;
+    }
     if (typed && p.sample_id != p.id)
-      absl::StrAppend(&s, "<text x=\"", Fmt(x), "\" y=\"", Fmt(y + half + 27), "\" text-anchor=\"middle\" "
+      absl::StrAppend(&s, "<text x=\"", Fmt(x), "\" y=\"", Fmt(ty + 1), "\" text-anchor=\"middle\" "
                       "font-size=\"10\"", p.candidate ? " font-weight=\"bold\"" : "", ">[", HtmlEscape(p.sample_id),
                       "]</text>");
     absl::StrAppend(&s, "</g>\n");

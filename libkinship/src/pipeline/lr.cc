@@ -147,38 +147,39 @@ DetailPedigree RelationshipPedigree(const std::string& rel, const std::string& i
     *mother = a_mother ? a : b;
   };
   int f, m;
+  const std::string of1 = " of " + id1, of2 = " of " + id2;
   if (rel == "parent-child") {
     const int p1 = add(id1, sex1, -1, -1, id1);
-    const int p2 = add("other parent", other(sex1), -1, -1);
+    const int p2 = add("other parent" + of2, other(sex1), -1, -1);
     parents(p1, p2, &f, &m);
     add(id2, sex2, f, m, id2);
-  } else if (rel == "full-siblings" || rel == "half-siblings") {
-    const int a = add("father", Sex::kMale, -1, -1), b = add("mother", Sex::kFemale, -1, -1);
-    if (rel == "full-siblings") {
-      add(id1, sex1, a, b, id1);
-      add(id2, sex2, a, b, id2);
-    } else {
-      const int b2 = add("mother 2", Sex::kFemale, -1, -1);
-      add(id1, sex1, a, b, id1);
-      add(id2, sex2, a, b2, id2);
-    }
+  } else if (rel == "full-siblings") {
+    const int a = add("father of both", Sex::kMale, -1, -1);
+    const int b = add("mother of both", Sex::kFemale, -1, -1);
+    add(id1, sex1, a, b, id1);
+    add(id2, sex2, a, b, id2);
+  } else if (rel == "half-siblings") {
+    const int a = add("father of both", Sex::kMale, -1, -1);
+    const int b = add("mother" + of1, Sex::kFemale, -1, -1), b2 = add("mother" + of2, Sex::kFemale, -1, -1);
+    add(id1, sex1, a, b, id1);
+    add(id2, sex2, a, b2, id2);
   } else if (rel == "grandparent") {
     const int g1 = add(id1, sex1, -1, -1, id1);
-    const int g2 = add("grandparent 2", other(sex1), -1, -1);
+    const int g2 = add("partner" + of1, other(sex1), -1, -1);
     parents(g1, g2, &f, &m);
-    const int p = add("father", Sex::kMale, f, m);
-    const int p2 = add("mother", Sex::kFemale, -1, -1);
+    const int p = add("father" + of2, Sex::kMale, f, m);
+    const int p2 = add("mother" + of2, Sex::kFemale, -1, -1);
     add(id2, sex2, p, p2, id2);
   } else if (rel == "avuncular" || rel == "first-cousins") {
     const int a = add("grandfather", Sex::kMale, -1, -1), b = add("grandmother", Sex::kFemale, -1, -1);
     if (rel == "avuncular") {
       add(id1, sex1, a, b, id1);
-      const int s = add("father", Sex::kMale, a, b);
-      const int o = add("mother", Sex::kFemale, -1, -1);
+      const int s = add("father" + of2, Sex::kMale, a, b);
+      const int o = add("mother" + of2, Sex::kFemale, -1, -1);
       add(id2, sex2, s, o, id2);
     } else {
-      const int s1 = add("father 1", Sex::kMale, a, b), s2 = add("father 2", Sex::kMale, a, b);
-      const int o1 = add("mother 1", Sex::kFemale, -1, -1), o2 = add("mother 2", Sex::kFemale, -1, -1);
+      const int s1 = add("father" + of1, Sex::kMale, a, b), s2 = add("father" + of2, Sex::kMale, a, b);
+      const int o1 = add("mother" + of1, Sex::kFemale, -1, -1), o2 = add("mother" + of2, Sex::kFemale, -1, -1);
       add(id1, sex1, s1, o1, id1);
       add(id2, sex2, s2, o2, id2);
     }
