@@ -40,6 +40,17 @@ diff -r "$tmp/rep" "$tmp/rep1" >/dev/null && ok || bad "lr --report: different b
 expect_rc 1 "lr --report, --out unwritable" "$bin" lr --freqs "$nist" --profiles "$ex/profiles.csv" \
   --pairs "$ex/pairs.csv" --out "$tmp/nodir/lr.csv" --report "$tmp/rep_fail" -q
 [ ! -e "$tmp/rep_fail" ] && ok || bad "lr --report: folder left after a failed run: $(ls -A "$tmp/rep_fail")"
+# A failure when committing (a full device for --out) after the pages were written under
+# temporary names: no page, and the folder the run created is gone again.
+if [ -w /dev/full ]; then
+  expect_rc 1 "lr --report, --out /dev/full" "$bin" lr --freqs "$nist" --profiles "$ex/profiles.csv" \
+    --pairs "$ex/pairs.csv" --out /dev/full --report "$tmp/rep_full" -q
+  [ ! -e "$tmp/rep_full" ] && ok || bad "lr --report: folder left after a failed commit: $(ls -A "$tmp/rep_full")"
+  mkdir "$tmp/rep_kept"; echo keep > "$tmp/rep_kept/other.txt"
+  expect_rc 1 "lr --report into a folder, --out /dev/full" "$bin" lr --freqs "$nist" --profiles "$ex/profiles.csv" \
+    --pairs "$ex/pairs.csv" --out /dev/full --report "$tmp/rep_kept" -q
+  [ "$(ls -A "$tmp/rep_kept")" = other.txt ] && ok || bad "lr --report: existing folder changed: $(ls -A "$tmp/rep_kept")"
+fi
 echo x > "$tmp/afile"
 expect_rc 1 "lr --report onto a file" "$bin" lr --freqs "$nist" --profiles "$ex/profiles.csv" \
   --pairs "$ex/pairs.csv" --out "$tmp/lr3.csv" --report "$tmp/afile" -q

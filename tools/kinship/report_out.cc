@@ -15,11 +15,10 @@
 namespace kinship::cli {
 
 ReportDir::~ReportDir() {
-  if (handed_) return;
-  outputs_.clear();  // removes the temporaries
+  outputs_.clear();  // uncommitted: removes the temporaries
   if (created_) {
     std::error_code ec;
-    std::filesystem::remove(dir_, ec);  // only when empty
+    std::filesystem::remove(dir_, ec);  // only when empty: nothing was committed
   }
 }
 
@@ -48,7 +47,6 @@ absl::Status ReportDir::Open(const std::string& dir, const std::vector<std::pair
 
 std::vector<AtomicOutput*> ReportDir::With(std::vector<AtomicOutput*> others) {
   for (auto& o : outputs_) others.push_back(o.get());
-  handed_ = true;
   return others;
 }
 

@@ -18,7 +18,7 @@
 namespace kinship::cli {
 
 // The folder's files, opened (not yet committed). The folder is created when absent, and
-// removed again (when still empty) if the outputs are never committed.
+// removed again at destruction if it is still empty (nothing committed).
 class ReportDir {
  public:
   ReportDir() = default;
@@ -28,12 +28,12 @@ class ReportDir {
 
   // Opens and writes one output per (file name, content) in `dir`.
   absl::Status Open(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
-  // `others` followed by this folder's outputs, for CommitOutputs; marks them committed.
+  // `others` followed by this folder's outputs, for CommitOutputs.
   std::vector<AtomicOutput*> With(std::vector<AtomicOutput*> others);
 
  private:
   std::string dir_;
-  bool created_ = false, handed_ = false;
+  bool created_ = false;
   std::vector<std::unique_ptr<AtomicOutput>> outputs_;
 };
 
