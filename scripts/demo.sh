@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's first command: install dependencies, build (Release), then run real
 # matches on bundled data:
-#  1. exact pairwise LRs for an example family built from NIST 1036 genotypes;
+#  1. exact pairwise LRs for an example family built from NIST 1036 genotypes, with a case
+#     report (HTML) per pair;
 #  2. a screen of simulated victims against simulated families (NIST 1036 frequencies),
 #     showing the top of the ranked report.
 set -euo pipefail
@@ -13,7 +14,9 @@ freqs=data/allele_freqs/NIST1036_All.csv
 echo "== 1. kinship lr: pairwise likelihood ratios (data/examples)"
 ./build/tools/kinship lr --freqs "$freqs" --sample-sizes data/allele_freqs/sample_sizes.csv \
   --profiles data/examples/profiles.csv --pairs data/examples/pairs.csv --theta 0.01 -q \
-  --out example_lr.csv --per-locus example_lr_per_locus.csv
+  --out example_lr.csv --per-locus example_lr_per_locus.csv --report example_report
+echo "case report of the first pair: $(pwd)/example_report/case-1-father_child1_parent-child.html"
+echo "(all pairs: example_report/index.html; open in a browser, print to PDF from there)"
 echo
 echo "== 2. kinship match: 500 families x 800 victims (simulated, 10% of victim loci dropped)"
 ./build/tools/kinship simulate --freqs "$freqs" --families 500 --victims-unrelated 300 --dropout 0.1 \

@@ -288,6 +288,10 @@ void AtomicOutput::Discard() {
 absl::Status AtomicOutput::Commit() { return CommitOutputs({this}); }
 
 absl::Status CommitOutputs(std::initializer_list<AtomicOutput*> outputs) {
+  return CommitOutputs(std::vector<AtomicOutput*>(outputs));
+}
+
+absl::Status CommitOutputs(const std::vector<AtomicOutput*>& outputs) {
   for (AtomicOutput* o : outputs) {
     if (absl::Status st = o->Finish(); !st.ok()) {
       for (AtomicOutput* d : outputs) d->Discard();

@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -52,7 +53,7 @@ class AtomicOutput {
   absl::Status Commit();
 
  private:
-  friend absl::Status CommitOutputs(std::initializer_list<AtomicOutput*> outputs);
+  friend absl::Status CommitOutputs(const std::vector<AtomicOutput*>& outputs);
   enum class Kind { kNone, kStdout, kDirect, kTemporary };
   // Flushes, fsyncs (temporaries) and closes; DataLoss naming the path on failure.
   absl::Status Finish();
@@ -78,6 +79,8 @@ class AtomicOutput {
 // the outputs already replaced. Output written directly (stdout, devices, FIFOs) cannot be
 // taken back once the writer has passed it on.
 absl::Status CommitOutputs(std::initializer_list<AtomicOutput*> outputs);
+// The same for a list built at run time (a report folder's pages).
+absl::Status CommitOutputs(const std::vector<AtomicOutput*>& outputs);
 
 }  // namespace kinship::cli
 

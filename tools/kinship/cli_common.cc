@@ -58,7 +58,7 @@ std::optional<int> ParseCommandLine(const std::string& cmd, int argc, char** arg
     }
     po::notify(*vm);
     // An empty path would otherwise mean standard output (or the current folder): refuse it.
-    for (const char* name : {"out", "per-locus", "json", "write-freqs", "out-dir", "mutation-rates"})
+    for (const char* name : {"out", "per-locus", "json", "write-freqs", "out-dir", "mutation-rates", "report"})
       if (vm->count(name) && (*vm)[name].as<std::string>().empty())
         throw po::error(absl::StrCat("--", name, " must not be empty (give a file name, or - for standard output)"));
     validate(*vm);

@@ -10,6 +10,7 @@
 #include "cli_common.h"
 #include "kinship/lr.h"
 #include "kinship/report.h"
+#include "report_out.h"
 
 namespace po = boost::program_options;
 
@@ -26,7 +27,8 @@ int RunLr(int argc, char** argv) {
   for (int i = 1; i < argc; ++i)
     if (std::string(argv[i]) == "--fam" || std::string(argv[i]).rfind("--fam=", 0) == 0) return RunLrFam(argc, argv);
   std::string pairs_path, trios_path, cases_path, pedigrees_path, pedigrees_h2_path, out_path, per_locus_path, observation_path;
-  std::string sex1_name = "unknown";
+  std::string sex1_name = "unknown", report_dir;
+  double prior = 0.5;
   std::vector<std::string> profile_paths;
   ModelArgs model_args;
   bool quiet = false;
@@ -66,6 +68,8 @@ int RunLr(int argc, char** argv) {
       ("sex1", po::value(&sex1_name)->default_value("unknown"), "--pairs: sex of id1 (male|female|unknown); needed with parent-child when the sexes' rates differ")
       ("out", po::value(&out_path), "output CSV (default: standard output)")
       ("per-locus", po::value(&per_locus_path), "per-locus CSV (key columns, locus, log10_lr)")
+      ("report", po::value(&report_dir), "case reports: one HTML page per row, index.html and report.json in this folder (created if absent)")
+      ("prior", po::value(&prior)->default_value(0.5), "--report: prior probability of H1, for the posterior on the pages")
       ("quiet,q", po::bool_switch(&quiet), "print warnings only, no notes");
 
   po::variables_map vm;
@@ -79,6 +83,7 @@ int RunLr(int argc, char** argv) {
       if (vm.count("pedigrees-h2") && !ped_mode) throw po::error("--pedigrees-h2 goes with --pedigrees and --cases");
       if (!pair_mode && !vm["sex1"].defaulted())
         throw po::error("--sex1 applies to --pairs; a pedigree gives every member's sex, a trios file its sex column");
+      if (!(prior > 0 && prior < 1)) throw po::error("--prior must be in (0, 1)");
       }))
     return *code;
 
@@ -103,6 +108,8 @@ int RunLr(int argc, char** argv) {
   req.pedigrees_h2_path = pedigrees_h2_path;
   req.observation_path = observation_path;
   req.stage = [](const std::string& s) { SetStage(s); };
+  req.detail = !report_dir.empty();
+  req.command = CommandLine(argc, argv);
   auto result = ComputeLrs(req, &diag);
   if (!result.ok()) return fail(result.status());
   SetStage("writing the report");
@@ -120,15 +127,22 @@ int RunLr(int argc, char** argv) {
     if (!st.ok()) return fail(st);
     WriteLrPerLocusCsv(*result, per_locus.file());
   }
+  ReportDir report;  // --report: the case reports
+  if (!report_dir.empty()) {
+    st = report.Open(report_dir, LrReportFiles(*result, {prior, vm["prior"].defaulted() ? "default" : "--prior",
+                                                         ReportDate()}));
+    if (!st.ok()) return fail(st);
+  }
   WriteLrCsv(*result, out.file());
   PrintNotes(kCmd, diag, quiet);
-  st = CommitOutputs({&per_locus, &freqs_out, &out});  // all or none
+  st = CommitOutputs(report.With({&per_locus, &freqs_out, &out}));  // all or none
   if (!st.ok()) return ReportError(kCmd, st);
 
   if (!out_path.empty()) {
     // A readable summary on stdout when the CSV went to a file.
     WriteLrSummary(*result, stdout);
     std::printf("written: %s%s%s\n", out_path.c_str(), per_locus_path.empty() ? "" : ", ", per_locus_path.c_str());
+    if (!report_dir.empty()) std::printf("case reports: %s/index.html\n", report_dir.c_str());
     if (std::fflush(stdout) == EOF) return kExitBadInput;
   }
   return kExitOk;

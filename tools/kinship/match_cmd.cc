@@ -16,6 +16,7 @@
 #include "cli_common.h"
 #include "kinship/match.h"
 #include "kinship/report.h"
+#include "report_out.h"
 
 namespace po = boost::program_options;
 
@@ -33,7 +34,8 @@ int RunMatch(int argc, char** argv) {
   double prior = -1;
   ModelArgs model_args;
   bool quiet = false, progress = false;
-  int threads = 0;
+  int threads = 0, report_max = 100;
+  std::string report_dir;
 
   po::options_description desc(
       "Usage: kinship match --freqs FREQS --victims FILE [--references FILE --relationship REL ...]\n"
@@ -70,6 +72,8 @@ int RunMatch(int argc, char** argv) {
       ("kernel", po::value(&kernel_name)->default_value("auto"), "prefilter kernel: auto, scalar, avx512")
       ("out", po::value(&out_path), "report TSV (default: standard output)")
       ("json", po::value(&json_path), "report JSON, with the per-locus log10 LRs of every reported pair")
+      ("report", po::value(&report_dir), "case reports of the best reported pair of each victim (each candidate with --by candidate), recomputed exactly as kinship lr: HTML pages and index.html in this folder; their detail also goes into --json")
+      ("report-max", po::value(&report_max)->default_value(100), "--report: at most this many pages, in report order")
       ("progress", po::bool_switch(&progress), "progress on stderr even when it is not a terminal")
       ("quiet,q", po::bool_switch(&quiet), "warnings only");
   po::variables_map vm;
@@ -88,6 +92,9 @@ int RunMatch(int argc, char** argv) {
       if (std::isnan(req.min_log10_lr) || req.min_log10_lr == INFINITY)
         throw po::error("--min-log10-lr must be a number or -inf (+inf would report nothing)");
       if (threads < 0) throw po::error("--threads must be >= 0");
+      if (report_max < 1) throw po::error("--report-max must be at least 1");
+      if (!report_dir.empty() && (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0))
+        throw po::error("--report does not take --victim-dropout/--victim-dropin; give the victims' rows in --observation");
       }))
     return *code;
   std::unique_ptr<tbb::global_control> thread_limit;
@@ -158,6 +165,12 @@ int RunMatch(int argc, char** argv) {
   SetStage("writing the report");
   result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
+  ReportDir report;  // --report: the case reports (before --json, which carries their detail)
+  if (!report_dir.empty()) {
+    auto files = MatchReportFiles(req, &*result, report_max);
+    if (!files.ok()) return fail(files.status());
+    if (auto s = report.Open(report_dir, *files); !s.ok()) return fail(s);
+  }
   AtomicOutput out, json, freqs_out;
   auto st = out.Open(out_path.empty() ? "-" : out_path);
   if (!st.ok()) return fail(st);
@@ -173,7 +186,7 @@ int RunMatch(int argc, char** argv) {
   WriteMatchTsv(*result, out.file());
   if (!json_path.empty()) WriteMatchJson(*result, json.file());
   PrintNotes(kCmd, diag, quiet);
-  st = CommitOutputs({&json, &freqs_out, &out});  // all or none
+  st = CommitOutputs(report.With({&json, &freqs_out, &out}));  // all or none
   if (!st.ok()) return ReportError(kCmd, st);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   std::fprintf(stderr,
@@ -182,6 +195,7 @@ int RunMatch(int argc, char** argv) {
                result->victim_ct, result->candidate_ct, static_cast<long long>(result->pairs_screened),
                static_cast<long long>(result->pairs_rescored), result->rows.size(), KernelName(result->kernel),
                threads_used, total);
+  if (!report_dir.empty()) std::fprintf(stderr, "kinship match: case reports in %s/index.html\n", report_dir.c_str());
   if (result->candidates_skipped > 0)
     std::fprintf(stderr, "kinship match: %lld family candidate(s) skipped (see the warnings in the report)\n",
                  static_cast<long long>(result->candidates_skipped));

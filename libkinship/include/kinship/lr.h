@@ -23,7 +23,10 @@
 #ifndef KINSHIP_LR_H_
 #define KINSHIP_LR_H_
 
+#include <cmath>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -102,6 +105,50 @@ struct LrRequest {
   std::string observation_path;
   // Told what the run is doing, from the calling thread.
   std::function<void(const std::string& stage)> stage;
+  // Fill every row's CaseDetail (what a case report shows, kinship/case_report.h), and the
+  // result's provenance with the inputs' checksums. Costs a little per row; off by default.
+  bool detail = false;
+  std::string command;  // recorded in the provenance (the CLI gives its command line)
+};
+
+// The detail of one row, for a case report (kinship/case_report.h) or a data system that
+// renders its own: the two hypotheses in words, their pedigrees, and per locus every typed
+// person's genotype, the frequencies used and the LR.
+struct DetailMember {
+  std::string id;          // member id (pairs: the sample id, or a name for an untyped link)
+  int father = -1, mother = -1;  // indices into the same pedigree; -1 = founder
+  Sex sex = Sex::kUnknown;
+  std::string sample_id;   // the profile standing here; empty = untyped
+  bool missing = false;    // a missing person of the family
+  bool candidate = false;  // where the hypothesis puts the candidate (id2 for pairs)
+};
+struct DetailPedigree {
+  std::string title;  // "H1: ...", "H2: ..."
+  std::vector<DetailMember> members;
+  std::string note;   // e.g. "no pedigree: IBD coefficients" (empty mostly)
+};
+struct DetailFreq {
+  std::string allele;
+  double freq = 0;
+  bool imputed = false;  // absent from the table, added by kinship (min-freq or 5/(2N))
+};
+struct LocusDetail {
+  std::string locus;
+  std::vector<std::string> genotypes;     // per CaseDetail::samples: "12/14", "9.3/F", "" untyped
+  std::vector<std::string> observations;  // per sample: "d=0.1 c=0.05" where drop-out/in apply, else ""
+  std::vector<DetailFreq> freqs;          // the alleles seen at this locus, in table order
+  double log10_lr = NAN;                  // NaN: the locus does not enter the total
+  // Impossible under H1 without mutation (a Mendelian inconsistency); with a finite
+  // log10_lr, mutation explains it, with -inf it is an exclusion.
+  bool inconsistent = false;
+  std::string mutation_rates;  // "male/female" in use here; empty without a mutation model
+};
+struct CaseDetail {
+  std::string h1, h2;  // the hypotheses in words ("F1/MP is the sample V7", ...)
+  DetailPedigree ped_h1, ped_h2;
+  std::vector<std::string> samples;  // typed persons' sample ids (genotype columns)
+  std::vector<std::string> roles;    // per sample: "candidate", "reference (member M)", "id1" ...
+  std::vector<LocusDetail> loci;     // every locus of the table, in order
 };
 
 struct LrRow {
@@ -113,6 +160,10 @@ struct LrRow {
   int loci_compared = 0;
   int loci_inconsistent = 0;
   std::vector<double> per_locus;   // log10 LR per locus of the table; NaN = not entering
+  // Per locus of the table: 1 where H1 is impossible without mutation (cases always; pairs
+  // with LrRequest::detail); empty for pairs without detail.
+  std::vector<std::uint8_t> inconsistent_loci;
+  std::shared_ptr<const CaseDetail> detail;  // with LrRequest::detail only
 };
 
 struct LrResult {
@@ -124,6 +175,8 @@ struct LrResult {
   TableReport table;                    // what the run did to the frequency table
   double theta = 0;                     // the model the run used (for summaries)
   MutationModel mutation_model = MutationModel::kNone;
+  // With LrRequest::detail: version, command, model parameters, inputs with SHA-256.
+  Provenance provenance;
 };
 
 // Computes every LR of `request` (pairs when pairs_path or pairs are given, trios when

@@ -32,6 +32,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -39,6 +40,7 @@
 
 #include "absl/status/statusor.h"
 #include "kinship/diagnostics.h"
+#include "kinship/lr.h"
 #include "kinship/pedigree.h"
 #include "kinship/screen.h"
 #include "kinship/setup.h"
@@ -115,6 +117,9 @@ struct MatchRow {
   // Every locus that enters log10_lr, in table order (a victim untyped at a locus enters
   // only with the candidate's one-sided value, when it is not 0).
   std::vector<LocusValue> per_locus;
+  // The pair's case detail (kinship/lr.h), computed by the exact engine as `kinship lr`
+  // does; set only by a caller that asks for it (the CLI's --report), written in the JSON.
+  std::shared_ptr<const CaseDetail> detail;
 };
 
 struct MatchResult {

@@ -47,7 +47,8 @@ void WriteProvenanceLines(const Provenance& prov, const std::vector<std::pair<st
 // The screen's report as TSV: `##` provenance lines (version, command, parameters, inputs
 // with SHA-256, frequency table, counts, notes, time), a header, one row per reported pair.
 void WriteMatchTsv(const MatchResult& result, std::FILE* out);
-// The same as JSON, each reported pair with its per-locus log10 LRs.
+// The same as JSON, each reported pair with its per-locus log10 LRs, and its case detail
+// (kinship/case_report.h, CaseDetailJson) where MatchRow::detail is set.
 void WriteMatchJson(const MatchResult& result, std::FILE* out);
 
 // The LR table as CSV: key columns, log10_lr, loci_compared, loci_inconsistent (and, for

@@ -2,7 +2,10 @@
 // pedigrees (against unrelated or an alternative pedigree).
 #include "kinship/lr.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -11,17 +14,209 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_join.h"
+#include "internal/sha256.h"
 #include "internal/status_macros.h"
 #include "kinship/io.h"
 #include "kinship/pairwise.h"
 #include "kinship/pedigree_lr.h"
 #include "kinship/report.h"
+#include "kinship/version.h"
 #include "stats/population.h"
 
 namespace kinship {
 
 namespace {
+
+// ---- Case detail (LrRequest::detail) ----
+
+// Alleles in the order people read them: by repeat number where both labels have one
+// (an imputed allele comes last in the table), else by table order.
+bool AlleleBefore(const Locus& locus, int a, int b) {
+  const auto va = ParseAlleleValue(locus.label(a)), vb = ParseAlleleValue(locus.label(b));
+  if (va && vb && va->repeats != vb->repeats) return va->repeats < vb->repeats;
+  return a < b;
+}
+
+// A genotype as allele labels: "12/14", "9.3/F" (a failed allele), "" untyped.
+std::string GenotypeLabel(const Locus& locus, GenotypeIdx g) {
+  if (g == kUntyped) return "";
+  if (IsWildcard(g)) return absl::StrCat(locus.label(WildcardAllele(g)), "/F");
+  AllelePair ab = GenotypeAlleles(g);
+  if (AlleleBefore(locus, ab.b, ab.a)) std::swap(ab.a, ab.b);
+  return absl::StrCat(locus.label(ab.a), "/", locus.label(ab.b));
+}
+
+// "0.0030000000000000001/0.002" as people read it: "0.003/0.002" (6 significant digits).
+std::string RatesForPeople(const std::string& rates) {
+  std::vector<std::string> parts;
+  for (const std::string& part : std::vector<std::string>(absl::StrSplit(rates, '/'))) {
+    char* end = nullptr;
+    const double v = std::strtod(part.c_str(), &end);
+    parts.push_back(end && *end == '\0' && !part.empty() ? absl::StrFormat("%.6g", v) : part);
+  }
+  return absl::StrJoin(parts, "/");
+}
+
+// Per locus: every typed sample's genotype and observation parameters, the frequencies of
+// the alleles seen, the per-locus value and inconsistency of `row`, the rates in use.
+void FillDetailLoci(const AlleleFreqTable& table, const MutationSpec& mutation, const ProfileSet& profiles,
+                    const ObservationTable* obs, const LrRow& row, CaseDetail* d) {
+  std::vector<std::pair<std::string, std::string>> rates;
+  if (mutation.enabled()) rates = RatesInUse(table, mutation);
+  for (int l = 0; l < table.locus_ct(); ++l) {
+    const Locus& locus = table.locus(l);
+    LocusDetail ld;
+    ld.locus = locus.name();
+    std::set<int> alleles;
+    for (const std::string& id : d->samples) {
+      const int s = profiles.FindSample(id);
+      const GenotypeIdx g = s < 0 ? kUntyped : profiles.genotype(l, s);
+      ld.genotypes.push_back(GenotypeLabel(locus, g));
+      std::string o;
+      if (obs && g != kUntyped) {
+        const ObservationParams p = obs->Get(id, l);
+        if (p.dropout > 0 || p.dropin > 0) o = absl::StrCat("d=", FormatDouble(p.dropout), " c=", FormatDouble(p.dropin));
+      }
+      ld.observations.push_back(o);
+      if (g == kUntyped) continue;
+      if (IsWildcard(g)) {
+        alleles.insert(WildcardAllele(g));
+      } else {
+        const AllelePair ab = GenotypeAlleles(g);
+        alleles.insert(ab.a);
+        alleles.insert(ab.b);
+      }
+    }
+    std::vector<int> sorted(alleles.begin(), alleles.end());
+    std::sort(sorted.begin(), sorted.end(), [&](int a, int b) { return AlleleBefore(locus, a, b); });
+    for (int a : sorted) ld.freqs.push_back({locus.label(a), locus.freq(a), locus.imputed(a)});
+    ld.log10_lr = row.per_locus[l];
+    ld.inconsistent = !row.inconsistent_loci.empty() && row.inconsistent_loci[l];
+    if (!rates.empty()) ld.mutation_rates = RatesForPeople(rates[l].second);
+    d->loci.push_back(std::move(ld));
+  }
+}
+
+// A pedigree as drawn: its members, `candidate_at` (-1: none) holding `candidate`.
+DetailPedigree ToDetail(const Pedigree& ped, int candidate_at, const std::string& candidate, std::string title) {
+  DetailPedigree d;
+  d.title = std::move(title);
+  for (int i = 0; i < ped.size(); ++i) {
+    const Person& p = ped.person(i);
+    DetailMember m;
+    m.id = p.id;
+    m.father = p.father;
+    m.mother = p.mother;
+    m.sex = p.sex;
+    m.sample_id = p.sample_id;
+    m.missing = p.missing;
+    if (i == candidate_at) {
+      m.sample_id = candidate;
+      m.candidate = true;
+    }
+    d.members.push_back(std::move(m));
+  }
+  return d;
+}
+
+// The pedigree of a pairwise relationship, along the paternal line as docs/model.md ("Other
+// relationships with mutation") computes it: half siblings share a father, id1 is id2's
+// father's parent (grandparent) or brother (avuncular), the cousins' fathers are brothers;
+// id1 and id2 typed, untyped links named for what they are.
+DetailPedigree RelationshipPedigree(const std::string& rel, const std::string& id1, Sex sex1, const std::string& id2,
+                                    Sex sex2, std::string title) {
+  DetailPedigree d;
+  d.title = std::move(title);
+  auto add = [&](std::string id, Sex sex, int father, int mother, std::string sample = "") {
+    DetailMember m;
+    m.id = std::move(id);
+    m.sex = sex;
+    m.father = father;
+    m.mother = mother;
+    m.sample_id = std::move(sample);
+    d.members.push_back(std::move(m));
+    return static_cast<int>(d.members.size()) - 1;
+  };
+  auto other = [](Sex s) { return s == Sex::kMale ? Sex::kFemale : s == Sex::kFemale ? Sex::kMale : Sex::kUnknown; };
+  // A couple (first the given person's sex, the partner the other), father index first.
+  auto parents = [&](int a, int b, int* father, int* mother) {
+    const bool a_mother = d.members[a].sex == Sex::kFemale;
+    *father = a_mother ? b : a;
+    *mother = a_mother ? a : b;
+  };
+  int f, m;
+  const std::string of1 = " of " + id1, of2 = " of " + id2;
+  if (rel == "parent-child") {
+    const int p1 = add(id1, sex1, -1, -1, id1);
+    const int p2 = add("other parent" + of2, other(sex1), -1, -1);
+    parents(p1, p2, &f, &m);
+    add(id2, sex2, f, m, id2);
+  } else if (rel == "full-siblings") {
+    const int a = add("father of both", Sex::kMale, -1, -1);
+    const int b = add("mother of both", Sex::kFemale, -1, -1);
+    add(id1, sex1, a, b, id1);
+    add(id2, sex2, a, b, id2);
+  } else if (rel == "half-siblings") {
+    const int a = add("father of both", Sex::kMale, -1, -1);
+    const int b = add("mother" + of1, Sex::kFemale, -1, -1), b2 = add("mother" + of2, Sex::kFemale, -1, -1);
+    add(id1, sex1, a, b, id1);
+    add(id2, sex2, a, b2, id2);
+  } else if (rel == "grandparent") {
+    const int g1 = add(id1, sex1, -1, -1, id1);
+    const int g2 = add("partner" + of1, other(sex1), -1, -1);
+    parents(g1, g2, &f, &m);
+    const int p = add("father" + of2, Sex::kMale, f, m);
+    const int p2 = add("mother" + of2, Sex::kFemale, -1, -1);
+    add(id2, sex2, p, p2, id2);
+  } else if (rel == "avuncular" || rel == "first-cousins") {
+    const int a = add("grandfather", Sex::kMale, -1, -1), b = add("grandmother", Sex::kFemale, -1, -1);
+    if (rel == "avuncular") {
+      add(id1, sex1, a, b, id1);
+      const int s = add("father" + of2, Sex::kMale, a, b);
+      const int o = add("mother" + of2, Sex::kFemale, -1, -1);
+      add(id2, sex2, s, o, id2);
+    } else {
+      const int s1 = add("father" + of1, Sex::kMale, a, b), s2 = add("father" + of2, Sex::kMale, a, b);
+      const int o1 = add("mother" + of1, Sex::kFemale, -1, -1), o2 = add("mother" + of2, Sex::kFemale, -1, -1);
+      add(id1, sex1, s1, o1, id1);
+      add(id2, sex2, s2, o2, id2);
+    }
+  } else {  // unrelated, ibd:k0:k1:k2
+    add(id1, sex1, -1, -1, id1);
+    add(id2, sex2, -1, -1, id2);
+    if (rel != "unrelated") d.note = "no pedigree: the relationship is given by its IBD coefficients " + rel;
+  }
+  for (DetailMember& x : d.members) x.candidate = x.sample_id == id2;
+  return d;
+}
+
+// A relationship in words, of id1 to id2.
+std::string RelationshipWords(const std::string& rel, const std::string& id1, const std::string& id2) {
+  if (rel == "parent-child") return absl::StrCat(id1, " is a parent of ", id2);
+  if (rel == "full-siblings") return absl::StrCat(id1, " and ", id2, " are full siblings");
+  if (rel == "half-siblings") return absl::StrCat(id1, " and ", id2, " are half siblings");
+  if (rel == "grandparent") return absl::StrCat(id1, " is a grandparent of ", id2);
+  if (rel == "avuncular") return absl::StrCat(id1, " is an uncle or aunt of ", id2);
+  if (rel == "first-cousins") return absl::StrCat(id1, " and ", id2, " are first cousins");
+  if (rel == "unrelated") return absl::StrCat(id1, " and ", id2, " are unrelated");
+  return absl::StrCat(id1, " and ", id2, " are related with IBD coefficients ", rel.substr(rel.find(':') + 1),
+                      " (k0:k1:k2)");
+}
+
+// The SHA-256 of `path` as its reader recorded it, else of the file read now (small inputs
+// such as the pairs and cases files); "unavailable" when it cannot be read again.
+std::string InputSha256(const std::string& path, const Diagnostics& diag) {
+  if (const InputRecord* r = diag.FindInput(path)) return r->sha256;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "unavailable";
+  internal::Sha256 sha;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) sha.Update(buf, static_cast<size_t>(in.gcount()));
+  return in.bad() ? "unavailable" : sha.HexDigest();
+}
 
 // P(data | H1) / P(data | H2) for one case, with H1 the candidate (sample `s`) at `mp` of `ped`
 // and H2 the candidate at the member of the same id in the family of the same name in
@@ -110,6 +305,7 @@ absl::Status AlternativeCase(const Pedigree& ped, const std::vector<Pedigree>& p
         inconsistent = x == -INFINITY;
       }
       row->loci_inconsistent += inconsistent;
+      row->inconsistent_loci[l] = inconsistent;
     }
   }
   if (std::isnan(row->log10_lr))
@@ -204,6 +400,35 @@ absl::Status ComputePairs(const LrRequest& req, const AlleleFreqTable& table, co
       const int typed = (profiles.genotype(l, i1) != kUntyped) + (profiles.genotype(l, i2) != kUntyped);
       // Typed in both, or in one with one-sided loci computed (kinship/pairwise.h).
       if (typed == 2 || (typed == 1 && one_sided)) r.per_locus[l] = values[l];
+    }
+    if (req.detail) {
+      // Per locus: impossible under the relationship without mutation (as Compute counts it).
+      r.inconsistent_loci.assign(locus_ct, 0);
+      for (int l = 0; l < locus_ct; ++l) {
+        const GenotypeIdx g1 = profiles.genotype(l, i1), g2 = profiles.genotype(l, i2);
+        if (g1 == kUntyped || g2 == kUntyped) continue;
+        const Locus& locus = table.locus(l);
+        const ObservationParams p1 = obs ? obs->Get(q.id1, l) : ObservationParams{};
+        const ObservationParams p2 = obs ? obs->Get(q.id2, l) : ObservationParams{};
+        bool inconsistent = false;
+        if (ObservationUncertain(locus, g1, p1) || ObservationUncertain(locus, g2, p2)) {
+          h1->EvidenceLocusLr(l, ObservationLikelihoods(locus, g1, p1), ObservationLikelihoods(locus, g2, p2),
+                              &inconsistent);
+        } else {
+          h1->LocusLr(l, g1, g2, &inconsistent);
+        }
+        r.inconsistent_loci[l] = inconsistent;
+      }
+      auto d = std::make_shared<CaseDetail>();
+      const std::string& rel1 = h1->relationship().name;
+      d->h1 = RelationshipWords(rel1, q.id1, q.id2);
+      d->h2 = RelationshipWords(alternative, q.id1, q.id2);
+      d->samples = {q.id1, q.id2};
+      d->roles = {"id1", "id2"};
+      d->ped_h1 = RelationshipPedigree(rel1, q.id1, sex[0], q.id2, sex[1], "H1: " + d->h1);
+      d->ped_h2 = RelationshipPedigree(alternative, q.id1, sex[0], q.id2, sex[1], "H2: " + d->h2);
+      FillDetailLoci(table, mutation, profiles, obs, r, d.get());
+      r.detail = std::move(d);
     }
     result->rows.push_back(std::move(r));
   }
@@ -348,9 +573,47 @@ absl::Status ComputeCases(const LrRequest& req, const std::vector<Pedigree>& ped
     LrRow r;
     r.key = {q.family, q.missing_id, q.sample_id};
     r.per_locus.assign(locus_ct, NAN);
+    r.inconsistent_loci.assign(locus_ct, 0);
+    // The case's detail (LrRequest::detail): who is typed, both pedigrees, per locus.
+    auto add_detail = [&](LrRow* row) {
+      if (!req.detail) return;
+      auto d = std::make_shared<CaseDetail>();
+      d->h1 = absl::StrCat("sample ", q.sample_id, " is the missing person ", q.missing_id, " of family ", q.family);
+      d->samples = {q.sample_id};
+      d->roles = {"candidate"};
+      auto add_refs = [&](const Pedigree& p, const char* role) {
+        for (const Person& x : p.persons())
+          if (!x.sample_id.empty() &&
+              std::find(d->samples.begin(), d->samples.end(), x.sample_id) == d->samples.end()) {
+            d->samples.push_back(x.sample_id);
+            d->roles.push_back(absl::StrCat(role, " (member ", x.id, ")"));
+          }
+      };
+      add_refs(ped, "reference");
+      d->ped_h1 = ToDetail(ped, mp, q.sample_id, "H1: " + d->h1);
+      if (req.pedigrees_h2_path.empty()) {
+        d->h2 = absl::StrCat("sample ", q.sample_id, " is unrelated to family ", q.family);
+        d->ped_h2 = ToDetail(ped, -1, "", "H2: " + d->h2);
+        DetailMember v;
+        v.id = q.sample_id;
+        v.sex = profiles.amel_sex(s);
+        v.sample_id = q.sample_id;
+        v.candidate = true;
+        d->ped_h2.members.push_back(std::move(v));
+      } else {
+        const Pedigree& alt = peds_h2[fam_h2.at(q.family)];
+        d->h2 = absl::StrCat("sample ", q.sample_id, " stands at ", q.missing_id, " in the alternative pedigree of family ",
+                             q.family, " (", req.pedigrees_h2_path, ")");
+        d->ped_h2 = ToDetail(alt, alt.Find(q.missing_id), q.sample_id, "H2: " + d->h2);
+        add_refs(alt, "reference under H2");
+      }
+      FillDetailLoci(table, mutation, profiles, obs, *row, d.get());
+      row->detail = std::move(d);
+    };
     if (!req.pedigrees_h2_path.empty()) {
       KINSHIP_RETURN_IF_ERROR(AlternativeCase(ped, peds_h2, fam_h2, mp, s, profiles, models, plain, q.where,
                                               req.pedigrees_h2_path, &r, table, obs));
+      add_detail(&r);
       result->rows.push_back(std::move(r));
       continue;
     }
@@ -391,6 +654,7 @@ absl::Status ComputeCases(const LrRequest& req, const std::vector<Pedigree>& ped
         if (one_sided) continue;
         ++r.loci_compared;
         r.loci_inconsistent += inconsistent;
+        r.inconsistent_loci[l] = inconsistent;
         continue;
       }
       double lr;
@@ -416,7 +680,9 @@ absl::Status ComputeCases(const LrRequest& req, const std::vector<Pedigree>& ped
       if (one_sided) continue;
       ++r.loci_compared;
       r.loci_inconsistent += inconsistent;
+      r.inconsistent_loci[l] = inconsistent;
     }
+    add_detail(&r);
     result->rows.push_back(std::move(r));
   }
   return absl::OkStatus();
@@ -570,6 +836,26 @@ absl::StatusOr<LrResult> ComputeLrs(const LrRequest& req, Diagnostics* diag) {
     KINSHIP_RETURN_IF_ERROR(ComputeCasesFromFiles(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
   } else {
     KINSHIP_RETURN_IF_ERROR(ComputePairs(req, *table, model.mutation, profiles, obs_ptr, diag, &result));
+  }
+  if (req.detail) {
+    Provenance& prov = result.provenance;
+    prov.version = KINSHIP_VERSION_STRING;
+    prov.command = req.command;
+    prov.parameters = ModelParameters(req.model, model.mutation);
+    prov.parameters.push_back({"untyped_founders", UntypedFoundersName(req.model.untyped_founders)});
+    std::vector<std::pair<std::string, std::string>> inputs = {{"freqs", req.model.freqs_path}};
+    if (!req.model.sample_sizes_path.empty()) inputs.push_back({"sample-sizes", req.model.sample_sizes_path});
+    if (!req.model.rates_path.empty()) inputs.push_back({"mutation-rates", req.model.rates_path});
+    for (const ProfileSource& src : req.profiles)
+      if (!src.path.empty()) inputs.push_back({"profiles", src.path});
+    for (const auto& [role, path] : {std::pair<std::string, std::string>{"pairs", req.pairs_path},
+                                     {"pedigrees", cases_mode ? req.pedigrees_path : ""},
+                                     {"cases", req.cases_path},
+                                     {"pedigrees-h2", req.pedigrees_h2_path},
+                                     {"observation", req.observation_path}})
+      if (!path.empty()) inputs.push_back({role, path});
+    for (const auto& [role, path] : inputs) prov.inputs.push_back({role, path, InputSha256(path, *diag)});
+    prov.table = result.table;
   }
   // A NaN must never become a row (a per-locus NaN makes the total NaN too).
   for (const LrRow& r : result.rows)

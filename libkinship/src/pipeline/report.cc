@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kinship/case_report.h"
 #include "kinship/version.h"
 
 #include "absl/strings/str_cat.h"
@@ -117,7 +118,9 @@ void WriteMatchJson(const MatchResult& result, std::FILE* j) {
     for (size_t l = 0; l < r.per_locus.size(); ++l)
       std::fprintf(j, "%s%s: %s", l ? ", " : "", JsonString(r.per_locus[l].locus).c_str(),
                    JsonNumber(r.per_locus[l].log10_lr).c_str());
-    std::fputs("}}", j);
+    std::fputs("}", j);
+    if (r.detail) std::fprintf(j, ", \"detail\": %s", CaseDetailJson(*r.detail).c_str());
+    std::fputs("}", j);
   }
   std::fputs("\n  ]\n}\n", j);
 }
