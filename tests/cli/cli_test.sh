@@ -282,6 +282,10 @@ printf 'family,missing_id,sample_id\nT,AP,AF\n' > "$tmp/tcases.csv"
 expect_rc 0 "the trio as a case" "$bin" lr --freqs "$tmp/tf.csv" --normalize-freqs no --profiles "$tmp/tp.csv" --pedigrees "$tmp/tped.csv" \
   --cases "$tmp/tcases.csv" --mutation-model stepwise --mutation-rate 0.002 --mutation-rate-female 0.001 --theta 0.01 -q
 [ "$(cut -d, -f4 "$tmp/stdout" | tail -1)" = "$(cut -d, -f4 "$tmp/trio.csv" | tail -1)" ] && ok || bad "trio != pedigree case"
+expect_rc 0 "lr --trios --report" "$bin" lr --freqs "$tmp/tf.csv" --normalize-freqs no --profiles "$tmp/tp.csv" --trios "$tmp/trios.csv" \
+  --mutation-model stepwise --mutation-rate 0.002 --mutation-rate-female 0.001 --theta 0.01 --out "$tmp/trio2.csv" --report "$tmp/trep" -q
+expect_grep "$tmp/trep/case-1-AF_CH_MO.html" "AF is the father of CH, with MO as the other parent" "trio report states the paternity question"
+expect_grep "$tmp/trep/case-1-AF_CH_MO.html" "$(cut -d, -f4 "$tmp/trio.csv" | tail -1)" "trio report carries kinship lr's log10 LR"
 expect_rc 2 "--trios with --pairs" "$bin" lr --freqs "$tmp/tf.csv" --profiles "$tmp/tp.csv" --trios "$tmp/trios.csv" --pairs "$tmp/trios.csv"
 # Outputs are checked before any input is read: a missing output folder fails at once.
 expect_rc 1 "--out in a missing folder" "$bin" lr --freqs "$tmp/no-such-freqs.csv" --profiles "$tmp/tp.csv" --trios "$tmp/trios.csv" \

@@ -785,8 +785,28 @@ absl::Status ComputeTrios(const LrRequest& req, const AlleleFreqTable& table, co
                                        mutation, profiles, obs, diag, result));
   result->key_header = {"alleged_parent", "child", "known_parent"};
   for (size_t i = 0; i < trios.size(); ++i) {
-    result->rows[i].key = {trios[i].alleged_parent, trios[i].child, trios[i].known_parent};
-    result->rows[i].extra = {sexes[i]};
+    const TrioQuery& t = trios[i];
+    LrRow& row = result->rows[i];
+    row.key = {t.alleged_parent, t.child, t.known_parent};
+    row.extra = {sexes[i]};
+    if (!row.detail) continue;
+    // The case's words said as the paternity question it is.
+    auto d = std::make_shared<CaseDetail>(*row.detail);
+    const Sex sex = peds[i].person(0).sex;
+    const char* parent = sex == Sex::kFemale ? "mother" : "father";
+    const std::string with = t.known_parent.empty() ? std::string() : absl::StrCat(", with ", t.known_parent,
+                                                                                    " as the other parent");
+    d->h1 = absl::StrCat(t.alleged_parent, " is the ", parent, " of ", t.child, with);
+    d->h2 = absl::StrCat(t.alleged_parent, " is unrelated to ", t.child, ", whose ", parent,
+                         " is another, untyped person", with);
+    d->ped_h1.title = "H1: " + d->h1;
+    d->ped_h2.title = "H2: " + d->h2;
+    for (std::string& role : d->roles) {
+      if (role == "candidate") role = absl::StrCat("alleged ", parent);
+      else if (absl::StrContains(role, "known_parent")) role = "known parent";
+      else if (absl::StrContains(role, "child")) role = "child";
+    }
+    row.detail = std::move(d);
   }
   return absl::OkStatus();
 }
