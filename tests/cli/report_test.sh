@@ -119,5 +119,16 @@ log10=$(sed -n 2p "$tmp/onep.csv" | cut -d, -f4)
 expect_grep "$tmp/mprep/case-1-${victim}_${ref}_parent-child.html" "id=\"log10-lr\">$log10</td>" \
   "match pair page 1 = kinship lr ($ref $victim)"
 
+# Many pages at once (more than the outputs a command used to hold open): 60 simulated families,
+# one page per victim, every page written and committed; more than the cap is a usage error.
+expect_rc 0 "simulate 60 families" "$bin" simulate --freqs "$nist" --families 60 --seed 3 --out-dir "$tmp/sim60"
+expect_rc 0 "match --report with 60 pages" "$bin" match --freqs "$nist" --victims "$tmp/sim60/victims.csv" \
+  --pedigrees "$tmp/sim60/pedigrees.csv" --profiles "$tmp/sim60/references.csv" --out "$tmp/sim60.tsv" --report "$tmp/rep60" -q
+n=$(ls "$tmp/rep60" | grep -c '^case-.*\.html$')
+v=$(grep -v '^##' "$tmp/sim60.tsv" | awk -F'\t' 'NR > 1 && $2 == 1' | wc -l)
+[ "$n" -eq "$v" ] && [ "$n" -gt 40 ] && ok || bad "pages: $n, victims with a reported pair: $v"
+expect_rc 2 "--report-max above the cap" "$bin" match --freqs "$nist" --victims "$tmp/sim60/victims.csv" \
+  --pedigrees "$tmp/sim60/pedigrees.csv" --profiles "$tmp/sim60/references.csv" --report "$tmp/rep61" --report-max 1001
+
 echo "report: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -25,7 +25,7 @@ namespace {
 // The registry of live temporary files, read by the signal handler. Paths are copied into
 // preallocated buffers so that the handler needs neither malloc nor locks; a slot's state is
 // an atomic int (lock-free, hence async-signal-safe): free, being written, or live.
-constexpr int kMaxTemporaries = 32;
+constexpr int kMaxTemporaries = AtomicOutput::kMaxTemporaries;
 constexpr int kSlotFree = 0, kSlotBusy = 1, kSlotLive = 2;
 std::atomic<int> g_slot_state[kMaxTemporaries];
 char g_slot_path[kMaxTemporaries][PATH_MAX];
@@ -247,6 +247,7 @@ absl::Status AtomicOutput::Finish() {
       return absl::OkStatus();
     case Kind::kDirect:
     case Kind::kTemporary: {
+      if (file_ == nullptr) return absl::OkStatus();  // closed early (Close)
       // errno is meaningful only when fflush itself failed, not for an earlier failed write.
       errno = 0;
       bool ok = std::fflush(file_) != EOF && !std::ferror(file_);
@@ -286,6 +287,11 @@ void AtomicOutput::Discard() {
 }
 
 absl::Status AtomicOutput::Commit() { return CommitOutputs({this}); }
+
+absl::Status AtomicOutput::Close() {
+  if (kind_ != Kind::kTemporary || file_ == nullptr) return absl::OkStatus();
+  return Finish();
+}
 
 absl::Status CommitOutputs(std::initializer_list<AtomicOutput*> outputs) {
   return CommitOutputs(std::vector<AtomicOutput*>(outputs));

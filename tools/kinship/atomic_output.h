@@ -51,6 +51,14 @@ class AtomicOutput {
   std::FILE* file() { return file_; }
   // The same as CommitOutputs({this}).
   absl::Status Commit();
+  // Flushes, fsyncs and closes a temporary now (its descriptor freed), still uncommitted: the
+  // commit then only renames it. For many outputs written one after another (case reports),
+  // so that they do not hold a descriptor each. DataLoss naming the path on failure. Other
+  // kinds of output are left open (nothing to do).
+  absl::Status Close();
+  // At most this many temporaries exist at once (the registry that removes them on a signal
+  // is preallocated, to be async-signal-safe).
+  static constexpr int kMaxTemporaries = 1100;
 
  private:
   friend absl::Status CommitOutputs(const std::vector<AtomicOutput*>& outputs);

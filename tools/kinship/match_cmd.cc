@@ -92,7 +92,8 @@ int RunMatch(int argc, char** argv) {
       if (std::isnan(req.min_log10_lr) || req.min_log10_lr == INFINITY)
         throw po::error("--min-log10-lr must be a number or -inf (+inf would report nothing)");
       if (threads < 0) throw po::error("--threads must be >= 0");
-      if (report_max < 1) throw po::error("--report-max must be at least 1");
+      if (report_max < 1 || report_max > kMaxReportPages)
+        throw po::error(absl::StrCat("--report-max must be from 1 to ", kMaxReportPages));
       if (!report_dir.empty() && (req.victim_observation.dropout > 0 || req.victim_observation.dropin > 0))
         throw po::error("--report does not take --victim-dropout/--victim-dropin; give the victims' rows in --observation");
       }))

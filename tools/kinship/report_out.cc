@@ -24,6 +24,12 @@ ReportDir::~ReportDir() {
 
 absl::Status ReportDir::Open(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
   dir_ = dir;
+  // Every page is a temporary until the commit (all or none); the registry of temporaries is
+  // bounded (AtomicOutput::kMaxTemporaries, a few left for the command's other outputs).
+  if (files.size() > static_cast<size_t>(kMaxReportPages) + 2)
+    return absl::ResourceExhaustedError(absl::StrCat("--report ", dir, ": ", files.size() - 2,
+                                                     " pages; at most ", kMaxReportPages,
+                                                     " per run (split the pairs or cases, or lower --report-max)"));
   std::error_code ec;
   const auto st = std::filesystem::status(dir, ec);
   if (std::filesystem::exists(st)) {
@@ -40,7 +46,11 @@ absl::Status ReportDir::Open(const std::string& dir, const std::vector<std::pair
     auto out = std::make_unique<AtomicOutput>();
     if (absl::Status s = out->Open((std::filesystem::path(dir) / name).string()); !s.ok()) return s;
     std::fwrite(content.data(), 1, content.size(), out->file());
+    // Closed now (synced, uncommitted), so that a thousand pages do not hold a thousand
+    // descriptors; the commit renames them.
+    absl::Status closed = out->Close();
     outputs_.push_back(std::move(out));
+    if (!closed.ok()) return closed;
   }
   return absl::OkStatus();
 }

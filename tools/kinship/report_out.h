@@ -19,6 +19,11 @@ namespace kinship::cli {
 
 // The folder's files, opened (not yet committed). The folder is created when absent, and
 // removed again at destruction if it is still empty (nothing committed).
+// The most pages one run writes (match --report-max is at most this; lr --report with more
+// rows is an error naming the count).
+inline constexpr int kMaxReportPages = 1000;
+static_assert(kMaxReportPages + 16 <= AtomicOutput::kMaxTemporaries, "pages and the other outputs fit the registry");
+
 class ReportDir {
  public:
   ReportDir() = default;
