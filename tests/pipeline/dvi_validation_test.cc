@@ -3,6 +3,8 @@
 // pairwise log10 LR to 1e-9 (an exclusion exactly), every listed assignment's log10 LR to 1e-9
 // and posterior to 1e-9 absolute, every marginal to 1e-9 absolute.
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
@@ -12,7 +14,9 @@
 #include <catch2/catch.hpp>
 
 #include "kinship/dvi.h"
+#include "kinship/exchange.h"
 #include "kinship/lr.h"
+#include "local_exchange.h"
 #include "stats/validation_util.h"
 
 using namespace kinship;
@@ -195,5 +199,62 @@ TEST_CASE("DVI: each pairwise LR equals kinship lr's missing-person LR for that 
       }
       REQUIRE(got->rows[i].log10_lr == Approx(r->pairwise[i].log10_lr).margin(1e-12));
     }
+  }
+}
+
+namespace {
+std::string AllReports(DviResult r) {
+  r.seconds = 0;
+  std::string out;
+  for (auto write : {WriteDviPairwise, WriteDviAssignments, WriteDviMarginals, WriteDviSummary}) {
+    char* buf = nullptr;
+    size_t len = 0;
+    std::FILE* f = open_memstream(&buf, &len);
+    write(r, f);
+    std::fclose(f);
+    out.append(buf, len);
+    std::free(buf);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("DVI over ranks: the one process's reports, byte for byte; a rank's failure stops all", "[dvi][ranks]") {
+  // Families on rank f mod ranks, exchanged (kinship/exchange.h); ranks as threads.
+  for (const char* name : {"planecrash", "fire", "icmp", "KETPchap484"}) {
+    INFO(name);
+    Diagnostics diag;
+    auto one = RunDvi(Request(name), &diag);
+    REQUIRE(one.ok());
+    for (int n : {2, 3}) {
+      INFO(n << " ranks");
+      std::vector<absl::StatusOr<DviResult>> got(n, absl::UnknownError("not run"));
+      std::vector<std::vector<Note>> notes(n);
+      kinship::testing::RunRanks(n, [&](int rank, kinship::testing::LocalExchange* ex) {
+        DviRequest req = Request(name);
+        req.exchange = ex;
+        Diagnostics d;
+        got[rank] = RunDvi(req, &d);
+        notes[rank] = d.notes();
+      });
+      for (int r = 0; r < n; ++r) REQUIRE(got[r].ok());
+      CHECK(AllReports(*got[0]) == AllReports(*one));
+      REQUIRE(notes[0].size() == diag.notes().size());
+      for (size_t i = 0; i < notes[0].size(); ++i) CHECK(notes[0][i].message == diag.notes()[i].message);
+      for (int r = 1; r < n; ++r) CHECK(got[r]->summary.empty());
+    }
+  }
+  // Rank 2 of 3 cannot read the pedigrees: every rank stops with its message.
+  std::vector<absl::Status> st(3);
+  kinship::testing::RunRanks(3, [&](int rank, kinship::testing::LocalExchange* ex) {
+    DviRequest req = Request("planecrash");
+    if (rank == 2) req.pedigrees_path = kDir + "planecrash/absent.csv";
+    req.exchange = ex;
+    Diagnostics d;
+    st[rank] = RunDvi(req, &d).status();
+  });
+  for (int r = 0; r < 3; ++r) {
+    CHECK(st[r].code() == absl::StatusCode::kNotFound);
+    CHECK_THAT(std::string(st[r].message()), Catch::StartsWith("rank 2: ") && Catch::Contains("absent.csv"));
   }
 }

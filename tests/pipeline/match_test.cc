@@ -17,11 +17,13 @@
 #include <nlohmann/json.hpp>
 #include <tbb/global_control.h>
 
+#include "kinship/exchange.h"
 #include "kinship/io.h"
 #include "kinship/lr.h"
 #include "kinship/match.h"
 #include "kinship/report.h"
 #include "kinship/simulate.h"
+#include "local_exchange.h"
 #include "test_util.h"
 
 namespace kinship {
@@ -305,6 +307,192 @@ TEST_CASE("Match: families' tables built in parallel give the same report for 1 
     reports[threads - 1] = Written(WriteMatchTsv, *r) + Written(WriteMatchJson, *r);
   }
   CHECK(reports[0] == reports[1]);
+}
+
+// Ranks (kinship/exchange.h), as threads with LocalExchange: rank 0's report is the one
+// process's, byte for byte (time aside), and so are the notes; the other ranks return no rows.
+struct RankRun {
+  std::vector<absl::StatusOr<MatchResult>> results;
+  std::vector<std::vector<Note>> notes;
+  std::vector<int> transfers;
+};
+RankRun RunAsRanks(int n, const std::function<MatchRequest(int rank)>& request) {
+  RankRun run;
+  run.results.assign(n, absl::UnknownError("not run"));
+  run.notes.resize(n);
+  run.transfers.resize(n);
+  testing::RunRanks(n, [&](int rank, testing::LocalExchange* ex) {
+    MatchRequest req = request(rank);
+    req.exchange = ex;
+    Diagnostics diag;
+    run.results[rank] = Match(req, &diag);
+    run.notes[rank] = diag.notes();
+    run.transfers[rank] = ex->transfers();
+  });
+  return run;
+}
+
+std::string Report(MatchResult r) {
+  r.seconds = 0;
+  return Written(WriteMatchTsv, r) + Written(WriteMatchJson, r);
+}
+
+bool SameNotes(const std::vector<Note>& a, const std::vector<Note>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].level != b[i].level || a[i].message != b[i].message) return false;
+  return true;
+}
+
+TEST_CASE("Match over ranks: pedigree screen with theta and mutation, the one process's bytes", "[pipeline][ranks]") {
+  // 600 families: with 2 ranks two exchanges of family tables (512 + 88), with 3 one (768).
+  const auto files = SimulatedFiles(600);
+  auto request = [&](int) {
+    MatchRequest req;
+    req.model.freqs_path = kData + "/freqs.csv";
+    req.model.mutation_model = MutationModel::kStepwise;
+    req.model.mutation_rate = 0.002;
+    req.model.mutation_range = 0.1;
+    req.model.theta = 0.01;
+    req.victims = {ProfileSource::File(files->victims)};
+    req.pedigrees_path = files->pedigrees;
+    req.family_profiles = {ProfileSource::File(files->references)};
+    req.top_k = 3;
+    req.min_log10_lr = -INFINITY;
+    return req;
+  };
+  Diagnostics diag;
+  auto one = Match(request(0), &diag);
+  REQUIRE(one.ok());
+  REQUIRE(one->candidate_ct == 600);
+  REQUIRE(one->pairs_rescored > 0);
+  const std::string expected = Report(*one);
+  for (int n : {2, 3}) {
+    INFO(n << " ranks");
+    const RankRun run = RunAsRanks(n, request);
+    for (int r = 0; r < n; ++r) {
+      INFO(run.results[r].status().ToString());
+      REQUIRE(run.results[r].ok());
+    }
+    CHECK(Report(*run.results[0]) == expected);
+    CHECK(SameNotes(run.notes[0], diag.notes()));
+    for (int r = 1; r < n; ++r) CHECK(run.results[r]->rows.empty());
+    // Family chunks of 256 per rank, then the hits: every rank the same number of exchanges.
+    const int chunks = (600 + 256 * n - 1) / (256 * n);
+    for (int r = 0; r < n; ++r) CHECK(run.transfers[r] == chunks + 1);
+  }
+}
+
+TEST_CASE("Match over ranks: pairwise screens, by victim and by candidate, more ranks than victims", "[pipeline][ranks]") {
+  const Split s = SplitProfiles();
+  for (RankBy by : {RankBy::kVictim, RankBy::kCandidate}) {
+    auto request = [&](int) {
+      MatchRequest req = PairwiseRequest(s);
+      req.top_k = 3;
+      req.by = by;
+      return req;
+    };
+    Diagnostics diag;
+    auto one = Match(request(0), &diag);
+    REQUIRE(one.ok());
+    REQUIRE(!one->rows.empty());
+    for (int n : {2, 4}) {
+      const RankRun run = RunAsRanks(n, request);
+      REQUIRE(run.results[0].ok());
+      CHECK(Report(*run.results[0]) == Report(*one));
+      for (int r = 0; r < n; ++r) CHECK(run.transfers[r] == 1);  // no families: the hits only
+    }
+  }
+  // 3 victims over 5 ranks: two ranks screen no victim.
+  Split few = s;
+  few.victims.clear();
+  std::map<std::string, int> kept;
+  for (const GenotypeRecord& r : s.victims)
+    if (kept.size() < 3 || kept.count(r.sample_id)) {
+      kept[r.sample_id] = 1;
+      few.victims.push_back(r);
+    }
+  auto request = [&](int) {
+    MatchRequest req = PairwiseRequest(few);
+    req.top_k = 2;
+    return req;
+  };
+  Diagnostics diag;
+  auto one = Match(request(0), &diag);
+  REQUIRE(one.ok());
+  CHECK(one->victim_ct == 3);
+  const RankRun run = RunAsRanks(5, request);
+  REQUIRE(run.results[0].ok());
+  CHECK(Report(*run.results[0]) == Report(*one));
+}
+
+TEST_CASE("Match over ranks: a failure on one rank stops every rank with its message", "[pipeline][ranks]") {
+  const auto files = SimulatedFiles(20);
+  auto good = [&](int) {
+    MatchRequest req;
+    req.model.freqs_path = kData + "/freqs.csv";
+    req.victims = {ProfileSource::File(files->victims)};
+    req.pedigrees_path = files->pedigrees;
+    req.family_profiles = {ProfileSource::File(files->references)};
+    return req;
+  };
+  // Rank 1 cannot read its victims (as a node without the shared file system would): it
+  // fails before the first exchange, the others at it, all with rank 1's message.
+  const RankRun run = RunAsRanks(3, [&](int rank) {
+    MatchRequest req = good(rank);
+    if (rank == 1) req.victims = {ProfileSource::File(files->dir.Path("absent.csv"))};
+    return req;
+  });
+  for (int r = 0; r < 3; ++r) {
+    REQUIRE(!run.results[r].ok());
+    CHECK(run.results[r].status().code() == absl::StatusCode::kNotFound);
+    CHECK_THAT(std::string(run.results[r].status().message()), Catch::StartsWith("rank 1: "));
+    CHECK_THAT(std::string(run.results[r].status().message()), Catch::Contains("absent.csv"));
+    CHECK(run.transfers[r] == 1);
+  }
+  // The same bad input on every rank: rank 0's error, worded as one process words it.
+  auto bad = [&](int rank) {
+    MatchRequest req = good(rank);
+    req.victims = {ProfileSource::File(files->dir.Path("absent.csv"))};
+    return req;
+  };
+  Diagnostics diag;
+  auto one = Match(bad(0), &diag);
+  REQUIRE(!one.ok());
+  const RankRun all = RunAsRanks(2, bad);
+  for (int r = 0; r < 2; ++r) {
+    REQUIRE(!all.results[r].ok());
+    CHECK(all.results[r].status() == one.status());
+  }
+}
+
+TEST_CASE("ByteReader: reads what ByteWriter wrote, and refuses short or long input", "[pipeline][ranks]") {
+  ByteWriter w;
+  w.Put<std::int32_t>(-7);
+  w.PutString("family F1");
+  w.PutVector(std::vector<double>{0.5, -INFINITY, 1e-300});
+  const std::string bytes = std::move(w).Take();
+  ByteReader in(bytes);
+  CHECK(in.Get<std::int32_t>() == -7);
+  CHECK(in.GetString() == "family F1");
+  const std::vector<double> v = in.GetVector<double>();
+  CHECK(in.done());
+  REQUIRE(v.size() == 3);
+  CHECK(v[1] == -INFINITY);
+  CHECK(v[2] == 1e-300);
+  ByteReader short_in(std::string_view(bytes).substr(0, bytes.size() - 1));
+  (void)short_in.Get<std::int32_t>();
+  (void)short_in.GetString();
+  CHECK(short_in.GetVector<double>().empty());
+  CHECK(!short_in.ok());
+  CHECK(!short_in.done());
+  const std::string longer = bytes + "x";
+  ByteReader long_in(longer);
+  (void)long_in.Get<std::int32_t>();
+  (void)long_in.GetString();
+  (void)long_in.GetVector<double>();
+  CHECK(long_in.ok());
+  CHECK(!long_in.done());  // a byte left over
 }
 
 }  // namespace

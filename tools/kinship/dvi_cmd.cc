@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli_common.h"
+#include "ranks.h"
 #include "kinship/dvi.h"
 #include "kinship/report.h"
 
@@ -81,7 +82,10 @@ int RunDviCmd(int argc, char** argv) {
     thread_limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism, threads);
 
   Diagnostics diag;
+  // Under mpirun (ranks.h), rank 0 prints the notes and the error and writes the reports.
+  const bool root = Rank() == 0;
   auto fail = [&](const absl::Status& s) {
+    if (!root) return ExitCodeFor(s);
     PrintNotes(kCmd, diag, quiet);
     return ReportError(kCmd, s);
   };
@@ -107,8 +111,10 @@ int RunDviCmd(int argc, char** argv) {
   args.insert(args.end(), argv, argv + argc);
   req.command = absl::StrJoin(args, " ");
   req.stage = [](const std::string& s) { SetStage(s); };
+  req.exchange = RankExchange();
   auto result = RunDvi(req, &diag);
   if (!result.ok()) return fail(result.status());
+  if (!root) return kExitOk;
   SetStage("writing the reports");
   result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   std::error_code ec;

@@ -3,12 +3,14 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
 #include <string>
 
 #include "cli_common.h"
+#include "ranks.h"
 #include "kinship/version.h"
 
 namespace kinship::cli {
@@ -42,9 +44,7 @@ const char kUsage[] =
     "Exit codes: 0 success; 1 bad input or I/O failure; 2 usage error (unknown option,\n"
     "missing argument); 3 internal error.\n";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int Run(int argc, char** argv) {
   using namespace kinship::cli;
   try {
     if (argc < 2) {
@@ -76,6 +76,14 @@ int main(int argc, char** argv) {
       std::cerr << "kinship: unknown command '" << sub << "'\n";
       return kExitUsage;
     }
+    // Under mpirun only `kinship match` and `kinship dvi` run as ranks of one job; any other
+    // command would run once per rank, each writing the same outputs.
+    if (RankCount() > 1 && cmd != "match" && cmd != "dvi") {
+      if (Rank() == 0)
+        std::cerr << "kinship " << cmd << ": error: this command runs as one process, not under mpirun with "
+                  << RankCount() << " ranks (only kinship match and kinship dvi run across ranks)\n";
+      return kExitUsage;
+    }
     if (cmd == "lr") return RunLr(argc - 1, argv + 1);
     if (cmd == "match") return RunMatch(argc - 1, argv + 1);
     if (cmd == "simulate") return RunSimulate(argc - 1, argv + 1);
@@ -96,9 +104,38 @@ int main(int argc, char** argv) {
       std::cerr << ", this process may use " << (static_cast<long long>(limit.rlim_cur) >> 20)
                 << " MiB (ulimit -v)";
     std::cerr << "; expected inputs that fit in memory (split the input, or run on a larger machine)\n";
+    AbortRanks(kExitBadInput);  // the other ranks cannot go on without this one
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "kinship: internal error: " << e.what() << "\n";
+    AbortRanks(kExitInternal);
     return kExitInternal;
   }
+}
+
+#ifndef KINSHIP_WITH_MPI
+// Whether an MPI launcher started this process as one of several ranks (for a build without MPI).
+int LauncherRankCount() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE"})
+    if (const char* n = std::getenv(v)) return std::atoi(n);
+  return 1;
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace kinship::cli;
+  InitRanks(&argc, &argv);
+#ifndef KINSHIP_WITH_MPI
+  if (LauncherRankCount() > 1) {
+    std::cerr << "kinship: error: started by mpirun with " << LauncherRankCount()
+              << " ranks, but this kinship was built without MPI (cmake -DKINSHIP_WITH_MPI=ON); each rank would "
+                 "run the whole screen\n";
+    return kExitUsage;
+  }
+#endif
+  const int code = Run(argc, argv);
+  FinalizeRanks();
+  return code;
 }

@@ -12,10 +12,12 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli_common.h"
 #include "kinship/match.h"
 #include "kinship/report.h"
+#include "ranks.h"
 #include "report_out.h"
 
 namespace po = boost::program_options;
@@ -104,7 +106,11 @@ int RunMatch(int argc, char** argv) {
   const int threads_used = threads > 0 ? threads : tbb::info::default_concurrency();
 
   Diagnostics diag;
+  // Under mpirun (ranks.h), rank 0 speaks for the job: it prints the notes and the error (a
+  // failing rank's error reaches it through the exchange), and writes every output.
+  const bool root = Rank() == 0;
   auto fail = [&](const absl::Status& s) {
+    if (!root) return ExitCodeFor(s);
     PrintNotes(kCmd, diag, quiet);
     return ReportError(kCmd, s);
   };
@@ -134,7 +140,8 @@ int RunMatch(int argc, char** argv) {
     if (s.rfind("screening", 0) == 0) t_screen_start = last_print = std::chrono::steady_clock::now();
   };
   bool printed = false;
-  if (progress || isatty(STDERR_FILENO))
+  const bool show_progress = root && (progress || isatty(STDERR_FILENO));
+  if (show_progress)
     req.progress = [&](std::int64_t done, std::int64_t victim_ct, std::int64_t candidate_ct) {
       const auto now = std::chrono::steady_clock::now();
       if (now - last_print < std::chrono::milliseconds(500)) return;
@@ -149,7 +156,7 @@ int RunMatch(int argc, char** argv) {
     };
 
   const auto t_tables_start = std::chrono::steady_clock::now();
-  if (progress || isatty(STDERR_FILENO))
+  if (show_progress)
     req.family_progress = [&](std::int64_t done, std::int64_t family_ct) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_tables_start).count();
       const double rate = done / std::max(secs, 1e-9);
@@ -160,9 +167,11 @@ int RunMatch(int argc, char** argv) {
       printed = true;
     };
 
+  req.exchange = RankExchange();
   auto result = Match(req, &diag);
   if (printed) std::fprintf(stderr, "\r%70s\r", "");
   if (!result.ok()) return fail(result.status());
+  if (!root) return kExitOk;  // rank 0 has the result
   SetStage("writing the report");
   result->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
 
@@ -192,10 +201,10 @@ int RunMatch(int argc, char** argv) {
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   std::fprintf(stderr,
                "kinship match: %d victims x %d candidates = %lld pairs screened, %lld rescored, %zu rows; "
-               "kernel %s, %d threads, %.2f s\n",
+               "kernel %s, %d threads%s, %.2f s\n",
                result->victim_ct, result->candidate_ct, static_cast<long long>(result->pairs_screened),
                static_cast<long long>(result->pairs_rescored), result->rows.size(), KernelName(result->kernel),
-               threads_used, total);
+               threads_used, RankCount() > 1 ? absl::StrCat(" x ", RankCount(), " ranks").c_str() : "", total);
   if (!report_dir.empty()) std::fprintf(stderr, "kinship match: case reports in %s/index.html\n", report_dir.c_str());
   if (result->candidates_skipped > 0)
     std::fprintf(stderr, "kinship match: %lld family candidate(s) skipped (see the warnings in the report)\n",

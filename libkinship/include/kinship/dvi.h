@@ -53,6 +53,8 @@
 
 namespace kinship {
 
+class Exchange;
+
 // ---- The combinatorial problem -------------------------------------------------------------
 
 // One local assignment of a family: victims placed at some of its MPs, with its LR.
@@ -144,6 +146,11 @@ struct DviRequest {
   std::int64_t max_states = std::int64_t{1} << 24;
   std::string command;
   std::function<void(const std::string& stage)> stage;
+  // Several processes (MPI ranks), as MatchRequest::exchange (kinship/exchange.h): every rank
+  // reads every input, computes the local assignments of its share of the families (family f
+  // on rank f mod ranks), and the ranks exchange them; rank 0 solves the joint problem and
+  // returns the result (the same as one process), the others an empty result. Null: one process.
+  Exchange* exchange = nullptr;
 };
 
 struct DviPairwiseRow {

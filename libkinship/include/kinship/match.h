@@ -47,6 +47,8 @@
 
 namespace kinship {
 
+class Exchange;
+
 enum class RankBy { kVictim, kCandidate };
 
 struct MatchRequest {
@@ -94,6 +96,12 @@ struct MatchRequest {
   // When set to true during the run, the table building or the screen stops at its next
   // chunk or block, and Match returns Cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // Several processes (MPI ranks) running one screen: each rank calls Match with the same
+  // request and its Exchange (kinship/exchange.h). Every rank reads every input; the
+  // families' tables are computed in shares and exchanged, each rank screens a slice of the
+  // victims, and rank 0 returns the whole result (the same as one process, bit for bit); the
+  // other ranks return an empty result. Null: one process.
+  Exchange* exchange = nullptr;
 };
 
 // One log10 LR of a locus (per-locus values of a reported pair).

@@ -17,6 +17,7 @@
 #include "internal/csv.h"
 #include "internal/status_macros.h"
 #include "kinship/dvi.h"
+#include "kinship/exchange.h"
 #include "kinship/io.h"
 #include "kinship/pedigree_lr.h"
 #include "kinship/report.h"
@@ -467,9 +468,57 @@ double Log10ValidAssignments(const std::vector<Sex>& victim_sex, const std::vect
   return static_cast<double>(std::log10(total));
 }
 
+// A family's local assignments as bytes, for the other ranks (kinship/exchange.h): its
+// status, the assignments evaluated, the single-victim LRs, the options (every double bit for bit).
+void PutFamily(const absl::Status& st, std::int64_t evaluated, const std::vector<std::vector<double>>& single,
+               const DviFamilyOptions& family, ByteWriter* w) {
+  w->Put<std::int32_t>(static_cast<std::int32_t>(st.code()));
+  w->PutString(std::string(st.message()));
+  w->Put<std::int64_t>(evaluated);
+  w->Put<std::uint64_t>(single.size());
+  for (const std::vector<double>& x : single) w->PutVector(x);
+  w->Put<std::uint64_t>(family.options.size());
+  for (const DviOption& o : family.options) {
+    std::vector<std::int32_t> flat;
+    for (const auto& [k, v] : o.placed) flat.insert(flat.end(), {k, v});
+    w->PutVector(flat);
+    w->Put<double>(o.log10_lr);
+  }
+}
+void GetFamily(ByteReader* in, absl::Status* st, std::int64_t* evaluated, std::vector<std::vector<double>>* single,
+               DviFamilyOptions* family) {
+  const auto code = static_cast<absl::StatusCode>(in->Get<std::int32_t>());
+  const std::string message = in->GetString();
+  *st = code == absl::StatusCode::kOk ? absl::OkStatus() : absl::Status(code, message);
+  *evaluated = in->Get<std::int64_t>();
+  const auto n = in->Get<std::uint64_t>();
+  single->clear();
+  for (std::uint64_t k = 0; k < n && in->ok(); ++k) single->push_back(in->GetVector<double>());
+  const auto m = in->Get<std::uint64_t>();
+  family->options.clear();
+  for (std::uint64_t x = 0; x < m && in->ok(); ++x) {
+    const std::vector<std::int32_t> flat = in->GetVector<std::int32_t>();
+    DviOption o;
+    for (size_t i = 0; i + 1 < flat.size(); i += 2) o.placed.push_back({flat[i], flat[i + 1]});
+    o.log10_lr = in->Get<double>();
+    family->options.push_back(std::move(o));
+  }
+}
+
+absl::StatusOr<DviResult> RunDviRanks(const DviRequest& req, Diagnostics* diag);
+
 }  // namespace
 
+// One process, or one rank of several (req.exchange; as Match, kinship/match.h).
 absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
+  absl::StatusOr<DviResult> result = RunDviRanks(req, diag);
+  if (!result.ok() && req.exchange) return req.exchange->Abandon(result.status());
+  return result;
+}
+
+namespace {
+
+absl::StatusOr<DviResult> RunDviRanks(const DviRequest& req, Diagnostics* diag) {
   const auto t_start = std::chrono::steady_clock::now();
   auto stage = [&](const std::string& s) {
     if (req.stage) req.stage(s);
@@ -620,7 +669,11 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   std::vector<std::vector<std::vector<int>>> compat(nf);
   std::vector<std::int64_t> evaluated(nf, 0);
   std::vector<absl::Status> errors(nf);
+  // Ranks: family f is computed on rank f mod ranks, then the ranks exchange their families.
+  const int rank = req.exchange ? req.exchange->rank() : 0;
+  const int ranks = req.exchange ? req.exchange->size() : 1;
   tbb::parallel_for(0, nf, [&](int f) {
+    if (f % ranks != rank) return;
     const Pedigree& ped = peds[f];
     compat[f].resize(fam_mps[f].size());
     single[f].assign(fam_mps[f].size(), std::vector<double>(nv, NAN));
@@ -634,6 +687,18 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
     evals[f]->ReleaseCaches();
     errors[f] = st;
   });
+  if (ranks > 1) {
+    ByteWriter w;
+    for (int f = rank; f < nf; f += ranks) PutFamily(errors[f], evaluated[f], single[f], problem.families[f], &w);
+    KINSHIP_ASSIGN_OR_RETURN(std::vector<std::string> parts, req.exchange->Share(std::move(w).Take(), false));
+    req.exchange->Finish();
+    if (rank != 0) return DviResult{};  // rank 0 solves and reports
+    for (int r = 1; r < ranks; ++r) {
+      ByteReader in(parts[r]);
+      for (int f = r; f < nf; f += ranks) GetFamily(&in, &errors[f], &evaluated[f], &single[f], &problem.families[f]);
+      if (!in.done()) return absl::InternalError(absl::StrCat("the families of rank ", r, " do not read back"));
+    }
+  }
   for (const absl::Status& st : errors) KINSHIP_RETURN_IF_ERROR(st);
 
   stage("solving the joint problem");
@@ -779,6 +844,8 @@ absl::StatusOr<DviResult> RunDvi(const DviRequest& req, Diagnostics* diag) {
   return result;
 }
 
+}  // namespace
+
 namespace {
 void Header(const DviResult& r, std::FILE* f) {
   WriteProvenanceLines(r.provenance, r.counts, r.notes, r.seconds, f);
@@ -818,5 +885,6 @@ void WriteDviSummary(const DviResult& r, std::FILE* f) {
                  FormatDouble(x.posterior).c_str(), std::isnan(x.log10_lr) ? "" : FormatDouble(x.log10_lr).c_str(),
                  x.conclusion.c_str());
 }
+
 
 }  // namespace kinship

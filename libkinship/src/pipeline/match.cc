@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include <tbb/blocked_range.h>
@@ -17,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "internal/status_macros.h"
+#include "kinship/exchange.h"
 #include "kinship/io.h"
 #include "kinship/pairwise.h"
 #include "kinship/pedigree_lr.h"
@@ -34,9 +36,103 @@ struct CandidateInfo {
   std::string hypothesis;  // relationship name, or "missing-person"
 };
 
+// A family's checks and tables (per missing person), with its notes kept apart.
+struct FamilyWork {
+  Diagnostics diag;
+  absl::Status refs;
+  std::vector<absl::StatusOr<FamilyRows>> rows;  // per missing person
+};
+
+// FamilyWork as bytes, for the other ranks (kinship/exchange.h); every double bit for bit.
+void PutStatus(const absl::Status& st, ByteWriter* w) {
+  w->Put<std::int32_t>(static_cast<std::int32_t>(st.code()));
+  w->PutString(std::string(st.message()));
+}
+absl::Status GetStatus(ByteReader* in) {
+  const auto code = static_cast<absl::StatusCode>(in->Get<std::int32_t>());
+  std::string message = in->GetString();
+  return code == absl::StatusCode::kOk ? absl::OkStatus() : absl::Status(code, message);
+}
+void PutFamilyWork(const FamilyWork& work, ByteWriter* w) {
+  w->Put<std::uint64_t>(work.diag.notes().size());
+  for (const Note& n : work.diag.notes()) {
+    w->Put<std::uint8_t>(n.level == NoteLevel::kWarning);
+    w->PutString(n.message);
+  }
+  PutStatus(work.refs, w);
+  w->Put<std::uint64_t>(work.rows.size());
+  for (const absl::StatusOr<FamilyRows>& rows : work.rows) {
+    PutStatus(rows.status(), w);
+    if (!rows.ok()) continue;
+    w->Put<std::uint64_t>(rows->rows.size());
+    for (const FamilyRows::Row& r : rows->rows) {
+      w->Put<std::int32_t>(r.locus);
+      w->PutVector(r.log10_lr);
+      w->PutVector(r.inconsistent);
+      w->Put<std::uint8_t>(r.candidate_untyped);
+      w->PutVector(r.lr);
+      w->PutVector(r.victim_weights);
+    }
+  }
+}
+void GetFamilyWork(ByteReader* in, FamilyWork* work) {
+  const auto note_ct = in->Get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < note_ct && in->ok(); ++i) {
+    const bool warning = in->Get<std::uint8_t>() != 0;
+    std::string message = in->GetString();
+    if (warning)
+      work->diag.Warn(std::move(message));
+    else
+      work->diag.Info(std::move(message));
+  }
+  work->refs = GetStatus(in);
+  const auto row_ct = in->Get<std::uint64_t>();
+  for (std::uint64_t k = 0; k < row_ct && in->ok(); ++k) {
+    absl::Status st = GetStatus(in);
+    if (!st.ok()) {
+      work->rows.push_back(st);
+      continue;
+    }
+    FamilyRows rows;
+    const auto n = in->Get<std::uint64_t>();
+    for (std::uint64_t j = 0; j < n && in->ok(); ++j) {
+      FamilyRows::Row r;
+      r.locus = in->Get<std::int32_t>();
+      r.log10_lr = in->GetVector<double>();
+      r.inconsistent = in->GetVector<std::uint8_t>();
+      r.candidate_untyped = in->Get<std::uint8_t>() != 0;
+      r.lr = in->GetVector<double>();
+      r.victim_weights = in->GetVector<double>();
+      rows.rows.push_back(std::move(r));
+    }
+    work->rows.push_back(std::move(rows));
+  }
+}
+
+// A slice of the victims' hits as bytes: the rescored count, then per victim its hits.
+std::string PutHits(const ScreenResult& r) {
+  ByteWriter w;
+  w.Put<std::int64_t>(r.pairs_rescored);
+  w.Put<std::uint64_t>(r.hits.size());
+  for (const std::vector<ScreenHit>& hv : r.hits) w.PutVector(hv);
+  return std::move(w).Take();
+}
+
+absl::StatusOr<MatchResult> MatchRanks(const MatchRequest& req, Diagnostics* diag);
+
 }  // namespace
 
+// One process, or one rank of several (req.exchange): a rank that fails meets the others
+// at their exchange with its error (kinship/exchange.h), so every rank stops with it.
 absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
+  absl::StatusOr<MatchResult> result = MatchRanks(req, diag);
+  if (!result.ok() && req.exchange) return req.exchange->Abandon(result.status());
+  return result;
+}
+
+namespace {
+
+absl::StatusOr<MatchResult> MatchRanks(const MatchRequest& req, Diagnostics* diag) {
   const auto t_start = std::chrono::steady_clock::now();
   auto stage = [&](const std::string& s) {
     if (req.stage) req.stage(s);
@@ -63,6 +159,11 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   AlleleFreqTable* table = &model.table;
   const MutationSpec& mutation = model.mutation;
   const double theta = req.model.theta;
+
+  // Ranks (kinship/exchange.h): each computes its share of the families' tables and screens
+  // its slice of the victims; every rank reads every input.
+  const int rank = req.exchange ? req.exchange->rank() : 0;
+  const int ranks = req.exchange ? req.exchange->size() : 1;
 
   // Inputs, with their checksums for the report (taken by the readers as they read: each
   // input is read once, so a FIFO or a process substitution works).
@@ -208,18 +309,19 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
     // each family's notes kept apart; then merged in family order, so the tables, the
     // candidates and the notes are the same for any thread count. The chunks bound the memory
     // of the rows computed but not yet added.
-    struct FamilyWork {
-      Diagnostics diag;
-      absl::Status refs;
-      std::vector<absl::StatusOr<FamilyRows>> rows;  // per missing person
-    };
+    // With several ranks, a chunk holds 256 families per rank; family f of a chunk is computed
+    // by rank (f - first) mod ranks, and the ranks exchange their work after each chunk (every
+    // rank then merges the whole chunk, in family order, as one process does).
     const std::int64_t family_total = static_cast<std::int64_t>(peds.size());
-    const size_t chunk = 256;
+    const size_t chunk = 256 * static_cast<size_t>(ranks);
     for (size_t first = 0; first < peds.size(); first += chunk) {
       const size_t last = std::min(peds.size(), first + chunk);
       std::vector<FamilyWork> work(last - first);
-      tbb::parallel_for(tbb::blocked_range<size_t>(first, last, 1), [&](const tbb::blocked_range<size_t>& range) {
-        for (size_t f = range.begin(); f < range.end(); ++f) {
+      // This rank's families of the chunk: first + rank + j * ranks.
+      const size_t mine = (last - first + ranks - 1 - rank) / ranks;
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, mine, 1), [&](const tbb::blocked_range<size_t>& range) {
+        for (size_t j = range.begin(); j < range.end(); ++j) {
+          const size_t f = first + rank + j * ranks;
           if (req.cancel && req.cancel->load(std::memory_order_relaxed)) return;
           const Pedigree& ped = peds[f];
           const auto& g = family_g[f];
@@ -235,6 +337,17 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
         }
       });
       if (req.cancel && req.cancel->load()) return absl::CancelledError("the screen was cancelled; no report written");
+      if (ranks > 1) {
+        ByteWriter w;
+        for (size_t j = 0; j < mine; ++j) PutFamilyWork(work[rank + j * ranks], &w);
+        KINSHIP_ASSIGN_OR_RETURN(std::vector<std::string> parts, req.exchange->Share(std::move(w).Take(), false));
+        for (int r = 0; r < ranks; ++r) {
+          if (r == rank) continue;
+          ByteReader in(parts[r]);
+          for (size_t i = r; i < last - first; i += ranks) GetFamilyWork(&in, &work[i]);
+          if (!in.done()) return absl::InternalError(absl::StrCat("the family tables of rank ", r, " do not read back"));
+        }
+      }
       // One family must not stop a screen: a family whose references are inconsistent, or
       // whose exact computation is past the engine's limits, is skipped with a warning (in
       // the report) and counted; the rest of the screen runs. Bugs (Internal) still stop it.
@@ -273,8 +386,18 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   }
   stage(absl::StrCat("building the score tables (", builder.candidate_ct(), " candidates)"));
   KINSHIP_ASSIGN_OR_RETURN(const ScoreTables tables, std::move(builder).Build());
-  const VictimColumns columns(tables, victims, &victim_obs);
   const int candidate_ct = tables.candidate_ct(), victim_ct = victims.sample_ct();
+  // This rank's victims: a contiguous slice (all of them in one process).
+  const int slice_begin = static_cast<int>(static_cast<std::int64_t>(victim_ct) * rank / ranks);
+  const int slice_end = static_cast<int>(static_cast<std::int64_t>(victim_ct) * (rank + 1) / ranks);
+  std::optional<ProfileSet> slice_victims;
+  if (ranks > 1) {
+    std::vector<int> idx;
+    for (int v = slice_begin; v < slice_end; ++v) idx.push_back(v);
+    slice_victims = victims.Subset(idx);
+  }
+  std::optional<VictimColumns> columns;  // the victims screened here; on rank 0 later, all
+  columns.emplace(tables, slice_victims ? *slice_victims : victims, &victim_obs);
   const double prior = req.prior ? *req.prior : candidate_ct > 1 ? 1.0 / candidate_ct : 0.5;
 
   // The screen.
@@ -289,11 +412,31 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
     sopts.progress = [&](std::int64_t block_victims) {
       std::lock_guard<std::mutex> lock(progress_mutex);
       victims_done += block_victims;
-      req.progress(victims_done, victim_ct, candidate_ct);
+      req.progress(victims_done, slice_end - slice_begin, candidate_ct);
     };
   stage(absl::StrCat("screening ", victim_ct, " victims against ", candidate_ct, " candidates"));
-  ScreenResult screened = Screen(tables, columns, sopts);
+  ScreenResult screened = Screen(tables, *columns, sopts);
   if (req.cancel && req.cancel->load()) return absl::CancelledError("the screen was cancelled; no report written");
+  if (ranks > 1) {
+    // Rank 0 gathers the slices' hits in victim order; the other ranks are done.
+    KINSHIP_ASSIGN_OR_RETURN(std::vector<std::string> parts, req.exchange->Share(PutHits(screened), true));
+    req.exchange->Finish();
+    if (rank != 0) return MatchResult{};
+    screened.hits.clear();
+    screened.pairs_rescored = 0;
+    for (int r = 0; r < ranks; ++r) {
+      ByteReader in(parts[r]);
+      screened.pairs_rescored += in.Get<std::int64_t>();
+      const auto n = in.Get<std::uint64_t>();
+      for (std::uint64_t v = 0; v < n && in.ok(); ++v) screened.hits.push_back(in.GetVector<ScreenHit>());
+      if (!in.done()) return absl::InternalError(absl::StrCat("the hits of rank ", r, " do not read back"));
+    }
+    if (static_cast<int>(screened.hits.size()) != victim_ct)
+      return absl::InternalError(absl::StrCat("the ranks returned hits for ", screened.hits.size(), " victims of ",
+                                              victim_ct));
+    screened.pairs_screened = static_cast<std::int64_t>(victim_ct) * candidate_ct;
+    columns.emplace(tables, victims, &victim_obs);  // the rows' per-locus values need every victim
+  }
 
   // Rows of the report.
   struct Ranked {
@@ -342,7 +485,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
     KINSHIP_RETURN_IF_ERROR(CheckFinishedNumber(row.posterior, "posterior of the " + what));
     for (int l = 0; l < locus_ct; ++l) {
       const int row_idx = tables.row_idx(r.candidate, l);
-      const GenotypeIdx g = columns.genotype(l, r.victim);
+      const GenotypeIdx g = columns->genotype(l, r.victim);
       if (row_idx < 0) continue;
       // An untyped victim contributes the candidate's one-sided value (0 = LR 1: omitted).
       const double x = g == kUntyped ? tables.untyped_exact(l, row_idx) : tables.exact(l, row_idx, g);
@@ -400,5 +543,7 @@ absl::StatusOr<MatchResult> Match(const MatchRequest& req, Diagnostics* diag) {
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   return result;
 }
+
+}  // namespace
 
 }  // namespace kinship
