@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(g++ cmake make libeigen3-dev libtbb-dev libabsl-dev
       libboost-program-options-dev catch2 libbenchmark-dev
-      nlohmann-json3-dev libxml2-dev)
+      nlohmann-json3-dev libxml2-dev libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

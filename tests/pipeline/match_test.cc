@@ -3,6 +3,7 @@
 // `kinship match` and `kinship lr`; these check what only a library caller can see: profiles
 // in memory, the progress callback, the cancel flag, the screen against ComputeLrs bit for
 // bit, and the report writers.
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -346,7 +347,11 @@ bool SameNotes(const std::vector<Note>& a, const std::vector<Note>& b) {
 
 TEST_CASE("Match over ranks: pedigree screen with theta and mutation, the one process's bytes", "[pipeline][ranks]") {
   // 600 families: with 2 ranks two exchanges of family tables (512 + 88), with 3 one (768).
+  // Without and with the victims' drop-out (observation columns: the rows' linear LRs and
+  // victim weights are exchanged for those loci only).
   const auto files = SimulatedFiles(600);
+  for (double dropout : {0.0, 0.05}) {
+  INFO("victim drop-out " << dropout);
   auto request = [&](int) {
     MatchRequest req;
     req.model.freqs_path = kData + "/freqs.csv";
@@ -357,6 +362,7 @@ TEST_CASE("Match over ranks: pedigree screen with theta and mutation, the one pr
     req.victims = {ProfileSource::File(files->victims)};
     req.pedigrees_path = files->pedigrees;
     req.family_profiles = {ProfileSource::File(files->references)};
+    req.victim_observation.dropout = dropout;
     req.top_k = 3;
     req.min_log10_lr = -INFINITY;
     return req;
@@ -380,6 +386,7 @@ TEST_CASE("Match over ranks: pedigree screen with theta and mutation, the one pr
     // Family chunks of 256 per rank, then the hits: every rank the same number of exchanges.
     const int chunks = (600 + 256 * n - 1) / (256 * n);
     for (int r = 0; r < n; ++r) CHECK(run.transfers[r] == chunks + 1);
+  }
   }
 }
 
@@ -464,6 +471,35 @@ TEST_CASE("Match over ranks: a failure on one rank stops every rank with its mes
     REQUIRE(!all.results[r].ok());
     CHECK(all.results[r].status() == one.status());
   }
+}
+
+TEST_CASE("ShareOut: every family once, shares within one of each other, a periodic input spread", "[pipeline][ranks]") {
+  for (int ranks : {1, 2, 3, 7}) {
+    for (size_t count : {size_t{0}, size_t{5}, size_t{600}}) {
+      const auto shares = ShareOut(count, ranks, 42);
+      REQUIRE(static_cast<int>(shares.size()) == ranks);
+      std::vector<int> seen(count, 0);
+      size_t smallest = count, largest = 0;
+      for (const auto& share : shares) {
+        CHECK(std::is_sorted(share.begin(), share.end()));
+        for (size_t i : share) ++seen[i];
+        smallest = std::min(smallest, share.size());
+        largest = std::max(largest, share.size());
+      }
+      CHECK(std::all_of(seen.begin(), seen.end(), [](int n) { return n == 1; }));
+      if (count > 0) CHECK(largest - smallest <= 1);
+      CHECK(ShareOut(count, ranks, 42) == shares);  // deterministic
+    }
+  }
+  // Families whose cost repeats every 6 rows (a simulation's shapes in turn): dealt i mod 2,
+  // rank 0 would get every costly shape (i mod 6 in {0, 2, 4}); shared out, each rank gets
+  // about half of them, 150 (a hypergeometric draw of 300 of 600: standard deviation 6.1;
+  // the bounds are 8.5 of them, so the check fails only when the costly ones cluster).
+  const auto shares = ShareOut(600, 2, 0);
+  int costly_on_0 = 0;
+  for (size_t i : shares[0]) costly_on_0 += i % 6 == 0 || i % 6 == 2 || i % 6 == 4;
+  CHECK(costly_on_0 > 150 - 52);
+  CHECK(costly_on_0 < 150 + 52);
 }
 
 TEST_CASE("ByteReader: reads what ByteWriter wrote, and refuses short or long input", "[pipeline][ranks]") {

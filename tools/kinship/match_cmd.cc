@@ -26,6 +26,11 @@ namespace kinship::cli {
 
 namespace {
 const char kCmd[] = "match";
+std::string FormatMegabytes(std::int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / 1e6);
+  return buf;
+}
 }  // namespace
 
 int RunMatch(int argc, char** argv) {
@@ -204,7 +209,11 @@ int RunMatch(int argc, char** argv) {
                "kernel %s, %d threads%s, %.2f s\n",
                result->victim_ct, result->candidate_ct, static_cast<long long>(result->pairs_screened),
                static_cast<long long>(result->pairs_rescored), result->rows.size(), KernelName(result->kernel),
-               threads_used, RankCount() > 1 ? absl::StrCat(" x ", RankCount(), " ranks").c_str() : "", total);
+               threads_used,
+               RankCount() > 1 ? absl::StrCat(" x ", RankCount(), " ranks (", FormatMegabytes(RankExchange()->bytes_received()),
+                                              " received by rank 0)").c_str()
+                               : "",
+               total);
   if (!report_dir.empty()) std::fprintf(stderr, "kinship match: case reports in %s/index.html\n", report_dir.c_str());
   if (result->candidates_skipped > 0)
     std::fprintf(stderr, "kinship match: %lld family candidate(s) skipped (see the warnings in the report)\n",

@@ -54,6 +54,8 @@ class Exchange {
   // Marks the exchange over (after the last Share of a run): Abandon no longer shares.
   void Finish() { done_ = true; }
   bool done() const { return done_; }
+  // Bytes this rank has received from the others so far (for the run's summary).
+  std::int64_t bytes_received() const { return bytes_received_; }
 
   // What a rank gives an exchange: its bytes, or its error (failed; the bytes then hold the
   // status code and message).
@@ -70,7 +72,16 @@ class Exchange {
 
  private:
   bool done_ = false;
+  std::int64_t bytes_received_ = 0;
 };
+
+// Shares of `count` items (families) for `ranks` ranks: item i goes to the rank of its place
+// in a fixed pseudo-random permutation of 0..count-1 (seeded by `seed`), places dealt round
+// robin, so each rank gets count/ranks items (±1) and a periodic input (families whose shapes
+// or sizes repeat every few rows, as a simulation's or a sorted file's) does not load one rank
+// with the costly ones, as dealing items i mod ranks would. Each share ascending. Deterministic:
+// the results never depend on the shares (the ranks' work is merged in item order).
+std::vector<std::vector<size_t>> ShareOut(size_t count, int ranks, std::uint64_t seed);
 
 // Byte strings of plain values and strings, for what ranks send each other (same machine
 // type on every rank: native byte order, as MPI_BYTE carries it).

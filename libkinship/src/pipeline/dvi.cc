@@ -669,11 +669,15 @@ absl::StatusOr<DviResult> RunDviRanks(const DviRequest& req, Diagnostics* diag) 
   std::vector<std::vector<std::vector<int>>> compat(nf);
   std::vector<std::int64_t> evaluated(nf, 0);
   std::vector<absl::Status> errors(nf);
-  // Ranks: family f is computed on rank f mod ranks, then the ranks exchange their families.
+  // Ranks: each computes its share of the families (ShareOut, kinship/exchange.h), then the
+  // ranks exchange them.
   const int rank = req.exchange ? req.exchange->rank() : 0;
   const int ranks = req.exchange ? req.exchange->size() : 1;
+  const std::vector<std::vector<size_t>> shares = ShareOut(nf, ranks, 0);
+  std::vector<char> mine(nf, ranks == 1);
+  for (size_t f : shares[rank]) mine[f] = 1;
   tbb::parallel_for(0, nf, [&](int f) {
-    if (f % ranks != rank) return;
+    if (!mine[f]) return;
     const Pedigree& ped = peds[f];
     compat[f].resize(fam_mps[f].size());
     single[f].assign(fam_mps[f].size(), std::vector<double>(nv, NAN));
@@ -689,13 +693,13 @@ absl::StatusOr<DviResult> RunDviRanks(const DviRequest& req, Diagnostics* diag) 
   });
   if (ranks > 1) {
     ByteWriter w;
-    for (int f = rank; f < nf; f += ranks) PutFamily(errors[f], evaluated[f], single[f], problem.families[f], &w);
+    for (size_t f : shares[rank]) PutFamily(errors[f], evaluated[f], single[f], problem.families[f], &w);
     KINSHIP_ASSIGN_OR_RETURN(std::vector<std::string> parts, req.exchange->Share(std::move(w).Take(), false));
     req.exchange->Finish();
     if (rank != 0) return DviResult{};  // rank 0 solves and reports
     for (int r = 1; r < ranks; ++r) {
       ByteReader in(parts[r]);
-      for (int f = r; f < nf; f += ranks) GetFamily(&in, &errors[f], &evaluated[f], &single[f], &problem.families[f]);
+      for (size_t f : shares[r]) GetFamily(&in, &errors[f], &evaluated[f], &single[f], &problem.families[f]);
       if (!in.done()) return absl::InternalError(absl::StrCat("the families of rank ", r, " do not read back"));
     }
   }

@@ -1,6 +1,9 @@
 // Ranks of one run (kinship/exchange.h): statuses carried through the transport's exchange.
 #include "kinship/exchange.h"
 
+#include <algorithm>
+#include <numeric>
+
 #include "absl/strings/str_cat.h"
 
 namespace kinship {
@@ -34,11 +37,31 @@ absl::StatusOr<std::vector<std::string>> Exchange::Share(const absl::StatusOr<st
       return absl::InternalError(absl::StrCat("rank ", r, " failed with an unreadable error"));
     return absl::Status(code, r == 0 ? message : absl::StrCat("rank ", r, ": ", message));
   }
+  for (size_t r = 0; r < parts->size(); ++r)
+    if (static_cast<int>(r) != rank()) bytes_received_ += static_cast<std::int64_t>((*parts)[r].bytes.size());
   std::vector<std::string> out;
   if (to_root_only && rank() != 0) return out;
   out.reserve(parts->size());
   for (Part& p : *parts) out.push_back(std::move(p.bytes));
   return out;
+}
+
+std::vector<std::vector<size_t>> ShareOut(size_t count, int ranks, std::uint64_t seed) {
+  std::vector<size_t> order(count);
+  std::iota(order.begin(), order.end(), size_t{0});
+  // Fisher-Yates with splitmix64 (portable: the same permutation on every machine).
+  std::uint64_t state = seed;
+  auto next = [&state] {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  for (size_t i = count; i > 1; --i) std::swap(order[i - 1], order[next() % i]);
+  std::vector<std::vector<size_t>> shares(std::max(ranks, 1));
+  for (size_t p = 0; p < count; ++p) shares[p % shares.size()].push_back(order[p]);
+  for (std::vector<size_t>& s : shares) std::sort(s.begin(), s.end());
+  return shares;
 }
 
 absl::Status Exchange::Abandon(const absl::Status& error) {

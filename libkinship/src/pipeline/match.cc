@@ -53,7 +53,9 @@ absl::Status GetStatus(ByteReader* in) {
   std::string message = in->GetString();
   return code == absl::StatusCode::kOk ? absl::OkStatus() : absl::Status(code, message);
 }
-void PutFamilyWork(const FamilyWork& work, ByteWriter* w) {
+// The rows' linear LRs and victim weights go only for loci with observation columns (the
+// builder reads them nowhere else: ScoreTablesBuilder::AddRow), `weighted[l]`.
+void PutFamilyWork(const FamilyWork& work, const std::vector<char>& weighted, ByteWriter* w) {
   w->Put<std::uint64_t>(work.diag.notes().size());
   for (const Note& n : work.diag.notes()) {
     w->Put<std::uint8_t>(n.level == NoteLevel::kWarning);
@@ -70,8 +72,8 @@ void PutFamilyWork(const FamilyWork& work, ByteWriter* w) {
       w->PutVector(r.log10_lr);
       w->PutVector(r.inconsistent);
       w->Put<std::uint8_t>(r.candidate_untyped);
-      w->PutVector(r.lr);
-      w->PutVector(r.victim_weights);
+      w->PutVector(weighted[r.locus] ? r.lr : std::vector<double>{});
+      w->PutVector(weighted[r.locus] ? r.victim_weights : std::vector<double>{});
     }
   }
 }
@@ -309,19 +311,24 @@ absl::StatusOr<MatchResult> MatchRanks(const MatchRequest& req, Diagnostics* dia
     // each family's notes kept apart; then merged in family order, so the tables, the
     // candidates and the notes are the same for any thread count. The chunks bound the memory
     // of the rows computed but not yet added.
-    // With several ranks, a chunk holds 256 families per rank; family f of a chunk is computed
-    // by rank (f - first) mod ranks, and the ranks exchange their work after each chunk (every
-    // rank then merges the whole chunk, in family order, as one process does).
+    // With several ranks, a chunk holds 256 families per rank, shared out among them (ShareOut,
+    // kinship/exchange.h), and the ranks exchange their work after each chunk (every rank then
+    // merges the whole chunk, in family order, as one process does).
     const std::int64_t family_total = static_cast<std::int64_t>(peds.size());
     const size_t chunk = 256 * static_cast<size_t>(ranks);
     for (size_t first = 0; first < peds.size(); first += chunk) {
       const size_t last = std::min(peds.size(), first + chunk);
       std::vector<FamilyWork> work(last - first);
-      // This rank's families of the chunk: first + rank + j * ranks.
-      const size_t mine = (last - first + ranks - 1 - rank) / ranks;
-      tbb::parallel_for(tbb::blocked_range<size_t>(0, mine, 1), [&](const tbb::blocked_range<size_t>& range) {
+      // This rank's families of the chunk (offsets from first): all of them in one process.
+      std::vector<std::vector<size_t>> shares;
+      if (ranks > 1) shares = ShareOut(last - first, ranks, first);
+      std::vector<size_t> all_of_chunk;
+      if (ranks == 1)
+        for (size_t i = 0; i < last - first; ++i) all_of_chunk.push_back(i);
+      const std::vector<size_t>& mine = ranks > 1 ? shares[rank] : all_of_chunk;
+      tbb::parallel_for(tbb::blocked_range<size_t>(0, mine.size(), 1), [&](const tbb::blocked_range<size_t>& range) {
         for (size_t j = range.begin(); j < range.end(); ++j) {
-          const size_t f = first + rank + j * ranks;
+          const size_t f = first + mine[j];
           if (req.cancel && req.cancel->load(std::memory_order_relaxed)) return;
           const Pedigree& ped = peds[f];
           const auto& g = family_g[f];
@@ -339,12 +346,14 @@ absl::StatusOr<MatchResult> MatchRanks(const MatchRequest& req, Diagnostics* dia
       if (req.cancel && req.cancel->load()) return absl::CancelledError("the screen was cancelled; no report written");
       if (ranks > 1) {
         ByteWriter w;
-        for (size_t j = 0; j < mine; ++j) PutFamilyWork(work[rank + j * ranks], &w);
+        std::vector<char> weighted(locus_ct);
+        for (int l = 0; l < locus_ct; ++l) weighted[l] = builder.has_observations(l);
+        for (size_t i : mine) PutFamilyWork(work[i], weighted, &w);
         KINSHIP_ASSIGN_OR_RETURN(std::vector<std::string> parts, req.exchange->Share(std::move(w).Take(), false));
         for (int r = 0; r < ranks; ++r) {
           if (r == rank) continue;
           ByteReader in(parts[r]);
-          for (size_t i = r; i < last - first; i += ranks) GetFamilyWork(&in, &work[i]);
+          for (size_t i : shares[r]) GetFamilyWork(&in, &work[i]);
           if (!in.done()) return absl::InternalError(absl::StrCat("the family tables of rank ", r, " do not read back"));
         }
       }
