@@ -94,7 +94,8 @@ int Run(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     // Not a bug but an input too large for this machine: exit 1, naming what was being read
     // or computed and the memory there was. (The stack is unwound: what the run held is freed.)
-    std::cerr << "kinship: error: out of memory";
+    std::cerr << "kinship: error: " << (RankCount() > 1 ? "rank " + std::to_string(Rank()) + ": " : "")
+              << "out of memory";
     if (!Stage().empty()) std::cerr << " while " << Stage();
     const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
     if (pages > 0 && page_size > 0)
@@ -107,7 +108,8 @@ int Run(int argc, char** argv) {
     AbortRanks(kExitBadInput);  // the other ranks cannot go on without this one
     return kExitBadInput;
   } catch (const std::exception& e) {
-    std::cerr << "kinship: internal error: " << e.what() << "\n";
+    std::cerr << "kinship: internal error: " << (RankCount() > 1 ? "rank " + std::to_string(Rank()) + ": " : "")
+              << e.what() << "\n";
     AbortRanks(kExitInternal);
     return kExitInternal;
   }
