@@ -4,17 +4,22 @@
 // tab-separated export) and BuildProfileSet (binding to a frequency table: locus
 // aliases, imputation of unseen alleles, duplicates, unknown loci).
 
+#include <tbb/global_control.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "kinship/diagnostics.h"
 #include "kinship/io.h"
 #include "kinship/locus.h"
@@ -807,11 +812,13 @@ TEST_CASE("Chunked reading and binding equal reading the whole file", "[profile]
     Diagnostics d;
     ProfileBinder binder(ProfileBuildOptions{}, &t, &d);
     int batches = 0;
+    size_t largest = 0;  // the sink may run on a worker thread: no Catch2 assertion inside it
     REQUIRE(ReadProfileRecordsInChunks(path, &d, chunk, [&](std::vector<GenotypeRecord>* b) {
-              REQUIRE(b->size() <= chunk);
+              largest = std::max(largest, b->size());
               ++batches;
               return binder.Add(*b);
             }).ok());
+    REQUIRE(largest <= chunk);
     auto set = binder.Finish();
     REQUIRE(set.ok());
     REQUIRE(batches == static_cast<int>((10 + chunk - 1) / chunk));
@@ -837,6 +844,104 @@ TEST_CASE("A conflicting genotype in a later batch is an error naming both place
     return binder.Add(*b);
   });
   CheckError(st, absl::StatusCode::kInvalidArgument, At(path, 4), "first at " + path + ":2");
+}
+
+// The sink runs as a oneTBB task while the next batch is parsed (ReadProfileRecordsInChunks).
+// What must not change with that, whatever the thread count: batches reach the sink one at a
+// time and in file order; the profiles and the notes are those of one thread (a GeneMapper
+// file, whose reader notes the skipped Y markers after the last row, with imputations noted by
+// the binder in between); a batch's error wins over a parse error further on, as in the serial
+// order, even when the parser reaches that row while the batch is still with the sink.
+TEST_CASE("Chunked reading: the sink's order, results and errors do not depend on the threads",
+          "[profile][io][threads]") {
+  TempDir dir;
+  std::string gm = "Sample Name\tMarker\tAllele 1\tAllele 2\n";
+  for (int s = 0; s < 300; ++s) {
+    gm += absl::StrCat("S", s, "\tTH01\t", 6 + s % 4, "\t", 7 + s % 3, "\n");
+    gm += absl::StrCat("S", s, "\tvWA\t", 14 + s % 7, "\t", 17 + s % 5, "\n");  // 20, 21 imputed
+    if (s % 50 == 0) gm += absl::StrCat("S", s, "\tDYS391\t10\t\n");
+  }
+  const std::string path = dir.Write("gm.txt", gm);
+  struct Run {
+    std::vector<int> first_lines;  // of each batch
+    int most_in_flight = 0;
+    std::vector<std::string> notes;
+    std::vector<std::string> ids;
+    std::vector<int> genotypes;
+  };
+  auto run = [&](int threads, size_t chunk) {
+    tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
+    Run r;
+    AlleleFreqTable t = TestTable();
+    Diagnostics d;
+    ProfileBinder binder(ProfileBuildOptions{}, &t, &d);
+    std::atomic<int> in_flight{0};
+    absl::Status st = ReadProfileRecordsInChunks(path, &d, chunk, [&](std::vector<GenotypeRecord>* b) {
+      r.most_in_flight = std::max(r.most_in_flight, ++in_flight);
+      r.first_lines.push_back(b->front().line);
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      absl::Status added = binder.Add(*b);
+      --in_flight;
+      return added;
+    });
+    REQUIRE(st.ok());
+    auto set = binder.Finish();
+    REQUIRE(set.ok());
+    for (const auto& n : d.notes()) r.notes.push_back(n.message);
+    for (int s = 0; s < set->sample_ct(); ++s) {
+      r.ids.push_back(set->sample_id(s));
+      for (int l = 0; l < set->locus_ct(); ++l) r.genotypes.push_back(set->genotype(l, s));
+    }
+    return r;
+  };
+  for (size_t chunk : {1, 7, 64}) {
+    INFO("chunk " << chunk);
+    const Run one = run(1, chunk);
+    REQUIRE(one.most_in_flight == 1);
+    REQUIRE(std::is_sorted(one.first_lines.begin(), one.first_lines.end()));
+    REQUIRE(one.first_lines.size() == (600 + chunk - 1) / chunk);
+    REQUIRE(one.ids.size() == 300);
+    REQUIRE(!one.notes.empty());
+    CHECK(std::any_of(one.notes.begin(), one.notes.end(), [](const std::string& n) {
+      return n.find("marker DYS391 skipped (Y marker, 6 rows)") != std::string::npos;
+    }));
+    for (int threads : {2, 4}) {
+      INFO("threads " << threads);
+      const Run many = run(threads, chunk);
+      CHECK(many.most_in_flight == 1);
+      CHECK(many.first_lines == one.first_lines);
+      CHECK(many.notes == one.notes);
+      CHECK(many.ids == one.ids);
+      CHECK(many.genotypes == one.genotypes);
+    }
+  }
+  // Batches of 2 rows: lines 2-3, 4-5, 6-7. The sink refuses batch 2, slowly enough that the
+  // parser meets line 7 (one allele) while batch 2 is still with it: the sink's error is the
+  // one returned, as in the serial order.
+  const std::string bad = dir.Write("bad.csv",
+                                    "sample_id,locus,allele1,allele2\nS1,TH01,6,7\nS2,TH01,6,6\n"
+                                    "S3,TH01,7,7\nS4,TH01,8,8\nS5,TH01,6,7\nS6,TH01,6,\n");
+  for (int threads : {1, 2, 4}) {
+    INFO("threads " << threads);
+    tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
+    Diagnostics d;
+    int batch = 0;
+    absl::Status st = ReadProfileRecordsInChunks(bad, &d, 2, [&](std::vector<GenotypeRecord>*) {
+      if (++batch < 2) return absl::OkStatus();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return absl::FailedPreconditionError("the sink refused batch 2");
+    });
+    CheckError(st, absl::StatusCode::kFailedPrecondition, "the sink refused", "batch 2");
+    CHECK(batch == 2);
+    // Without the sink's error, the parse error is returned.
+    batch = 0;
+    st = ReadProfileRecordsInChunks(bad, &d, 2, [&](std::vector<GenotypeRecord>*) {
+      ++batch;
+      return absl::OkStatus();
+    });
+    CheckError(st, absl::StatusCode::kInvalidArgument, At(bad, 7), "has one allele");
+    CHECK(batch == 2);  // batch 3 (lines 6-7) never reached the sink
+  }
 }
 
 // ---------------------------------------------------------------------------------

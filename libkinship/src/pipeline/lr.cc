@@ -831,7 +831,7 @@ absl::StatusOr<LrResult> ComputeLrs(const LrRequest& req, Diagnostics* diag) {
     }
     if (req.stage) req.stage(absl::StrCat("reading the profiles ", src.path));
     KINSHIP_RETURN_IF_ERROR(ReadProfileRecordsInChunks(
-        src.path, diag, 1 << 20, [&](std::vector<GenotypeRecord>* batch) { return binder.Add(*batch); }));
+        src.path, diag, kProfileBatchRows, [&](std::vector<GenotypeRecord>* batch) { return binder.Add(*batch); }));
   }
   KINSHIP_ASSIGN_OR_RETURN(ProfileSet profiles, binder.Finish());
   LrResult result;

@@ -359,7 +359,7 @@ absl::Status BindSources(const std::vector<ProfileSource>& sources, ProfileBinde
       record_ids(*batch);
       return binder->Add(*batch);
     };
-    KINSHIP_RETURN_IF_ERROR(ReadProfileRecordsInChunks(src.path, diag, 1 << 20, sink));
+    KINSHIP_RETURN_IF_ERROR(ReadProfileRecordsInChunks(src.path, diag, kProfileBatchRows, sink));
   }
   if (filter.active() && !sources.empty()) KINSHIP_RETURN_IF_ERROR(filter.Finish(diag));
   return absl::OkStatus();
