@@ -846,20 +846,21 @@ TEST_CASE("A conflicting genotype in a later batch is an error naming both place
   CheckError(st, absl::StatusCode::kInvalidArgument, At(path, 4), "first at " + path + ":2");
 }
 
-// The sink runs as a oneTBB task while the next batch is parsed (ReadProfileRecordsInChunks).
-// What must not change with that, whatever the thread count: batches reach the sink one at a
-// time and in file order; the profiles and the notes are those of one thread (a GeneMapper
-// file, whose reader notes the skipped Y markers after the last row, with imputations noted by
-// the binder in between); a batch's error wins over a parse error further on, as in the serial
-// order, even when the parser reaches that row while the batch is still with the sink.
+// Profile files are read as a oneTBB pipeline: lines read in order, parsed in parallel in
+// batches of 4096 lines, records handed to the sink (binding) in order. What must not change
+// with that, whatever the thread count: batches reach the sink one at a time and in file order;
+// the profiles and the notes are those of one thread (a GeneMapper file of 3 line batches,
+// whose reader notes the skipped Y markers after the last row, with imputations noted by the
+// binder in between); the first error in file order is the one returned, a sink's error before
+// a parse error further on, and a parse error in a late batch after everything before it.
 TEST_CASE("Chunked reading: the sink's order, results and errors do not depend on the threads",
           "[profile][io][threads]") {
   TempDir dir;
   std::string gm = "Sample Name\tMarker\tAllele 1\tAllele 2\n";
-  for (int s = 0; s < 300; ++s) {
+  for (int s = 0; s < 5000; ++s) {
     gm += absl::StrCat("S", s, "\tTH01\t", 6 + s % 4, "\t", 7 + s % 3, "\n");
     gm += absl::StrCat("S", s, "\tvWA\t", 14 + s % 7, "\t", 17 + s % 5, "\n");  // 20, 21 imputed
-    if (s % 50 == 0) gm += absl::StrCat("S", s, "\tDYS391\t10\t\n");
+    if (s % 50 == 0) gm += absl::StrCat("S", s, "\tDYS391\t10\t\n");  // 100 rows
   }
   const std::string path = dir.Write("gm.txt", gm);
   struct Run {
@@ -879,7 +880,7 @@ TEST_CASE("Chunked reading: the sink's order, results and errors do not depend o
     absl::Status st = ReadProfileRecordsInChunks(path, &d, chunk, [&](std::vector<GenotypeRecord>* b) {
       r.most_in_flight = std::max(r.most_in_flight, ++in_flight);
       r.first_lines.push_back(b->front().line);
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+      if (r.first_lines.size() % 16 == 0) std::this_thread::sleep_for(std::chrono::microseconds(500));
       absl::Status added = binder.Add(*b);
       --in_flight;
       return added;
@@ -894,16 +895,16 @@ TEST_CASE("Chunked reading: the sink's order, results and errors do not depend o
     }
     return r;
   };
-  for (size_t chunk : {1, 7, 64}) {
+  for (size_t chunk : {7, 64, 20000}) {
     INFO("chunk " << chunk);
     const Run one = run(1, chunk);
     REQUIRE(one.most_in_flight == 1);
     REQUIRE(std::is_sorted(one.first_lines.begin(), one.first_lines.end()));
-    REQUIRE(one.first_lines.size() == (600 + chunk - 1) / chunk);
-    REQUIRE(one.ids.size() == 300);
+    REQUIRE(one.first_lines.size() == (10000 + chunk - 1) / chunk);
+    REQUIRE(one.ids.size() == 5000);
     REQUIRE(!one.notes.empty());
     CHECK(std::any_of(one.notes.begin(), one.notes.end(), [](const std::string& n) {
-      return n.find("marker DYS391 skipped (Y marker, 6 rows)") != std::string::npos;
+      return n.find("marker DYS391 skipped (Y marker, 100 rows)") != std::string::npos;
     }));
     for (int threads : {2, 4}) {
       INFO("threads " << threads);
@@ -941,6 +942,29 @@ TEST_CASE("Chunked reading: the sink's order, results and errors do not depend o
     });
     CheckError(st, absl::StatusCode::kInvalidArgument, At(bad, 7), "has one allele");
     CHECK(batch == 2);  // batch 3 (lines 6-7) never reached the sink
+  }
+  // 12,000 rows (3 line batches) with a bad row at line 10,001 and another at 11,000: the first
+  // is the error, and the sink has had the whole sink batches before it (lines 2-9001; the rows
+  // of the unfinished batch, 9002-10000, are dropped with the error, as line by line) and none
+  // after it.
+  std::string late = "sample_id,locus,allele1,allele2\n";
+  for (int i = 2; i <= 12001; ++i)
+    late += (i == 10001 || i == 11000) ? absl::StrCat("S", i, ",TH01,6\n") : absl::StrCat("S", i, ",TH01,6,7\n");
+  const std::string late_path = dir.Write("late.csv", late);
+  for (int threads : {1, 2, 4}) {
+    INFO("threads " << threads);
+    tbb::global_control control(tbb::global_control::max_allowed_parallelism, threads);
+    Diagnostics d;
+    std::vector<int> lines;
+    absl::Status st = ReadProfileRecordsInChunks(late_path, &d, 1000, [&](std::vector<GenotypeRecord>* b) {
+      for (const GenotypeRecord& r : *b) lines.push_back(r.line);
+      return absl::OkStatus();
+    });
+    CheckError(st, absl::StatusCode::kInvalidArgument, At(late_path, 10001), "fields; expected 4");
+    REQUIRE(lines.size() == 9000);
+    CHECK(lines.front() == 2);
+    CHECK(lines.back() == 9001);
+    CHECK(std::is_sorted(lines.begin(), lines.end()));
   }
 }
 

@@ -46,8 +46,10 @@ bool LineReader::Next(std::string* line) {
 
 std::string LineReader::Where() const { return absl::StrCat(path_, ":", line_no_); }
 
-absl::Status LineReader::Error(const std::string& message) const {
-  return absl::InvalidArgumentError(absl::StrCat(Where(), ": ", message));
+absl::Status LineReader::Error(const std::string& message) const { return LineError(path_, line_no_, message); }
+
+absl::Status LineError(const std::string& path, int line, const std::string& message) {
+  return absl::InvalidArgumentError(absl::StrCat(path, ":", line, ": ", message));
 }
 
 absl::Status LineReader::FileError(const std::string& message) const {
@@ -133,10 +135,15 @@ std::string Escaped(const std::string& text) {
 }
 
 absl::Status CheckText(const LineReader& in, const std::string& what, const std::string& text) {
+  return CheckText(in.path(), in.line_no(), what, text);
+}
+
+absl::Status CheckText(const std::string& path, int line, const std::string& what, const std::string& text) {
   const std::string problem = TextProblem(text);
   if (problem.empty()) return absl::OkStatus();
-  return in.Error(absl::StrCat(what, " '", Escaped(text), "' ", problem,
-                               "; expected printable UTF-8 text (no tabs, NUL or other control characters)"));
+  return LineError(path, line,
+                   absl::StrCat(what, " '", Escaped(text), "' ", problem,
+                                "; expected printable UTF-8 text (no tabs, NUL or other control characters)"));
 }
 
 namespace {

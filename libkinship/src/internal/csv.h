@@ -48,6 +48,10 @@ class LineReader {
   int line_no_ = 0;
 };
 
+// InvalidArgument "path:line: message", as LineReader::Error writes it (for lines parsed away
+// from their reader).
+absl::Status LineError(const std::string& path, int line, const std::string& message);
+
 // Splits one line on `delim`. Fields are trimmed of spaces and tabs (unless the
 // delimiter is a tab, where only spaces are trimmed); a field may be quoted with '"'
 // ('""' inside quotes is one '"'). Returns false on an unterminated quote.
@@ -61,6 +65,7 @@ std::string TextProblem(const std::string& text);
 std::string Escaped(const std::string& text);
 // OK, or InvalidArgument "path:line: <what> '<escaped>' contains ...; expected ...".
 absl::Status CheckText(const LineReader& in, const std::string& what, const std::string& text);
+absl::Status CheckText(const std::string& path, int line, const std::string& what, const std::string& text);
 
 // Lower-case copy, for header matching.
 std::string Lower(const std::string& s);

@@ -1,13 +1,16 @@
 // Readers for profile files: long CSV and GeneMapper ID-X genotype tables; CODIS CMF XML is
 // detected here and read by io/cmf.cc.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <utility>
 
-#include <tbb/task_group.h>
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -18,71 +21,116 @@
 
 namespace kinship {
 
+using internal::LineError;
 using internal::LineReader;
 using internal::Lower;
 using internal::SplitFields;
 
 namespace {
 
-// Receives batches of records while a file is read (see ReadProfileRecordsInChunks). With
-// `overlap`, a full batch goes to the sink as a oneTBB task while the reader parses the next one
-// into a second buffer (binding is about a third of reading a profile file); the results are
-// those of the serial order: each batch is bound after the one before, the reader waits for a
-// pending batch before handing over the next and before anything it writes to the diagnostics,
-// and a batch's error wins over a parse error in the batches after it (Join first). With one
-// thread, the task runs at the wait, so the order is the serial one.
+// Receives batches of records while a file is read (see ReadProfileRecordsInChunks).
 struct Chunker {
   size_t chunk_rows = 0;  // 0: no chunking
   const std::function<absl::Status(std::vector<GenotypeRecord>*)>* sink = nullptr;
   size_t total = 0;
-  bool overlap = false;
-
-  ~Chunker() {
-    if (!pending_) return;
-    try {
-      tasks_.wait();  // only on a path that already returns an error or unwinds
-    } catch (...) {
-    }
-  }
   absl::Status Push(std::vector<GenotypeRecord>* out, GenotypeRecord&& r) {
     out->push_back(std::move(r));
     ++total;
     if (chunk_rows > 0 && out->size() >= chunk_rows) {
-      KINSHIP_RETURN_IF_ERROR(Join());
-      if (!overlap) {
-        absl::Status st = (*sink)(out);
-        out->clear();
-        return st;
-      }
-      std::swap(*out, handed_);  // `out` gets the spare buffer (empty, capacity kept)
-      pending_ = true;
-      tasks_.run([this] {
-        handed_status_ = (*sink)(&handed_);
-        handed_.clear();
-      });
+      absl::Status st = (*sink)(out);
+      out->clear();
+      return st;
     }
     return absl::OkStatus();
   }
-  // Waits for the batch handed to the sink, if any, and returns its status.
-  absl::Status Join() {
-    if (!pending_) return absl::OkStatus();
-    pending_ = false;
-    tasks_.wait();
-    return std::exchange(handed_status_, absl::OkStatus());
-  }
-
- private:
-  std::vector<GenotypeRecord> handed_;
-  absl::Status handed_status_;
-  bool pending_ = false;
-  tbb::task_group tasks_;
 };
 
 bool IsMissingAllele(const std::string& a) { return a.empty() || a == "NA" || a == "na"; }
 
+// The line-oriented layouts are read in three stages, as a oneTBB pipeline: lines are read
+// (and checksummed) in file order, batches of lines are parsed into records in parallel, and
+// the records go to the Chunker (and so to the sink: binding) in file order. A line's error
+// ends its batch's records at that line and stops the reading; since the last stage takes the
+// batches in order, the records pushed, the sink's calls and the first error are those of
+// reading the file line by line, whatever the threads.
+struct LineBatch {
+  std::vector<std::string> lines;
+  std::vector<int> line_nos;
+  std::vector<GenotypeRecord> records;  // of the lines before `error`'s, in order
+  absl::Status error;
+  std::map<std::string, int> skipped;  // GeneMapper: marker -> rows left out
+};
+
+constexpr size_t kLinesPerBatch = 4096;
+
+// Parses one data line into `r`; returns false (with nothing in `r`) for a row left out.
+using LineParser = std::function<absl::StatusOr<bool>(const std::string& line, int line_no, GenotypeRecord* r,
+                                                      std::vector<std::string>* fields, LineBatch* batch)>;
+
+absl::Status ReadLines(LineReader& in, const LineParser& parse, std::vector<GenotypeRecord>* out, Chunker* chunker,
+                       std::map<std::string, int>* skipped) {
+  std::atomic<bool> stop{false};
+  absl::Status first_error;
+  const size_t tokens = 2 * static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
+  tbb::parallel_pipeline(
+      tokens,
+      tbb::make_filter<void, LineBatch*>(
+          tbb::filter_mode::serial_in_order,
+          [&](tbb::flow_control& fc) -> LineBatch* {
+            if (stop.load(std::memory_order_relaxed)) {
+              fc.stop();
+              return nullptr;
+            }
+            auto batch = std::make_unique<LineBatch>();
+            batch->lines.reserve(kLinesPerBatch);
+            batch->line_nos.reserve(kLinesPerBatch);
+            std::string line;
+            while (batch->lines.size() < kLinesPerBatch && in.Next(&line)) {
+              batch->lines.push_back(std::move(line));
+              batch->line_nos.push_back(in.line_no());
+            }
+            if (batch->lines.empty()) {
+              fc.stop();
+              return nullptr;
+            }
+            return batch.release();
+          }) &
+          tbb::make_filter<LineBatch*, LineBatch*>(
+              tbb::filter_mode::parallel,
+              [&](LineBatch* batch) -> LineBatch* {
+                batch->records.reserve(batch->lines.size());
+                std::vector<std::string> fields;
+                for (size_t i = 0; i < batch->lines.size(); ++i) {
+                  GenotypeRecord r;
+                  absl::StatusOr<bool> kept = parse(batch->lines[i], batch->line_nos[i], &r, &fields, batch);
+                  if (!kept.ok()) {
+                    batch->error = kept.status();
+                    break;
+                  }
+                  if (*kept) batch->records.push_back(std::move(r));
+                }
+                batch->lines = {};
+                return batch;
+              }) &
+          tbb::make_filter<LineBatch*, void>(tbb::filter_mode::serial_in_order, [&](LineBatch* raw) {
+            std::unique_ptr<LineBatch> batch(raw);
+            if (!first_error.ok()) return;  // a batch after the first error: dropped
+            for (auto& [marker, n] : batch->skipped) (*skipped)[marker] += n;
+            for (GenotypeRecord& r : batch->records) {
+              absl::Status st = chunker->Push(out, std::move(r));
+              if (!st.ok()) {
+                first_error = std::move(st);
+                break;
+              }
+            }
+            if (first_error.ok() && !batch->error.ok()) first_error = std::move(batch->error);
+            if (!first_error.ok()) stop.store(true, std::memory_order_relaxed);
+          }));
+  return first_error;
+}
+
 absl::Status ReadLongProfiles(LineReader& in, const std::vector<std::string>& header,
                               std::vector<GenotypeRecord>* out_records, Chunker* chunker) {
-  std::vector<GenotypeRecord>& out = *out_records;
   auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_locus = -1, c_a1 = -1, c_a2 = -1;
   for (int i = 0; i < static_cast<int>(header.size()); ++i) {
@@ -101,40 +149,43 @@ absl::Status ReadLongProfiles(LineReader& in, const std::vector<std::string>& he
                                    "sample_id,locus,allele1,allele2: save it again with ',' as separator)"));
     return in.Error("header must name columns sample_id,locus,allele1,allele2");
   }
-  std::string line;
-  std::vector<std::string> f;
-  while (in.Next(&line)) {
-    if (!SplitFields(line, ',', &f)) return in.Error("unterminated quote");
-    if (f.size() != header.size())
-      return in.Error(absl::StrCat("found ", f.size(), " fields; expected ", header.size(),
-                                   " (sample_id,locus,allele1,allele2)"));
-    GenotypeRecord r;
-    r.sample_id = f[c_sample];
-    r.locus = f[c_locus];
-    r.file = file;
-    r.line = in.line_no();
-    if (r.sample_id.empty()) return in.Error("empty sample_id");
-    if (r.locus.empty()) return in.Error("empty locus");
-    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "sample_id", r.sample_id));
-    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "locus", r.locus));
+  const std::string& path = in.path();
+  const size_t columns = header.size();
+  auto parse = [&](const std::string& line, int line_no, GenotypeRecord* r, std::vector<std::string>* fields,
+                   LineBatch*) -> absl::StatusOr<bool> {
+    std::vector<std::string>& f = *fields;
+    if (!SplitFields(line, ',', &f)) return LineError(path, line_no, "unterminated quote");
+    if (f.size() != columns)
+      return LineError(path, line_no,
+                       absl::StrCat("found ", f.size(), " fields; expected ", columns,
+                                    " (sample_id,locus,allele1,allele2)"));
+    r->sample_id = f[c_sample];
+    r->locus = f[c_locus];
+    r->file = file;
+    r->line = line_no;
+    if (r->sample_id.empty()) return LineError(path, line_no, "empty sample_id");
+    if (r->locus.empty()) return LineError(path, line_no, "empty locus");
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(path, line_no, "sample_id", r->sample_id));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(path, line_no, "locus", r->locus));
     bool m1 = IsMissingAllele(f[c_a1]), m2 = IsMissingAllele(f[c_a2]);
     if (m1 != m2)
-      return in.Error(absl::StrCat("sample ", r.sample_id, " locus ", r.locus,
-                                   " has one allele; expected two (a homozygote repeats its allele) or none"));
+      return LineError(path, line_no,
+                       absl::StrCat("sample ", r->sample_id, " locus ", r->locus,
+                                    " has one allele; expected two (a homozygote repeats its allele) or none"));
     if (!m1) {
-      r.allele1 = f[c_a1];
-      r.allele2 = f[c_a2];
+      r->allele1 = f[c_a1];
+      r->allele2 = f[c_a2];
     }
-    KINSHIP_RETURN_IF_ERROR(chunker->Push(&out, std::move(r)));
-  }
-  KINSHIP_RETURN_IF_ERROR(chunker->Join());
+    return true;
+  };
+  std::map<std::string, int> skipped;
+  KINSHIP_RETURN_IF_ERROR(ReadLines(in, parse, out_records, chunker, &skipped));
   if (in.read_error()) return in.FileError("read error");
   return absl::OkStatus();
 }
 
 absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& header, Diagnostics* diag,
                             std::vector<GenotypeRecord>* out_records, Chunker* chunker) {
-  std::vector<GenotypeRecord>& out = *out_records;
   auto file = std::make_shared<const std::string>(in.path());
   int c_sample = -1, c_marker = -1;
   std::vector<int> c_alleles;
@@ -146,45 +197,47 @@ absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& head
   }
   if (c_sample < 0 || c_marker < 0 || c_alleles.size() < 2)
     return in.Error("GeneMapper header must name columns Sample Name, Marker, Allele 1, Allele 2");
-  std::map<std::string, int> skipped;  // marker -> rows
-  std::string line;
-  std::vector<std::string> f;
-  while (in.Next(&line)) {
-    if (!SplitFields(line, '\t', &f)) return in.Error("unterminated quote");
-    if (f.size() < header.size()) f.resize(header.size());  // exports drop trailing empty cells
-    if (f.size() > header.size())
-      return in.Error(absl::StrCat("found ", f.size(), " fields; expected at most ", header.size()));
+  const std::string& path = in.path();
+  const size_t columns = header.size();
+  auto parse = [&](const std::string& line, int line_no, GenotypeRecord* r, std::vector<std::string>* fields,
+                   LineBatch* batch) -> absl::StatusOr<bool> {
+    std::vector<std::string>& f = *fields;
+    if (!SplitFields(line, '\t', &f)) return LineError(path, line_no, "unterminated quote");
+    if (f.size() < columns) f.resize(columns);  // exports drop trailing empty cells
+    if (f.size() > columns)
+      return LineError(path, line_no, absl::StrCat("found ", f.size(), " fields; expected at most ", columns));
     const std::string& sample = f[c_sample];
     const std::string& marker = f[c_marker];
-    if (sample.empty()) return in.Error("empty Sample Name");
-    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "Sample Name", sample));
-    if (marker.empty()) return in.Error(absl::StrCat("sample ", sample, ": empty Marker"));
-    KINSHIP_RETURN_IF_ERROR(internal::CheckText(in, "Marker", marker));
+    if (sample.empty()) return LineError(path, line_no, "empty Sample Name");
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(path, line_no, "Sample Name", sample));
+    if (marker.empty()) return LineError(path, line_no, absl::StrCat("sample ", sample, ": empty Marker"));
+    KINSHIP_RETURN_IF_ERROR(internal::CheckText(path, line_no, "Marker", marker));
     if (IsSexOrYMarker(marker) && !IsAmelogenin(marker)) {  // Amelogenin gives the sex: kept
-      ++skipped[marker];
-      continue;
+      ++batch->skipped[marker];
+      return false;
     }
     std::vector<std::string> alleles;
     for (int c : c_alleles)
       if (!IsMissingAllele(f[c])) alleles.push_back(f[c]);
     if (alleles.size() > 2)
-      return in.Error(absl::StrCat("sample ", sample, " has ", alleles.size(), " alleles at ", marker, " (",
-                                   absl::StrJoin(alleles, ","),
-                                   "); expected at most 2: kinship needs single-source profiles"));
-    GenotypeRecord r;
-    r.sample_id = sample;
-    r.locus = marker;
-    r.file = file;
-    r.line = in.line_no();
+      return LineError(path, line_no,
+                       absl::StrCat("sample ", sample, " has ", alleles.size(), " alleles at ", marker, " (",
+                                    absl::StrJoin(alleles, ","),
+                                    "); expected at most 2: kinship needs single-source profiles"));
+    r->sample_id = sample;
+    r->locus = marker;
+    r->file = file;
+    r->line = line_no;
     if (alleles.size() == 1) {
-      r.allele1 = r.allele2 = alleles[0];
+      r->allele1 = r->allele2 = alleles[0];
     } else if (alleles.size() == 2) {
-      r.allele1 = alleles[0];
-      r.allele2 = alleles[1];
+      r->allele1 = alleles[0];
+      r->allele2 = alleles[1];
     }
-    KINSHIP_RETURN_IF_ERROR(chunker->Push(&out, std::move(r)));
-  }
-  KINSHIP_RETURN_IF_ERROR(chunker->Join());
+    return true;
+  };
+  std::map<std::string, int> skipped;  // marker -> rows
+  KINSHIP_RETURN_IF_ERROR(ReadLines(in, parse, out_records, chunker, &skipped));
   if (in.read_error()) return in.FileError("read error");
   for (const auto& [marker, n] : skipped)
     diag->Info(absl::StrCat(in.path(), ": marker ", marker, " skipped (Y marker, ", n, " rows)"));
@@ -195,8 +248,8 @@ absl::Status ReadGeneMapper(LineReader& in, const std::vector<std::string>& head
 
 namespace {
 
-absl::Status ReadProfilesParsed(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out,
-                                Chunker* chunker) {
+absl::Status ReadProfiles(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out,
+                          Chunker* chunker) {
   LineReader in;
   KINSHIP_RETURN_IF_ERROR(in.Open(path));
   std::string line;
@@ -206,7 +259,6 @@ absl::Status ReadProfilesParsed(const std::string& path, Diagnostics* diag, std:
   if (line.size() >= 2 && ((line[0] == '\xFF' && line[1] == '\xFE') || (line[0] == '\xFE' && line[1] == '\xFF')))
     return in.Error("the file is UTF-16 text; expected UTF-8 (or ASCII)");
   if (internal::LooksLikeXml(line)) {
-    chunker->overlap = false;  // the CMF reader writes notes while it reads
     KINSHIP_RETURN_IF_ERROR(internal::ReadCmfRecords(
         in, line, diag, [&](GenotypeRecord&& r) { return chunker->Push(out, std::move(r)); }));
     in.RecordInput(diag);
@@ -229,15 +281,6 @@ absl::Status ReadProfilesParsed(const std::string& path, Diagnostics* diag, std:
   return absl::OkStatus();
 }
 
-// A batch still with the sink when the parser stopped comes first: in the serial order it was
-// bound before the parser went on.
-absl::Status ReadProfiles(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out,
-                          Chunker* chunker) {
-  absl::Status st = ReadProfilesParsed(path, diag, out, chunker);
-  KINSHIP_RETURN_IF_ERROR(chunker->Join());
-  return st;
-}
-
 }  // namespace
 
 absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag, std::vector<GenotypeRecord>* out) {
@@ -251,7 +294,6 @@ absl::Status ReadProfileRecordsInChunks(const std::string& path, Diagnostics* di
   Chunker chunker;
   chunker.chunk_rows = std::max<size_t>(1, chunk_rows);
   chunker.sink = &sink;
-  chunker.overlap = true;
   KINSHIP_RETURN_IF_ERROR(ReadProfiles(path, diag, &batch, &chunker));
   if (!batch.empty()) return sink(&batch);
   return absl::OkStatus();
