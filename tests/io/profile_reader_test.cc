@@ -916,9 +916,8 @@ TEST_CASE("Chunked reading: the sink's order, results and errors do not depend o
       CHECK(many.genotypes == one.genotypes);
     }
   }
-  // Batches of 2 rows: lines 2-3, 4-5, 6-7. The sink refuses batch 2, slowly enough that the
-  // parser meets line 7 (one allele) while batch 2 is still with it: the sink's error is the
-  // one returned, as in the serial order.
+  // Sink batches of 2 rows: lines 2-3, 4-5, 6-7. The sink refuses batch 2 and line 7 has one
+  // allele: the sink's error is the one returned, as in the serial order.
   const std::string bad = dir.Write("bad.csv",
                                     "sample_id,locus,allele1,allele2\nS1,TH01,6,7\nS2,TH01,6,6\n"
                                     "S3,TH01,7,7\nS4,TH01,8,8\nS5,TH01,6,7\nS6,TH01,6,\n");
@@ -929,7 +928,6 @@ TEST_CASE("Chunked reading: the sink's order, results and errors do not depend o
     int batch = 0;
     absl::Status st = ReadProfileRecordsInChunks(bad, &d, 2, [&](std::vector<GenotypeRecord>*) {
       if (++batch < 2) return absl::OkStatus();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
       return absl::FailedPreconditionError("the sink refused batch 2");
     });
     CheckError(st, absl::StatusCode::kFailedPrecondition, "the sink refused", "batch 2");
@@ -943,13 +941,15 @@ TEST_CASE("Chunked reading: the sink's order, results and errors do not depend o
     CheckError(st, absl::StatusCode::kInvalidArgument, At(bad, 7), "has one allele");
     CHECK(batch == 2);  // batch 3 (lines 6-7) never reached the sink
   }
-  // 12,000 rows (3 line batches) with a bad row at line 10,001 and another at 11,000: the first
-  // is the error, and the sink has had the whole sink batches before it (lines 2-9001; the rows
-  // of the unfinished batch, 9002-10000, are dropped with the error, as line by line) and none
-  // after it.
+  // Parse batches of 4096 lines: lines 2-4097, 4098-8193, 8194-12289, 12290-14001. Bad rows
+  // at lines 6000 (second batch) and 10001 (third), clean rows after: the first is the error,
+  // and the sink has had the whole sink batches before it (lines 2-5001; the rows of the
+  // unfinished sink batch, 5002-5999, are dropped with the error, as line by line) and none
+  // after it. Then a sink that refuses its first batch (lines 2-1001, in the first parse
+  // batch) against the parse error in the second: the sink's error.
   std::string late = "sample_id,locus,allele1,allele2\n";
-  for (int i = 2; i <= 12001; ++i)
-    late += (i == 10001 || i == 11000) ? absl::StrCat("S", i, ",TH01,6\n") : absl::StrCat("S", i, ",TH01,6,7\n");
+  for (int i = 2; i <= 14001; ++i)
+    late += (i == 6000 || i == 10001) ? absl::StrCat("S", i, ",TH01,6\n") : absl::StrCat("S", i, ",TH01,6,7\n");
   const std::string late_path = dir.Write("late.csv", late);
   for (int threads : {1, 2, 4}) {
     INFO("threads " << threads);
@@ -960,11 +960,19 @@ TEST_CASE("Chunked reading: the sink's order, results and errors do not depend o
       for (const GenotypeRecord& r : *b) lines.push_back(r.line);
       return absl::OkStatus();
     });
-    CheckError(st, absl::StatusCode::kInvalidArgument, At(late_path, 10001), "fields; expected 4");
-    REQUIRE(lines.size() == 9000);
+    CheckError(st, absl::StatusCode::kInvalidArgument, At(late_path, 6000), "fields; expected 4");
+    REQUIRE(lines.size() == 5000);
     CHECK(lines.front() == 2);
-    CHECK(lines.back() == 9001);
+    CHECK(lines.back() == 5001);
     CHECK(std::is_sorted(lines.begin(), lines.end()));
+    int calls = 0;
+    st = ReadProfileRecordsInChunks(late_path, &d, 1000, [&](std::vector<GenotypeRecord>*) {
+      ++calls;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the parser runs ahead meanwhile
+      return absl::FailedPreconditionError("the sink refused its first batch");
+    });
+    CheckError(st, absl::StatusCode::kFailedPrecondition, "the sink refused", "first batch");
+    CHECK(calls == 1);
   }
 }
 

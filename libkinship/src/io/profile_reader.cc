@@ -74,14 +74,14 @@ absl::Status ReadLines(LineReader& in, const LineParser& parse, std::vector<Geno
   const size_t tokens = 2 * static_cast<size_t>(std::max(1, tbb::this_task_arena::max_concurrency()));
   tbb::parallel_pipeline(
       tokens,
-      tbb::make_filter<void, LineBatch*>(
+      tbb::make_filter<void, std::shared_ptr<LineBatch>>(
           tbb::filter_mode::serial_in_order,
-          [&](tbb::flow_control& fc) -> LineBatch* {
+          [&](tbb::flow_control& fc) -> std::shared_ptr<LineBatch> {
             if (stop.load(std::memory_order_relaxed)) {
               fc.stop();
               return nullptr;
             }
-            auto batch = std::make_unique<LineBatch>();
+            auto batch = std::make_shared<LineBatch>();  // shared: freed if a stage throws
             batch->lines.reserve(kLinesPerBatch);
             batch->line_nos.reserve(kLinesPerBatch);
             std::string line;
@@ -93,16 +93,16 @@ absl::Status ReadLines(LineReader& in, const LineParser& parse, std::vector<Geno
               fc.stop();
               return nullptr;
             }
-            return batch.release();
+            return batch;
           }) &
-          tbb::make_filter<LineBatch*, LineBatch*>(
+          tbb::make_filter<std::shared_ptr<LineBatch>, std::shared_ptr<LineBatch>>(
               tbb::filter_mode::parallel,
-              [&](LineBatch* batch) -> LineBatch* {
+              [&](std::shared_ptr<LineBatch> batch) -> std::shared_ptr<LineBatch> {
                 batch->records.reserve(batch->lines.size());
                 std::vector<std::string> fields;
                 for (size_t i = 0; i < batch->lines.size(); ++i) {
                   GenotypeRecord r;
-                  absl::StatusOr<bool> kept = parse(batch->lines[i], batch->line_nos[i], &r, &fields, batch);
+                  absl::StatusOr<bool> kept = parse(batch->lines[i], batch->line_nos[i], &r, &fields, batch.get());
                   if (!kept.ok()) {
                     batch->error = kept.status();
                     break;
@@ -112,8 +112,8 @@ absl::Status ReadLines(LineReader& in, const LineParser& parse, std::vector<Geno
                 batch->lines = {};
                 return batch;
               }) &
-          tbb::make_filter<LineBatch*, void>(tbb::filter_mode::serial_in_order, [&](LineBatch* raw) {
-            std::unique_ptr<LineBatch> batch(raw);
+          tbb::make_filter<std::shared_ptr<LineBatch>, void>(tbb::filter_mode::serial_in_order,
+                                                              [&](std::shared_ptr<LineBatch> batch) {
             if (!first_error.ok()) return;  // a batch after the first error: dropped
             for (auto& [marker, n] : batch->skipped) (*skipped)[marker] += n;
             for (GenotypeRecord& r : batch->records) {
