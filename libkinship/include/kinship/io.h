@@ -99,15 +99,17 @@ absl::StatusOr<std::vector<GenotypeRecord>> ReadProfileRecords(
 // may hold part of the file's records.
 absl::Status ReadProfileRecords(const std::string& path, Diagnostics* diag,
                                 std::vector<GenotypeRecord>* out);
-// The same, handing the records to `sink` in batches of at most `chunk_rows` (the batch may
-// be moved from or cleared by the sink), so that a large file is never held whole. Errors
+// The batch size the pipelines pass to ReadProfileRecordsInChunks: 2^16 rows (11 MB of
+// records; 2^20 rows cost 95 MB more memory and a fifth more time in page faults,
+// docs/performance.md).
+inline constexpr size_t kProfileBatchRows = size_t{1} << 16;
+// The same as ReadProfileRecords, handing the records to `sink` in batches of at most
+// `chunk_rows` (the batch may be moved from or cleared by the sink), so that a large file is
+// never held whole. Errors
 // from the sink stop the reading and are returned. Lines are parsed in parallel (a oneTBB
 // pipeline) and the sink may run on any thread, while later lines are parsed, but one batch
 // at a time and in file order: the records, the notes and the first error are those of
 // reading line by line. CMF files are read serially.
-// The batch size the pipelines use: 2^16 rows (11 MB of records; 2^20 rows cost 95 MB more
-// memory and a fifth more time in page faults, docs/performance.md).
-inline constexpr size_t kProfileBatchRows = size_t{1} << 16;
 absl::Status ReadProfileRecordsInChunks(const std::string& path, Diagnostics* diag, size_t chunk_rows,
                                         const std::function<absl::Status(std::vector<GenotypeRecord>*)>& sink);
 
